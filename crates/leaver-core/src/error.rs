@@ -1,0 +1,20 @@
+//! Errors of the domain: an illegal transition is an error value, never a panic.
+
+use crate::{CaseState, StepId, StepState};
+
+/// What went wrong when an event was applied to a case.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// The step cannot take this event in its current state.
+    #[error("step {step} is {state}: cannot {event}")]
+    IllegalStepTransition { step: StepId, state: StepState, event: &'static str },
+    /// The case cannot take this event in its current state.
+    #[error("case is {state}: cannot {event}")]
+    IllegalCaseTransition { state: CaseState, event: &'static str },
+    /// The event names a step the case does not have.
+    #[error("case has no step {0}")]
+    UnknownStep(StepId),
+    /// The step exists but its predecessors have not finished, so it may not start yet.
+    #[error("step {0} is not runnable yet: an earlier step has not succeeded")]
+    NotRunnable(StepId),
+}

@@ -1,0 +1,73 @@
+//! What can happen to a case: the inputs of [`crate::apply`].
+
+use crate::{HubUsername, StepId, StepKind, Strategy, Target};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// A step the planner wants, before it exists in the case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStep {
+    pub id: StepId,
+    pub kind: StepKind,
+    pub target: Target,
+    pub strategy: Strategy,
+    /// Whether an approver must say yes before it runs (verification, for one, needs nobody).
+    pub needs_approval: bool,
+}
+
+/// Something that happened to a case. Who caused it is recorded in the audit trail, not here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// Discovery and planning produced these steps. With `blocked_reason`, the plan cannot run
+    /// as it is (no successor named for a last admin, Leaver's token is the leaver's own): the
+    /// case waits for a human and is planned again once the cause is fixed.
+    Planned { steps: Vec<NewStep>, blocked_reason: Option<String> },
+    /// An approver (or the policy) approved these steps.
+    Approved { steps: Vec<StepId> },
+    /// An approver rejected these steps.
+    Rejected { steps: Vec<StepId>, reason: String },
+    /// An approver named the successor admin.
+    SuccessorChosen { successor: HubUsername },
+    /// A worker began carrying the step out.
+    StepStarted { step: StepId },
+    /// The Hub shows the step done.
+    StepSucceeded { step: StepId, note: Option<String> },
+    /// The attempt failed; `retry_at` says when to try again, `None` that a human must decide.
+    StepFailed {
+        step: StepId,
+        error: String,
+        #[serde(with = "time::serde::rfc3339::option", default)]
+        retry_at: Option<OffsetDateTime>,
+    },
+    /// The step needs a human in the Hub's UI.
+    StepWaitingManual { step: StepId, instructions: String },
+    /// An operator says they did the manual step; it is still verified against the Hub.
+    ManualDone { step: StepId, note: String },
+    /// An operator asks to try a failed step again.
+    RetryRequested { step: StepId },
+    /// An operator overrides `effective_at`.
+    RunNow,
+    /// An operator cancels the case.
+    Cancelled { reason: String },
+}
+
+impl Event {
+    /// The event's snake_case name, as the audit trail records it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::Planned { .. } => "planned",
+            Event::Approved { .. } => "approved",
+            Event::Rejected { .. } => "rejected",
+            Event::SuccessorChosen { .. } => "successor_chosen",
+            Event::StepStarted { .. } => "step_started",
+            Event::StepSucceeded { .. } => "step_succeeded",
+            Event::StepFailed { .. } => "step_failed",
+            Event::StepWaitingManual { .. } => "step_waiting_manual",
+            Event::ManualDone { .. } => "manual_done",
+            Event::RetryRequested { .. } => "retry_requested",
+            Event::RunNow => "run_now",
+            Event::Cancelled { .. } => "cancelled",
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! Leaver's domain, free of I/O: the offboarding case and its steps, the pure state machine that
+//! moves them (`apply`), the planner that turns a leaver's Hub footprint into ordered steps, and
+//! the hash chain that makes the audit trail tamper-evident.
+//!
+//! Time and ids come in as parameters, so every transition is a plain function of its inputs.
+
+pub mod audit;
+pub mod case;
+pub mod email;
+pub mod error;
+pub mod event;
+pub mod external_id;
+pub mod ids;
+pub mod ordering;
+pub mod state;
+pub mod step;
+pub mod target;
+mod text;
+pub mod ticket;
+pub mod transition;
+pub mod username;
+
+pub use case::{Case, Person};
+pub use email::EmailAddress;
+pub use error::DomainError;
+pub use event::{Event, NewStep};
+pub use external_id::ExternalId;
+pub use ids::{CaseId, StepId};
+pub use state::{CaseState, StepState};
+pub use step::{Step, StepKind, Strategy};
+pub use target::{RepoType, Target};
+pub use ticket::{FieldError, Ticket, TicketInput};
+pub use transition::{Effect, Transition, apply};
+pub use username::HubUsername;

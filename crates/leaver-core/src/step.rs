@@ -1,0 +1,158 @@
+//! One step of a case: its kind, target, strategy and state, and the step-level transitions.
+
+use crate::state::named_enum;
+use crate::{DomainError, StepId, StepState, Target};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+named_enum!(
+    /// What a step does. The declaration order is the order steps run in.
+    StepKind {
+        /// Make sure the org keeps a human admin: promote the successor first if needed.
+        ReassignLastAdmin => "reassign_last_admin",
+        /// Set the leaver's org role to `no_access` with no resource groups.
+        StripAccess => "strip_access",
+        /// Reject the leaver's access to one of the org's gated repos.
+        RevokeGatedAccess => "revoke_gated_access",
+        /// Remove the leaver from the org.
+        RemoveMember => "remove_member",
+        /// Cancel a pending invitation of the leaver's.
+        CancelInvitation => "cancel_invitation",
+        /// Revoke known raw tokens and tell the operator what to check in Tokens Management.
+        FlagTokens => "flag_tokens",
+        /// Read the Hub back and keep the snapshot as evidence.
+        Verify => "verify",
+    }
+);
+
+named_enum!(
+    /// How a step is carried out.
+    Strategy {
+        /// Through the Hub's REST API.
+        Api => "api",
+        /// Through the org's SCIM endpoints (Enterprise).
+        Scim => "scim",
+        /// By a human in the Hub's UI, then verified by reading the Hub back.
+        Manual => "manual",
+    }
+);
+
+/// One action on one target, as the case holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub id: StepId,
+    pub kind: StepKind,
+    pub target: Target,
+    pub strategy: Strategy,
+    pub state: StepState,
+    /// How many times the step was started.
+    pub attempts: u32,
+    /// The last error (the Hub's message), if the last attempt failed.
+    pub error: Option<String>,
+    /// When a failed step is tried again; `None` on a failed step means an operator must retry.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub next_retry_at: Option<OffsetDateTime>,
+    /// What a human must do, for manual steps.
+    pub instructions: Option<String>,
+    /// An operator's or approver's note (why rejected, what was done by hand).
+    pub note: Option<String>,
+}
+
+/// What can happen to a single step. The case-level [`crate::Event`]s map onto these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepEvent {
+    RequestApproval,
+    Approve,
+    Reject { reason: String },
+    Start,
+    Succeed { note: Option<String> },
+    Fail { error: String, retry_at: Option<OffsetDateTime> },
+    WaitManual { instructions: String },
+    MarkManualDone { note: String },
+    Retry,
+    Skip,
+}
+
+impl StepEvent {
+    /// The event's name, for error messages and audit records.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StepEvent::RequestApproval => "request approval",
+            StepEvent::Approve => "approve",
+            StepEvent::Reject { .. } => "reject",
+            StepEvent::Start => "start",
+            StepEvent::Succeed { .. } => "succeed",
+            StepEvent::Fail { .. } => "fail",
+            StepEvent::WaitManual { .. } => "wait for a manual action",
+            StepEvent::MarkManualDone { .. } => "mark done by hand",
+            StepEvent::Retry => "retry",
+            StepEvent::Skip => "skip",
+        }
+    }
+}
+
+impl Step {
+    /// A freshly planned step.
+    pub fn planned(id: StepId, kind: StepKind, target: Target, strategy: Strategy) -> Self {
+        Step {
+            id,
+            kind,
+            target,
+            strategy,
+            state: StepState::Planned,
+            attempts: 0,
+            error: None,
+            next_retry_at: None,
+            instructions: None,
+            note: None,
+        }
+    }
+
+    /// The step after `event`, or an error if the step's state does not allow it.
+    pub fn advance(&self, event: StepEvent) -> Result<Step, DomainError> {
+        use StepState as S;
+        let mut next = self.clone();
+        match (self.state, event.clone()) {
+            (S::Planned, StepEvent::RequestApproval) => next.state = S::AwaitingApproval,
+            (S::Planned | S::AwaitingApproval, StepEvent::Approve) => next.state = S::Approved,
+            (S::Planned | S::AwaitingApproval, StepEvent::Reject { reason }) => {
+                next.state = S::Rejected;
+                next.note = Some(reason);
+            }
+            (S::Approved, StepEvent::Start) => next.attempts += 1,
+            (S::Failed, StepEvent::Start) if self.next_retry_at.is_some() => next.attempts += 1,
+            (S::Running | S::WaitingManual, StepEvent::Succeed { note }) => {
+                next.state = S::Succeeded;
+                next.error = None;
+                next.next_retry_at = None;
+                next.note = note.or(next.note);
+            }
+            (S::Running, StepEvent::Fail { error, retry_at }) => {
+                next.state = S::Failed;
+                next.error = Some(error);
+                next.next_retry_at = retry_at;
+            }
+            (S::Running, StepEvent::WaitManual { instructions }) => {
+                next.state = S::WaitingManual;
+                next.instructions = Some(instructions);
+            }
+            (S::WaitingManual, StepEvent::MarkManualDone { note }) => next.note = Some(note),
+            (S::Failed, StepEvent::Retry) => {
+                next.state = S::Approved;
+                next.next_retry_at = None;
+            }
+            (S::Planned | S::AwaitingApproval | S::Approved | S::Failed | S::WaitingManual, StepEvent::Skip) => {
+                next.state = S::Skipped;
+                next.next_retry_at = None;
+            }
+            (state, event) => {
+                return Err(DomainError::IllegalStepTransition { step: self.id, state, event: event.name() });
+            }
+        }
+        if matches!(event, StepEvent::Start) {
+            next.state = S::Running;
+            next.next_retry_at = None;
+        }
+        Ok(next)
+    }
+}

@@ -1,0 +1,211 @@
+//! The state machine: `apply(case, event, now)` returns the next case and the effects to carry
+//! out, as data. It does no I/O; the store persists the result and turns effects into jobs in the
+//! same transaction.
+
+use crate::ordering::{predecessors_done, runnable};
+use crate::step::StepEvent;
+use crate::{Case, CaseState, DomainError, Event, Step, StepId, StepState};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Work that follows from a transition, for the engine to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Effect {
+    /// Discover what the leaver holds and plan the steps.
+    PlanCase,
+    /// Ask the approvers about these steps.
+    RequestApproval { steps: Vec<StepId> },
+    /// Carry the step out, not before the given time.
+    RunStep {
+        step: StepId,
+        #[serde(with = "time::serde::rfc3339")]
+        not_before: OffsetDateTime,
+    },
+    /// Read the Hub to see whether a manual step has been done.
+    PollManualStep { step: StepId },
+    /// Tell the operator the case needs them.
+    NotifyOperator { reason: String },
+}
+
+/// The outcome of one event: the case as it is now, and what must happen next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub case: Case,
+    pub effects: Vec<Effect>,
+}
+
+/// Applies `event` to `case` at time `now`. Illegal events are errors and change nothing.
+pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transition, DomainError> {
+    guard_closed(case, &event)?;
+    let runnable_before = runnable(case);
+    let mut next = case.clone();
+    let mut effects = Vec::new();
+    let rerun_all = matches!(event, Event::RunNow);
+    match event {
+        Event::Planned { steps, blocked_reason } => {
+            if !can_replan(case) {
+                return Err(illegal(case, "plan"));
+            }
+            next.blocked_reason = blocked_reason;
+            next.steps = steps
+                .into_iter()
+                .map(|s| {
+                    let mut step = Step::planned(s.id, s.kind, s.target, s.strategy);
+                    if !s.needs_approval && next.blocked_reason.is_none() {
+                        step.state = StepState::Approved;
+                    }
+                    step
+                })
+                .collect();
+            if next.blocked_reason.is_none() {
+                let asked: Vec<StepId> =
+                    next.steps.iter().filter(|s| s.state == StepState::Planned).map(|s| s.id).collect();
+                for id in &asked {
+                    advance(&mut next, *id, StepEvent::RequestApproval)?;
+                }
+                if !asked.is_empty() {
+                    effects.push(Effect::RequestApproval { steps: asked });
+                }
+            }
+        }
+        Event::Approved { steps } => {
+            if case.blocked_reason.is_some() {
+                return Err(illegal(case, "approve a blocked plan"));
+            }
+            for id in steps {
+                advance(&mut next, id, StepEvent::Approve)?;
+            }
+        }
+        Event::Rejected { steps, reason } => {
+            for id in steps {
+                advance(&mut next, id, StepEvent::Reject { reason: reason.clone() })?;
+            }
+        }
+        Event::SuccessorChosen { successor } => {
+            if !can_replan(case) {
+                return Err(illegal(case, "choose a successor"));
+            }
+            next.successor = Some(successor);
+            next.blocked_reason = None;
+            next.steps.clear();
+            effects.push(Effect::PlanCase);
+        }
+        Event::StepStarted { step } => {
+            let current = find(case, step)?;
+            if !predecessors_done(case, current) {
+                return Err(DomainError::NotRunnable(step));
+            }
+            advance(&mut next, step, StepEvent::Start)?;
+        }
+        Event::StepSucceeded { step, note } => advance(&mut next, step, StepEvent::Succeed { note })?,
+        Event::StepFailed { step, error, retry_at } => {
+            let retry_at = retry_at.filter(|_| case.state != CaseState::Cancelled);
+            advance(&mut next, step, StepEvent::Fail { error, retry_at })?;
+            if let Some(at) = retry_at {
+                effects.push(Effect::RunStep { step, not_before: at });
+            }
+        }
+        Event::StepWaitingManual { step, instructions } => {
+            advance(&mut next, step, StepEvent::WaitManual { instructions })?;
+            effects.push(Effect::PollManualStep { step });
+        }
+        Event::ManualDone { step, note } => {
+            advance(&mut next, step, StepEvent::MarkManualDone { note })?;
+            effects.push(Effect::PollManualStep { step });
+        }
+        Event::RetryRequested { step } => advance(&mut next, step, StepEvent::Retry)?,
+        Event::RunNow => next.run_now = true,
+        Event::Cancelled { .. } => {
+            for step in &mut next.steps {
+                if !step.state.is_terminal() && step.state != StepState::Running {
+                    *step = step.advance(StepEvent::Skip)?;
+                }
+            }
+            next.state = CaseState::Cancelled;
+        }
+    }
+    next.state = derive_state(&next);
+    next.updated_at = now;
+    let not_before = next.not_before(now);
+    for id in runnable(&next) {
+        if rerun_all || !runnable_before.contains(&id) {
+            effects.push(Effect::RunStep { step: id, not_before });
+        }
+    }
+    if next.state == CaseState::NeedsAttention && case.state != CaseState::NeedsAttention {
+        effects.push(Effect::NotifyOperator { reason: attention_reason(&next) });
+    }
+    Ok(Transition { case: next, effects })
+}
+
+/// The case state that follows from the steps. Stored for listing, never set by hand.
+pub fn derive_state(case: &Case) -> CaseState {
+    use StepState as S;
+    let any = |f: &dyn Fn(&Step) -> bool| case.steps.iter().any(f);
+    if case.state == CaseState::Cancelled {
+        CaseState::Cancelled
+    } else if case.blocked_reason.is_some() || any(&needs_human) {
+        CaseState::NeedsAttention
+    } else if case.steps.is_empty() {
+        CaseState::Planning
+    } else if case.steps.iter().all(|s| s.state.lets_successors_run()) {
+        CaseState::Completed
+    } else if any(&|s| matches!(s.state, S::Planned | S::AwaitingApproval)) {
+        CaseState::AwaitingApproval
+    } else if any(&|s| s.state != S::Approved) {
+        CaseState::Running
+    } else {
+        CaseState::Scheduled
+    }
+}
+
+fn needs_human(step: &Step) -> bool {
+    match step.state {
+        StepState::Rejected | StepState::WaitingManual => true,
+        StepState::Failed => step.next_retry_at.is_none(),
+        _ => false,
+    }
+}
+
+fn attention_reason(case: &Case) -> String {
+    if let Some(reason) = &case.blocked_reason {
+        return reason.clone();
+    }
+    match case.steps.iter().find(|s| needs_human(s)) {
+        Some(step) => format!("step {} on {} is {}", step.kind, step.target, step.state),
+        None => "the case needs an operator".into(),
+    }
+}
+
+/// Closed cases take no events, except the outcome of a step that was already running when the
+/// case was cancelled: that change happened on the Hub and must be recorded.
+fn guard_closed(case: &Case, event: &Event) -> Result<(), DomainError> {
+    let late_outcome = matches!(event, Event::StepSucceeded { .. } | Event::StepFailed { .. });
+    match case.state {
+        CaseState::Cancelled if late_outcome => Ok(()),
+        state if state.is_closed() => Err(illegal(case, event.name())),
+        _ => Ok(()),
+    }
+}
+
+/// A plan may be (re)made until a step has been approved or run.
+fn can_replan(case: &Case) -> bool {
+    !case.state.is_closed()
+        && (case.steps.is_empty() || case.blocked_reason.is_some())
+        && case.steps.iter().all(|s| s.state == StepState::Planned)
+}
+
+fn find(case: &Case, id: StepId) -> Result<&Step, DomainError> {
+    case.step(id).ok_or(DomainError::UnknownStep(id))
+}
+
+fn advance(case: &mut Case, id: StepId, event: StepEvent) -> Result<(), DomainError> {
+    let step = case.steps.iter_mut().find(|s| s.id == id).ok_or(DomainError::UnknownStep(id))?;
+    *step = step.advance(event)?;
+    Ok(())
+}
+
+fn illegal(case: &Case, event: &'static str) -> DomainError {
+    DomainError::IllegalCaseTransition { state: case.state, event }
+}

@@ -1,0 +1,75 @@
+//! Opening a store from a URL, with the connection settings each database needs.
+
+use crate::{Dialect, SqlStore, StoreError};
+use sqlx::Executor;
+use sqlx::any::AnyPoolOptions;
+use std::time::Duration;
+
+/// Connects to `url` (`sqlite://path/to/leaver.db` or `postgres://...`). The SQLite file is
+/// created if missing. Does not migrate: call [`crate::Store::migrate`].
+pub async fn connect(url: &str) -> Result<SqlStore, StoreError> {
+    sqlx::any::install_default_drivers();
+    let dialect = Dialect::from_url(url).ok_or_else(|| StoreError::UnsupportedUrl(redact(url)))?;
+    let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+    let pool = match dialect {
+        Dialect::Sqlite => {
+            options
+                .max_connections(4)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        // WAL lets readers run beside the one writer; NORMAL sync is durable in WAL
+                        // up to the last checkpoint; busy_timeout makes writers queue, not fail.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA busy_timeout = 30000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        Ok(())
+                    })
+                })
+                .connect(&sqlite_url(url))
+                .await?
+        }
+        Dialect::Postgres => options.max_connections(16).connect(url).await?,
+    };
+    Ok(SqlStore::new(pool, dialect))
+}
+
+/// Adds `mode=rwc` so that a missing SQLite file is created.
+fn sqlite_url(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// The URL without its password, for error messages.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}://{user}:***@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_error_messages() {
+        assert_eq!(redact("postgres://leaver:s3cret@db/leaver"), "postgres://leaver:***@db/leaver");
+        assert_eq!(redact("sqlite://leaver.db"), "sqlite://leaver.db");
+    }
+
+    #[test]
+    fn sqlite_files_are_created_when_missing() {
+        assert_eq!(sqlite_url("sqlite://a.db"), "sqlite://a.db?mode=rwc");
+        assert_eq!(sqlite_url("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=ro");
+    }
+}

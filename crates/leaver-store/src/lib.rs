@@ -1,0 +1,24 @@
+//! Leaver's storage. One [`Store`] trait, implemented for SQLite and Postgres by [`SqlStore`],
+//! chosen by the database URL's scheme.
+//!
+//! Every state change goes through [`Store::record`]: it loads the case, applies the event with
+//! `leaver_core::apply`, and writes the new state, the jobs its effects call for (the outbox) and
+//! the audit record, all in one transaction.
+
+mod audit;
+mod cases;
+mod connect;
+mod dialect;
+mod error;
+mod jobs;
+mod rows;
+pub mod scratch;
+mod sql_store;
+mod store;
+
+pub use connect::connect;
+pub use dialect::Dialect;
+pub use error::StoreError;
+pub use jobs::{Job, JobKind, Lease};
+pub use sql_store::SqlStore;
+pub use store::{Actor, AuditReport, CaseFilter, Opened, Store};

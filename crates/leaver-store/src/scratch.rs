@@ -1,0 +1,38 @@
+//! Fresh, migrated stores for tests across the workspace: a SQLite file in a temporary folder
+//! always, and a new Postgres database when `TEST_POSTGRES_URL` is set.
+
+use crate::{SqlStore, Store, StoreError, connect};
+use std::path::Path;
+
+/// A migrated SQLite store in `dir`.
+pub async fn sqlite(dir: &Path) -> Result<(SqlStore, String), StoreError> {
+    let url = format!("sqlite://{}", dir.join(format!("leaver-{}.db", uuid::Uuid::new_v4())).display());
+    let store = connect(&url).await?;
+    store.migrate().await?;
+    Ok((store, url))
+}
+
+/// A migrated store on a brand-new Postgres database, if `TEST_POSTGRES_URL` names a server.
+/// Returns the store and the new database's URL (for a server process under test).
+pub async fn postgres() -> Result<Option<(SqlStore, String)>, StoreError> {
+    let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") else {
+        return Ok(None);
+    };
+    let admin = connect(&admin_url).await?;
+    let name = format!("leaver_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(admin.pool()).await?;
+    admin.pool().close().await;
+    let base = admin_url.split('?').next().unwrap_or(&admin_url);
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    let url = format!("{server}/{name}");
+    let store = connect(&url).await?;
+    store.migrate().await?;
+    Ok(Some((store, url)))
+}
+
+/// Every store the environment offers: SQLite, and Postgres when configured.
+pub async fn all(dir: &Path) -> Result<Vec<(SqlStore, String)>, StoreError> {
+    let mut stores = vec![sqlite(dir).await?];
+    stores.extend(postgres().await?);
+    Ok(stores)
+}

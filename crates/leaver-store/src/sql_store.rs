@@ -1,0 +1,149 @@
+//! [`Store`] on SQLite or Postgres through one set of queries (`$n` placeholders work on both);
+//! the differences live in [`Dialect`] and in the two migration folders. SQL text is only ever
+//! assembled from constants (column lists, placeholders, dialect clauses); values are bound.
+
+use crate::{Actor, AuditReport, CaseFilter, Dialect, Job, Lease, Opened, Store, StoreError, audit, cases, jobs};
+use async_trait::async_trait;
+use leaver_core::audit::AuditRecord;
+use leaver_core::{Case, CaseId, Effect, Event, Ticket, Transition, apply};
+use serde_json::{Value, json};
+use sqlx::AnyPool;
+use sqlx::migrate::Migrator;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// The SQL store.
+#[derive(Clone, Debug)]
+pub struct SqlStore {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl SqlStore {
+    pub(crate) fn new(pool: AnyPool, dialect: Dialect) -> SqlStore {
+        SqlStore { pool, dialect }
+    }
+
+    /// The connection pool, for tests that must reach around the store (to tamper with rows).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = match self.dialect {
+            Dialect::Sqlite => &SQLITE_MIGRATIONS,
+            Dialect::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn open_case(
+        &self,
+        ticket: &Ticket,
+        id: CaseId,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<Opened, StoreError> {
+        let hash = cases::ticket_hash(ticket);
+        let case = Case::open(id, ticket, now);
+        let mut tx = audit::begin_write(&self.pool).await?;
+        if !cases::insert(&mut tx, &case, &hash).await? {
+            let (existing, existing_hash) = cases::find_by_external_id(&mut tx, ticket.external_id.as_str())
+                .await?
+                .ok_or_else(|| StoreError::Corrupt("case vanished during open".into()))?;
+            tx.rollback().await?;
+            if existing_hash != hash {
+                return Err(StoreError::Conflict { external_id: ticket.external_id.to_string(), existing });
+            }
+            return Ok(Opened { case: self.case(existing).await?, created: false });
+        }
+        jobs::enqueue(&mut tx, case.id, &[Effect::PlanCase], now).await?;
+        let data = json!({ "ticket": ticket, "state": case.state });
+        audit::append(&mut tx, Some(case.id), actor.as_str(), "case_opened", data, now).await?;
+        tx.commit().await?;
+        Ok(Opened { case, created: true })
+    }
+
+    async fn case(&self, id: CaseId) -> Result<Case, StoreError> {
+        cases::load(&mut *self.pool.acquire().await?, id).await
+    }
+
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>, StoreError> {
+        cases::list(&self.pool, filter).await
+    }
+
+    async fn record(
+        &self,
+        case: CaseId,
+        event: Event,
+        actor: &Actor,
+        detail: Value,
+        lease: Option<&Lease>,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StoreError> {
+        let mut tx = audit::begin_write(&self.pool).await?;
+        if let Some(lease) = lease {
+            jobs::finish(&mut *tx, lease).await?;
+        }
+        let before = cases::load(&mut *tx, case).await?;
+        let kind = event.name();
+        let event_json = serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let transition = apply(&before, event, now)?;
+        cases::save(&mut tx, &before, &transition.case).await?;
+        jobs::enqueue(&mut tx, case, &transition.effects, now).await?;
+        let data = json!({ "event": event_json, "state": transition.case.state, "detail": detail });
+        audit::append(&mut tx, Some(case), actor.as_str(), kind, data, now).await?;
+        tx.commit().await?;
+        Ok(transition)
+    }
+
+    async fn claim_jobs(&self, lease_for: Duration, limit: u32, now: OffsetDateTime) -> Result<Vec<Job>, StoreError> {
+        jobs::claim(&self.pool, self.dialect, lease_for, limit, now).await
+    }
+
+    async fn finish_job(&self, lease: &Lease) -> Result<(), StoreError> {
+        jobs::finish(&self.pool, lease).await
+    }
+
+    async fn reschedule_job(&self, lease: &Lease, run_at: OffsetDateTime, error: &str) -> Result<(), StoreError> {
+        jobs::reschedule(&self.pool, lease, run_at, error).await
+    }
+
+    async fn append_audit(
+        &self,
+        case: Option<CaseId>,
+        actor: &Actor,
+        kind: &str,
+        data: Value,
+        now: OffsetDateTime,
+    ) -> Result<AuditRecord, StoreError> {
+        let mut tx = audit::begin_write(&self.pool).await?;
+        let record = audit::append(&mut tx, case, actor.as_str(), kind, data, now).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn audit_events(&self, case: Option<CaseId>) -> Result<Vec<AuditRecord>, StoreError> {
+        audit::events(&self.pool, case).await
+    }
+
+    async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
+        audit::verify(&self.pool).await
+    }
+}

@@ -1,0 +1,134 @@
+//! The storage port: what the rest of Leaver may ask of a database.
+
+use crate::{Dialect, Job, Lease, StoreError};
+use async_trait::async_trait;
+use leaver_core::audit::{AuditRecord, BrokenLink};
+use leaver_core::{Case, CaseId, CaseState, Event, Ticket, Transition};
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// Who caused a change, as the audit trail names them: `engine`, `cli`, `operator:alice@acme.test`,
+/// `approver:carol@acme.test`, `api:workday`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Actor(String);
+
+impl Actor {
+    pub fn engine() -> Actor {
+        Actor("engine".into())
+    }
+    pub fn cli() -> Actor {
+        Actor("cli".into())
+    }
+    pub fn operator(email: &str) -> Actor {
+        Actor(format!("operator:{email}"))
+    }
+    pub fn approver(email: &str) -> Actor {
+        Actor(format!("approver:{email}"))
+    }
+    pub fn api(key_name: &str) -> Actor {
+        Actor(format!("api:{key_name}"))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The result of opening a case: the case, and whether this call created it (false on a replay
+/// of the same ticket).
+#[derive(Clone, Debug)]
+pub struct Opened {
+    pub case: Case,
+    pub created: bool,
+}
+
+/// Which cases to list.
+#[derive(Clone, Debug, Default)]
+pub struct CaseFilter {
+    pub state: Option<CaseState>,
+    /// Matches external id, email or Hub username (substring, case-insensitive).
+    pub search: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: u32,
+}
+
+/// The outcome of checking the audit chain.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditReport {
+    /// How many records were checked.
+    pub records: i64,
+    /// The first broken link, if any.
+    pub broken: Option<BrokenLink>,
+}
+
+/// Everything Leaver stores. Implemented by [`crate::SqlStore`] for SQLite and Postgres.
+#[async_trait]
+pub trait Store: Send + Sync + fmt::Debug {
+    /// Which database this is.
+    fn dialect(&self) -> Dialect;
+
+    /// Brings the schema up to date.
+    async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Stores a new case for `ticket` (with id `id`) and its planning job, or returns the case
+    /// already opened for the same ticket. The same `external_id` with different content is a
+    /// [`StoreError::Conflict`], and nothing is written.
+    async fn open_case(&self, ticket: &Ticket, id: CaseId, actor: &Actor, now: OffsetDateTime)
+    -> Result<Opened, StoreError>;
+
+    /// One case with its steps.
+    async fn case(&self, id: CaseId) -> Result<Case, StoreError>;
+
+    /// Cases, newest first, with their steps.
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>, StoreError>;
+
+    /// Applies `event` to the case and stores the new state, the jobs its effects call for and an
+    /// audit record (with `detail`), in one transaction. With `lease`, the job is finished in the
+    /// same transaction; if the lease was lost, nothing is written.
+    async fn record(
+        &self,
+        case: CaseId,
+        event: Event,
+        actor: &Actor,
+        detail: Value,
+        lease: Option<&Lease>,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StoreError>;
+
+    /// Claims up to `limit` due jobs for `lease_for`. A job whose lease ran out is due again.
+    async fn claim_jobs(&self, lease_for: Duration, limit: u32, now: OffsetDateTime)
+    -> Result<Vec<Job>, StoreError>;
+
+    /// Removes a finished job that needed no state change.
+    async fn finish_job(&self, lease: &Lease) -> Result<(), StoreError>;
+
+    /// Puts a claimed job back to run at `run_at` (after a transient failure), keeping `error`.
+    async fn reschedule_job(&self, lease: &Lease, run_at: OffsetDateTime, error: &str) -> Result<(), StoreError>;
+
+    /// Appends an audit record that is not a case transition (an email sent, a reminder).
+    async fn append_audit(
+        &self,
+        case: Option<CaseId>,
+        actor: &Actor,
+        kind: &str,
+        data: Value,
+        now: OffsetDateTime,
+    ) -> Result<AuditRecord, StoreError>;
+
+    /// The audit records, oldest first: all of them, or one case's.
+    async fn audit_events(&self, case: Option<CaseId>) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// Recomputes the whole chain and reports the first broken link.
+    async fn verify_audit(&self) -> Result<AuditReport, StoreError>;
+}
