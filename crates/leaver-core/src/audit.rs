@@ -41,8 +41,16 @@ impl AuditRecord {
         kind: String,
         data: Value,
     ) -> AuditRecord {
-        let mut record =
-            AuditRecord { seq, at_ms, case_id, actor, kind, data, prev_hash: prev_hash.to_owned(), hash: String::new() };
+        let mut record = AuditRecord {
+            seq,
+            at_ms,
+            case_id,
+            actor,
+            kind,
+            data,
+            prev_hash: prev_hash.to_owned(),
+            hash: String::new(),
+        };
         record.hash = record.expected_hash();
         record
     }
@@ -83,15 +91,25 @@ pub fn verify_chain<'a>(
     let mut expected_seq = 1;
     let mut prev_hash = GENESIS_HASH.to_owned();
     for record in records {
-        let broken = |reason: String| BrokenLink { seq: expected_seq.min(record.seq), reason };
+        let broken = |reason: String| BrokenLink {
+            seq: expected_seq.min(record.seq),
+            reason,
+        };
         if record.seq != expected_seq {
-            return Err(broken(format!("record {expected_seq} is missing (next found is {})", record.seq)));
+            return Err(broken(format!(
+                "record {expected_seq} is missing (next found is {})",
+                record.seq
+            )));
         }
         if record.prev_hash != prev_hash {
-            return Err(broken("does not point to the hash of the record before it".into()));
+            return Err(broken(
+                "does not point to the hash of the record before it".into(),
+            ));
         }
         if record.hash != record.expected_hash() {
-            return Err(broken("content does not match its hash: it was edited".into()));
+            return Err(broken(
+                "content does not match its hash: it was edited".into(),
+            ));
         }
         prev_hash.clone_from(&record.hash);
         expected_seq += 1;
@@ -102,7 +120,9 @@ pub fn verify_chain<'a>(
     {
         return Err(BrokenLink {
             seq: count + 1,
-            reason: format!("the chain head says {head_seq} records, found {count}: records were deleted"),
+            reason: format!(
+                "the chain head says {head_seq} records, found {count}: records were deleted"
+            ),
         });
     }
     Ok(count)
@@ -155,7 +175,15 @@ mod tests {
         let mut prev = GENESIS_HASH.to_owned();
         (1..=n)
             .map(|seq| {
-                let r = AuditRecord::chained(&prev, seq, seq * 1000, None, "engine".into(), "x".into(), json!({"n": seq}));
+                let r = AuditRecord::chained(
+                    &prev,
+                    seq,
+                    seq * 1000,
+                    None,
+                    "engine".into(),
+                    "x".into(),
+                    json!({"n": seq}),
+                );
                 prev.clone_from(&r.hash);
                 r
             })
@@ -184,12 +212,18 @@ mod tests {
         let mut records = chain(5);
         let head = (5, records[4].hash.clone());
         records.pop();
-        assert_eq!(verify_chain(&records, Some((head.0, &head.1))).map_err(|b| b.seq), Err(5));
+        assert_eq!(
+            verify_chain(&records, Some((head.0, &head.1))).map_err(|b| b.seq),
+            Err(5)
+        );
     }
 
     #[test]
     fn canonical_json_sorts_keys_at_every_depth() {
         let value = json!({"b": 1, "a": {"d": [1, {"z": 0, "y": 1}], "c": null}});
-        assert_eq!(canonical_json(&value), r#"{"a":{"c":null,"d":[1,{"y":1,"z":0}]},"b":1}"#);
+        assert_eq!(
+            canonical_json(&value),
+            r#"{"a":{"c":null,"d":[1,{"y":1,"z":0}]},"b":1}"#
+        );
     }
 }

@@ -18,18 +18,31 @@ impl EmailAddress {
         if raw.len() > 254 {
             return Err("is longer than 254 characters".into());
         }
-        if raw.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';')) {
-            return Err(format!("{raw:?} contains a space or a character not allowed in an address"));
+        if raw
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+        {
+            return Err(format!(
+                "{raw:?} contains a space or a character not allowed in an address"
+            ));
         }
         let Some((local, domain)) = raw.rsplit_once('@') else {
             return Err(format!("{raw:?} has no '@'"));
         };
         if local.is_empty() || local.contains('@') {
-            return Err(format!("{raw:?} needs exactly one '@' with a name before it"));
+            return Err(format!(
+                "{raw:?} needs exactly one '@' with a name before it"
+            ));
         }
         let labels: Vec<&str> = domain.split('.').collect();
-        if labels.len() < 2 || labels.iter().any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-')) {
-            return Err(format!("{raw:?} has no valid domain after '@' (like example.com)"));
+        if labels.len() < 2
+            || labels
+                .iter()
+                .any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-'))
+        {
+            return Err(format!(
+                "{raw:?} has no valid domain after '@' (like example.com)"
+            ));
         }
         Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))
     }
@@ -49,8 +62,20 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_an_address() {
-        for bad in ["", "bob", "bob@", "@acme.test", "bob@acme", "bob@@acme.test", "bo b@acme.test", "bob@acme..test"] {
-            assert!(EmailAddress::parse(bad).is_err(), "{bad:?} should be rejected");
+        for bad in [
+            "",
+            "bob",
+            "bob@",
+            "@acme.test",
+            "bob@acme",
+            "bob@@acme.test",
+            "bo b@acme.test",
+            "bob@acme..test",
+        ] {
+            assert!(
+                EmailAddress::parse(bad).is_err(),
+                "{bad:?} should be rejected"
+            );
         }
     }
 }

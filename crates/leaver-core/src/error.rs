@@ -7,10 +7,17 @@ use crate::{CaseState, StepId, StepState};
 pub enum DomainError {
     /// The step cannot take this event in its current state.
     #[error("step {step} is {state}: cannot {event}")]
-    IllegalStepTransition { step: StepId, state: StepState, event: &'static str },
+    IllegalStepTransition {
+        step: StepId,
+        state: StepState,
+        event: &'static str,
+    },
     /// The case cannot take this event in its current state.
     #[error("case is {state}: cannot {event}")]
-    IllegalCaseTransition { state: CaseState, event: &'static str },
+    IllegalCaseTransition {
+        state: CaseState,
+        event: &'static str,
+    },
     /// The event names a step the case does not have.
     #[error("case has no step {0}")]
     UnknownStep(StepId),

@@ -22,7 +22,10 @@ pub enum Event {
     /// Discovery and planning produced these steps. With `blocked_reason`, the plan cannot run
     /// as it is (no successor named for a last admin, Leaver's token is the leaver's own): the
     /// case waits for a human and is planned again once the cause is fixed.
-    Planned { steps: Vec<NewStep>, blocked_reason: Option<String> },
+    Planned {
+        steps: Vec<NewStep>,
+        blocked_reason: Option<String>,
+    },
     /// An approver (or the policy) approved these steps.
     Approved { steps: Vec<StepId> },
     /// An approver rejected these steps.

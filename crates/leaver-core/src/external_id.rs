@@ -19,7 +19,9 @@ impl ExternalId {
             return Err("is longer than 128 characters".into());
         }
         if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(format!("{id:?} may not contain spaces or control characters"));
+            return Err(format!(
+                "{id:?} may not contain spaces or control characters"
+            ));
         }
         Ok(Self(id.to_owned()))
     }
@@ -33,7 +35,10 @@ mod tests {
 
     #[test]
     fn accepts_ticket_ids_and_rejects_blank_or_spaced_ones() {
-        assert_eq!(ExternalId::parse(" HR-1042 ").expect("valid").as_str(), "HR-1042");
+        assert_eq!(
+            ExternalId::parse(" HR-1042 ").expect("valid").as_str(),
+            "HR-1042"
+        );
         assert!(ExternalId::parse("  ").is_err());
         assert!(ExternalId::parse("HR 1042").is_err());
         assert!(ExternalId::parse(&"x".repeat(129)).is_err());

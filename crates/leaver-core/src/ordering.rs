@@ -31,10 +31,15 @@ pub fn predecessors_done(case: &Case, step: &Step) -> bool {
 pub fn is_runnable(case: &Case, step: &Step) -> bool {
     !case.state.is_closed()
         && case.blocked_reason.is_none()
-        && step.state == StepState::Approved && predecessors_done(case, step)
+        && step.state == StepState::Approved
+        && predecessors_done(case, step)
 }
 
 /// The ids of every runnable step, in plan order.
 pub fn runnable(case: &Case) -> Vec<crate::StepId> {
-    case.steps.iter().filter(|s| is_runnable(case, s)).map(|s| s.id).collect()
+    case.steps
+        .iter()
+        .filter(|s| is_runnable(case, s))
+        .map(|s| s.id)
+        .collect()
 }

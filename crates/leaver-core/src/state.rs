@@ -21,7 +21,7 @@ macro_rules! named_enum {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
 
@@ -96,7 +96,10 @@ impl CaseState {
 impl StepState {
     /// Whether the step is done for good, one way or the other.
     pub fn is_terminal(self) -> bool {
-        matches!(self, StepState::Succeeded | StepState::Rejected | StepState::Skipped)
+        matches!(
+            self,
+            StepState::Succeeded | StepState::Rejected | StepState::Skipped
+        )
     }
 
     /// Whether later steps may run after this one.

@@ -63,12 +63,23 @@ pub struct Step {
 pub enum StepEvent {
     RequestApproval,
     Approve,
-    Reject { reason: String },
+    Reject {
+        reason: String,
+    },
     Start,
-    Succeed { note: Option<String> },
-    Fail { error: String, retry_at: Option<OffsetDateTime> },
-    WaitManual { instructions: String },
-    MarkManualDone { note: String },
+    Succeed {
+        note: Option<String>,
+    },
+    Fail {
+        error: String,
+        retry_at: Option<OffsetDateTime>,
+    },
+    WaitManual {
+        instructions: String,
+    },
+    MarkManualDone {
+        note: String,
+    },
     Retry,
     Skip,
 }
@@ -141,12 +152,19 @@ impl Step {
                 next.state = S::Approved;
                 next.next_retry_at = None;
             }
-            (S::Planned | S::AwaitingApproval | S::Approved | S::Failed | S::WaitingManual, StepEvent::Skip) => {
+            (
+                S::Planned | S::AwaitingApproval | S::Approved | S::Failed | S::WaitingManual,
+                StepEvent::Skip,
+            ) => {
                 next.state = S::Skipped;
                 next.next_retry_at = None;
             }
             (state, event) => {
-                return Err(DomainError::IllegalStepTransition { step: self.id, state, event: event.name() });
+                return Err(DomainError::IllegalStepTransition {
+                    step: self.id,
+                    state,
+                    event: event.name(),
+                });
             }
         }
         if matches!(event, StepEvent::Start) {

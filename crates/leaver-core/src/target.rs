@@ -61,12 +61,13 @@ impl Target {
 
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Target::Org(org) => write!(f, "org:{org}"),
-            Target::Repo { repo_type, id } => write!(f, "{}:{id}", repo_type.as_str()),
-            Target::Person(user) => write!(f, "person:{user}"),
-            Target::Case => f.write_str("case"),
-        }
+        let text = match self {
+            Target::Org(org) => format!("org:{org}"),
+            Target::Repo { repo_type, id } => format!("{}:{id}", repo_type.as_str()),
+            Target::Person(user) => format!("person:{user}"),
+            Target::Case => "case".to_owned(),
+        };
+        f.pad(&text)
     }
 }
 
@@ -76,7 +77,9 @@ impl FromStr for Target {
         if s == "case" {
             return Ok(Target::Case);
         }
-        let (prefix, rest) = s.split_once(':').ok_or_else(|| format!("target {s:?} has no kind prefix"))?;
+        let (prefix, rest) = s
+            .split_once(':')
+            .ok_or_else(|| format!("target {s:?} has no kind prefix"))?;
         if rest.is_empty() {
             return Err(format!("target {s:?} names nothing"));
         }
@@ -84,8 +87,13 @@ impl FromStr for Target {
             "org" => Ok(Target::Org(rest.to_owned())),
             "person" => Ok(Target::Person(rest.to_owned())),
             other => match RepoType::parse(other) {
-                Some(repo_type) if rest.contains('/') => Ok(Target::Repo { repo_type, id: rest.to_owned() }),
-                _ => Err(format!("target {s:?} is not org:, person:, model:, dataset:, space: or case")),
+                Some(repo_type) if rest.contains('/') => Ok(Target::Repo {
+                    repo_type,
+                    id: rest.to_owned(),
+                }),
+                _ => Err(format!(
+                    "target {s:?} is not org:, person:, model:, dataset:, space: or case"
+                )),
             },
         }
     }
@@ -112,7 +120,10 @@ mod tests {
     fn targets_round_trip_through_text() {
         let targets = [
             Target::Org("acme-ai".into()),
-            Target::Repo { repo_type: RepoType::Dataset, id: "acme-ai/faces".into() },
+            Target::Repo {
+                repo_type: RepoType::Dataset,
+                id: "acme-ai/faces".into(),
+            },
             Target::Person("bob".into()),
             Target::Case,
         ];

@@ -57,33 +57,81 @@ impl Ticket {
     /// Checks every field and reports all the bad ones at once, in the order of the CSV columns.
     pub fn parse(input: &TicketInput) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let external_id = required(&mut errors, "external_id", &input.external_id, ExternalId::parse);
+        let external_id = required(
+            &mut errors,
+            "external_id",
+            &input.external_id,
+            ExternalId::parse,
+        );
         let email = required(&mut errors, "email", &input.email, EmailAddress::parse);
         let name = optional(&mut errors, "name", &input.name, free_text);
-        let hub_username = required(&mut errors, "hub_username", &input.hub_username, HubUsername::parse);
-        let manager_email = required(&mut errors, "manager_email", &input.manager_email, EmailAddress::parse);
-        let successor = optional(&mut errors, "successor", &input.successor, HubUsername::parse);
+        let hub_username = required(
+            &mut errors,
+            "hub_username",
+            &input.hub_username,
+            HubUsername::parse,
+        );
+        let manager_email = required(
+            &mut errors,
+            "manager_email",
+            &input.manager_email,
+            EmailAddress::parse,
+        );
+        let successor = optional(
+            &mut errors,
+            "successor",
+            &input.successor,
+            HubUsername::parse,
+        );
         let effective_at = optional(&mut errors, "effective_at", &input.effective_at, rfc3339);
         let reason = optional(&mut errors, "reason", &input.reason, free_text);
         if let (Some(leaver), Some(Some(successor))) = (&hub_username, &successor)
             && leaver == successor
         {
-            errors.push(FieldError { field: "successor", message: "cannot be the person who leaves".into() });
+            errors.push(FieldError {
+                field: "successor",
+                message: "cannot be the person who leaves".into(),
+            });
         }
         if let (Some(person), Some(manager)) = (&email, &manager_email)
             && person == manager
         {
             errors.push(FieldError {
                 field: "manager_email",
-                message: "cannot be the leaver's own address: nobody approves their own offboarding".into(),
+                message:
+                    "cannot be the leaver's own address: nobody approves their own offboarding"
+                        .into(),
             });
         }
-        match (external_id, email, name, hub_username, manager_email, successor, effective_at, reason) {
-            (Some(external_id), Some(email), Some(name), Some(hub_username), Some(manager_email), Some(successor), Some(effective_at), Some(reason))
-                if errors.is_empty() =>
-            {
-                Ok(Ticket { external_id, email, name, hub_username, manager_email, successor, effective_at, reason })
-            }
+        match (
+            external_id,
+            email,
+            name,
+            hub_username,
+            manager_email,
+            successor,
+            effective_at,
+            reason,
+        ) {
+            (
+                Some(external_id),
+                Some(email),
+                Some(name),
+                Some(hub_username),
+                Some(manager_email),
+                Some(successor),
+                Some(effective_at),
+                Some(reason),
+            ) if errors.is_empty() => Ok(Ticket {
+                external_id,
+                email,
+                name,
+                hub_username,
+                manager_email,
+                successor,
+                effective_at,
+                reason,
+            }),
             _ => Err(errors),
         }
     }
@@ -114,10 +162,15 @@ fn required<T>(
     parse: impl Fn(&str) -> Result<T, String>,
 ) -> Option<T> {
     let Some(raw) = present(value) else {
-        errors.push(FieldError { field, message: "is required".into() });
+        errors.push(FieldError {
+            field,
+            message: "is required".into(),
+        });
         return None;
     };
-    parse(raw).map_err(|message| errors.push(FieldError { field, message })).ok()
+    parse(raw)
+        .map_err(|message| errors.push(FieldError { field, message }))
+        .ok()
 }
 
 fn optional<T>(
@@ -128,7 +181,10 @@ fn optional<T>(
 ) -> Option<Option<T>> {
     match present(value) {
         None => Some(None),
-        Some(raw) => parse(raw).map(Some).map_err(|message| errors.push(FieldError { field, message })).ok(),
+        Some(raw) => parse(raw)
+            .map(Some)
+            .map_err(|message| errors.push(FieldError { field, message }))
+            .ok(),
     }
 }
 
@@ -165,7 +221,11 @@ mod tests {
     }
 
     fn fields(input: &TicketInput) -> Vec<&'static str> {
-        Ticket::parse(input).expect_err("invalid").into_iter().map(|e| e.field).collect()
+        Ticket::parse(input)
+            .expect_err("invalid")
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
     }
 
     #[test]
@@ -177,7 +237,13 @@ mod tests {
 
     #[test]
     fn only_the_four_required_fields_are_needed() {
-        let minimal = TicketInput { name: None, successor: None, effective_at: None, reason: None, ..input() };
+        let minimal = TicketInput {
+            name: None,
+            successor: None,
+            effective_at: None,
+            reason: None,
+            ..input()
+        };
         assert!(Ticket::parse(&minimal).is_ok());
     }
 
@@ -190,12 +256,19 @@ mod tests {
             effective_at: Some("tomorrow".into()),
             ..input()
         };
-        assert_eq!(fields(&bad), ["external_id", "email", "hub_username", "effective_at"]);
+        assert_eq!(
+            fields(&bad),
+            ["external_id", "email", "hub_username", "effective_at"]
+        );
     }
 
     #[test]
     fn the_leaver_cannot_be_their_own_successor_or_manager() {
-        let own = TicketInput { successor: Some("bob".into()), manager_email: Some("bob@acme.test".into()), ..input() };
+        let own = TicketInput {
+            successor: Some("bob".into()),
+            manager_email: Some("bob@acme.test".into()),
+            ..input()
+        };
         assert_eq!(fields(&own), ["successor", "manager_email"]);
     }
 }

@@ -43,7 +43,10 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
     let mut effects = Vec::new();
     let rerun_all = matches!(event, Event::RunNow);
     match event {
-        Event::Planned { steps, blocked_reason } => {
+        Event::Planned {
+            steps,
+            blocked_reason,
+        } => {
             if !can_replan(case) {
                 return Err(illegal(case, "plan"));
             }
@@ -59,8 +62,12 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
                 })
                 .collect();
             if next.blocked_reason.is_none() {
-                let asked: Vec<StepId> =
-                    next.steps.iter().filter(|s| s.state == StepState::Planned).map(|s| s.id).collect();
+                let asked: Vec<StepId> = next
+                    .steps
+                    .iter()
+                    .filter(|s| s.state == StepState::Planned)
+                    .map(|s| s.id)
+                    .collect();
                 for id in &asked {
                     advance(&mut next, *id, StepEvent::RequestApproval)?;
                 }
@@ -79,7 +86,13 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
         }
         Event::Rejected { steps, reason } => {
             for id in steps {
-                advance(&mut next, id, StepEvent::Reject { reason: reason.clone() })?;
+                advance(
+                    &mut next,
+                    id,
+                    StepEvent::Reject {
+                        reason: reason.clone(),
+                    },
+                )?;
             }
         }
         Event::SuccessorChosen { successor } => {
@@ -98,12 +111,21 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
             }
             advance(&mut next, step, StepEvent::Start)?;
         }
-        Event::StepSucceeded { step, note } => advance(&mut next, step, StepEvent::Succeed { note })?,
-        Event::StepFailed { step, error, retry_at } => {
+        Event::StepSucceeded { step, note } => {
+            advance(&mut next, step, StepEvent::Succeed { note })?
+        }
+        Event::StepFailed {
+            step,
+            error,
+            retry_at,
+        } => {
             let retry_at = retry_at.filter(|_| case.state != CaseState::Cancelled);
             advance(&mut next, step, StepEvent::Fail { error, retry_at })?;
             if let Some(at) = retry_at {
-                effects.push(Effect::RunStep { step, not_before: at });
+                effects.push(Effect::RunStep {
+                    step,
+                    not_before: at,
+                });
             }
         }
         Event::StepWaitingManual { step, instructions } => {
@@ -130,13 +152,21 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
     let not_before = next.not_before(now);
     for id in runnable(&next) {
         if rerun_all || !runnable_before.contains(&id) {
-            effects.push(Effect::RunStep { step: id, not_before });
+            effects.push(Effect::RunStep {
+                step: id,
+                not_before,
+            });
         }
     }
     if next.state == CaseState::NeedsAttention && case.state != CaseState::NeedsAttention {
-        effects.push(Effect::NotifyOperator { reason: attention_reason(&next) });
+        effects.push(Effect::NotifyOperator {
+            reason: attention_reason(&next),
+        });
     }
-    Ok(Transition { case: next, effects })
+    Ok(Transition {
+        case: next,
+        effects,
+    })
 }
 
 /// The case state that follows from the steps. Stored for listing, never set by hand.
@@ -181,7 +211,10 @@ fn attention_reason(case: &Case) -> String {
 /// Closed cases take no events, except the outcome of a step that was already running when the
 /// case was cancelled: that change happened on the Hub and must be recorded.
 fn guard_closed(case: &Case, event: &Event) -> Result<(), DomainError> {
-    let late_outcome = matches!(event, Event::StepSucceeded { .. } | Event::StepFailed { .. });
+    let late_outcome = matches!(
+        event,
+        Event::StepSucceeded { .. } | Event::StepFailed { .. }
+    );
     match case.state {
         CaseState::Cancelled if late_outcome => Ok(()),
         state if state.is_closed() => Err(illegal(case, event.name())),
@@ -201,11 +234,18 @@ fn find(case: &Case, id: StepId) -> Result<&Step, DomainError> {
 }
 
 fn advance(case: &mut Case, id: StepId, event: StepEvent) -> Result<(), DomainError> {
-    let step = case.steps.iter_mut().find(|s| s.id == id).ok_or(DomainError::UnknownStep(id))?;
+    let step = case
+        .steps
+        .iter_mut()
+        .find(|s| s.id == id)
+        .ok_or(DomainError::UnknownStep(id))?;
     *step = step.advance(event)?;
     Ok(())
 }
 
 fn illegal(case: &Case, event: &'static str) -> DomainError {
-    DomainError::IllegalCaseTransition { state: case.state, event }
+    DomainError::IllegalCaseTransition {
+        state: case.state,
+        event,
+    }
 }

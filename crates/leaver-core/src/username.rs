@@ -21,7 +21,9 @@ impl HubUsername {
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
         {
-            return Err(format!("may hold only letters, digits, '-', '_' and '.', not {bad:?}"));
+            return Err(format!(
+                "may hold only letters, digits, '-', '_' and '.', not {bad:?}"
+            ));
         }
         if name.starts_with(['-', '_', '.']) || name.ends_with(['-', '_', '.']) {
             return Err("may not start or end with '-', '_' or '.'".into());
@@ -47,7 +49,14 @@ mod tests {
 
     #[test]
     fn accepts_names_the_hub_accepts() {
-        for ok in ["bob", "julien-c", "TheBloke", "a1", "sentence_transformers", "x.y"] {
+        for ok in [
+            "bob",
+            "julien-c",
+            "TheBloke",
+            "a1",
+            "sentence_transformers",
+            "x.y",
+        ] {
             assert!(HubUsername::parse(ok).is_ok(), "{ok} should parse");
         }
     }

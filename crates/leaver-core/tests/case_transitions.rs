@@ -10,16 +10,36 @@ fn events() -> Vec<Event> {
     vec![
         planned(),
         Event::Approved { steps: vec![first] },
-        Event::Rejected { steps: vec![first], reason: "not yet".into() },
-        Event::SuccessorChosen { successor: HubUsername::parse("dave").expect("valid") },
+        Event::Rejected {
+            steps: vec![first],
+            reason: "not yet".into(),
+        },
+        Event::SuccessorChosen {
+            successor: HubUsername::parse("dave").expect("valid"),
+        },
         Event::StepStarted { step: first },
-        Event::StepSucceeded { step: first, note: None },
-        Event::StepFailed { step: first, error: "500".into(), retry_at: None },
-        Event::StepWaitingManual { step: first, instructions: "click".into() },
-        Event::ManualDone { step: first, note: "done".into() },
+        Event::StepSucceeded {
+            step: first,
+            note: None,
+        },
+        Event::StepFailed {
+            step: first,
+            error: "500".into(),
+            retry_at: None,
+        },
+        Event::StepWaitingManual {
+            step: first,
+            instructions: "click".into(),
+        },
+        Event::ManualDone {
+            step: first,
+            note: "done".into(),
+        },
         Event::RetryRequested { step: first },
         Event::RunNow,
-        Event::Cancelled { reason: "rehired".into() },
+        Event::Cancelled {
+            reason: "rehired".into(),
+        },
     ]
 }
 
@@ -56,7 +76,10 @@ fn every_case_state_and_event_pair_follows_the_table() {
         assert_eq!(case.state, state, "fixture for {state}");
         for event in events() {
             let name = event.name();
-            let expected = ALLOWED.iter().find(|(from, ev, _)| *from == state && *ev == name).map(|(_, _, to)| *to);
+            let expected = ALLOWED
+                .iter()
+                .find(|(from, ev, _)| *from == state && *ev == name)
+                .map(|(_, _, to)| *to);
             match (expected, apply(&case, event, NOW)) {
                 (Some(to), Ok(t)) => assert_eq!(t.case.state, to, "{state} + {name}"),
                 (Some(to), Err(e)) => panic!("{state} + {name} should lead to {to}, got {e}"),
@@ -74,7 +97,10 @@ fn strip_and_remove_wait_for_the_successor_to_be_promoted_in_that_org_only() {
     // acme's reassign and beta's strip may start; nothing else of acme's may.
     assert_eq!(runnable, vec![step_id(1), step_id(5)]);
     let strip_acme = apply(&case, Event::StepStarted { step: step_id(2) }, NOW);
-    assert_eq!(strip_acme.map(|_| ()), Err(DomainError::NotRunnable(step_id(2))));
+    assert_eq!(
+        strip_acme.map(|_| ()),
+        Err(DomainError::NotRunnable(step_id(2)))
+    );
 }
 
 #[test]
@@ -87,51 +113,115 @@ fn approval_of_the_plan_schedules_the_first_steps_at_effective_at() {
     assert_eq!(
         effects,
         vec![
-            Effect::RunStep { step: step_id(1), not_before: at },
-            Effect::RunStep { step: step_id(5), not_before: at },
+            Effect::RunStep {
+                step: step_id(1),
+                not_before: at
+            },
+            Effect::RunStep {
+                step: step_id(5),
+                not_before: at
+            },
         ]
     );
-    let now = apply(&run(case, [approve_all()]), Event::RunNow, NOW).expect("legal").effects;
-    assert!(now.iter().all(|e| matches!(e, Effect::RunStep { not_before, .. } if *not_before == NOW)));
+    let now = apply(&run(case, [approve_all()]), Event::RunNow, NOW)
+        .expect("legal")
+        .effects;
+    assert!(
+        now.iter()
+            .all(|e| matches!(e, Effect::RunStep { not_before, .. } if *not_before == NOW))
+    );
 }
 
 #[test]
 fn planning_asks_approval_for_every_step_but_verify() {
     let t = apply(&opened(), planned(), NOW).expect("legal");
-    let asked: Vec<StepId> = plan().iter().filter(|s| s.kind != StepKind::Verify).map(|s| s.id).collect();
+    let asked: Vec<StepId> = plan()
+        .iter()
+        .filter(|s| s.kind != StepKind::Verify)
+        .map(|s| s.id)
+        .collect();
     assert_eq!(t.effects, vec![Effect::RequestApproval { steps: asked }]);
     assert_eq!(step(&t.case, 8).state, StepState::Approved);
 }
 
 #[test]
 fn a_blocked_plan_needs_attention_and_a_successor_replans_it() {
-    let blocked = Event::Planned { steps: plan(), blocked_reason: Some("bob is the last admin of acme".into()) };
+    let blocked = Event::Planned {
+        steps: plan(),
+        blocked_reason: Some("bob is the last admin of acme".into()),
+    };
     let t = apply(&opened(), blocked, NOW).expect("legal");
     assert_eq!(t.case.state, CaseState::NeedsAttention);
-    assert!(matches!(&t.effects[..], [Effect::NotifyOperator { reason }] if reason.contains("last admin")));
-    assert!(apply(&t.case, approve_all(), NOW).is_err(), "a blocked plan cannot be approved");
+    assert!(
+        matches!(&t.effects[..], [Effect::NotifyOperator { reason }] if reason.contains("last admin"))
+    );
+    assert!(
+        apply(&t.case, approve_all(), NOW).is_err(),
+        "a blocked plan cannot be approved"
+    );
     let dave = HubUsername::parse("dave").expect("valid");
-    let t = apply(&t.case, Event::SuccessorChosen { successor: dave.clone() }, NOW).expect("legal");
-    assert_eq!((t.case.state, t.case.successor, t.effects), (CaseState::Planning, Some(dave), vec![Effect::PlanCase]));
+    let t = apply(
+        &t.case,
+        Event::SuccessorChosen {
+            successor: dave.clone(),
+        },
+        NOW,
+    )
+    .expect("legal");
+    assert_eq!(
+        (t.case.state, t.case.successor, t.effects),
+        (CaseState::Planning, Some(dave), vec![Effect::PlanCase])
+    );
 }
 
 #[test]
 fn a_retryable_failure_schedules_the_retry_and_keeps_the_case_running() {
     let case = case_in(CaseState::Running);
     let at = NOW + time::Duration::seconds(30);
-    let failed = Event::StepFailed { step: step_id(1), error: "503".into(), retry_at: Some(at) };
+    let failed = Event::StepFailed {
+        step: step_id(1),
+        error: "503".into(),
+        retry_at: Some(at),
+    };
     let t = apply(&case, failed, NOW).expect("legal");
     assert_eq!(t.case.state, CaseState::Running);
-    assert_eq!(t.effects, vec![Effect::RunStep { step: step_id(1), not_before: at }]);
+    assert_eq!(
+        t.effects,
+        vec![Effect::RunStep {
+            step: step_id(1),
+            not_before: at
+        }]
+    );
 }
 
 #[test]
 fn a_step_running_when_the_case_is_cancelled_still_records_its_outcome() {
-    let case = run(case_in(CaseState::Running), [Event::Cancelled { reason: "rehired".into() }]);
+    let case = run(
+        case_in(CaseState::Running),
+        [Event::Cancelled {
+            reason: "rehired".into(),
+        }],
+    );
     assert_eq!(step(&case, 1).state, StepState::Running);
-    assert!(case.steps.iter().filter(|s| s.id != step_id(1)).all(|s| s.state == StepState::Skipped));
-    let t = apply(&case, Event::StepSucceeded { step: step_id(1), note: None }, NOW).expect("legal");
-    assert_eq!((t.case.state, step(&t.case, 1).state), (CaseState::Cancelled, StepState::Succeeded));
+    assert!(
+        case.steps
+            .iter()
+            .filter(|s| s.id != step_id(1))
+            .all(|s| s.state == StepState::Skipped)
+    );
+    let t = apply(
+        &case,
+        Event::StepSucceeded {
+            step: step_id(1),
+            note: None,
+        },
+        NOW,
+    )
+    .expect("legal");
+    assert_eq!(
+        (t.case.state, step(&t.case, 1).state),
+        (CaseState::Cancelled, StepState::Succeeded)
+    );
 }
 
 #[test]
@@ -143,8 +233,23 @@ fn verify_runs_last_and_the_case_completes_only_when_all_steps_succeeded() {
         if next == step_id(8) {
             break;
         }
-        almost = run(almost, [Event::StepStarted { step: next }, Event::StepSucceeded { step: next, note: None }]);
+        almost = run(
+            almost,
+            [
+                Event::StepStarted { step: next },
+                Event::StepSucceeded {
+                    step: next,
+                    note: None,
+                },
+            ],
+        );
     }
-    assert!(almost.steps.iter().filter(|s| s.id != step_id(8)).all(|s| s.state == StepState::Succeeded));
+    assert!(
+        almost
+            .steps
+            .iter()
+            .filter(|s| s.id != step_id(8))
+            .all(|s| s.state == StepState::Succeeded)
+    );
     assert_eq!(almost.state, CaseState::Running);
 }

@@ -10,16 +10,35 @@ fn event_for(kind: u8, step: u128) -> Event {
     let step = step_id(step);
     match kind {
         0 => Event::Approved { steps: vec![step] },
-        1 => Event::Rejected { steps: vec![step], reason: "no".into() },
+        1 => Event::Rejected {
+            steps: vec![step],
+            reason: "no".into(),
+        },
         2..=4 => Event::StepStarted { step },
         5..=6 => Event::StepSucceeded { step, note: None },
-        7 => Event::StepFailed { step, error: "500".into(), retry_at: Some(NOW) },
-        8 => Event::StepFailed { step, error: "403".into(), retry_at: None },
-        9 => Event::StepWaitingManual { step, instructions: "click".into() },
-        10 => Event::ManualDone { step, note: "done".into() },
+        7 => Event::StepFailed {
+            step,
+            error: "500".into(),
+            retry_at: Some(NOW),
+        },
+        8 => Event::StepFailed {
+            step,
+            error: "403".into(),
+            retry_at: None,
+        },
+        9 => Event::StepWaitingManual {
+            step,
+            instructions: "click".into(),
+        },
+        10 => Event::ManualDone {
+            step,
+            note: "done".into(),
+        },
         11 => Event::RetryRequested { step },
         12 => Event::RunNow,
-        _ => Event::Cancelled { reason: "stop".into() },
+        _ => Event::Cancelled {
+            reason: "stop".into(),
+        },
     }
 }
 
@@ -29,15 +48,26 @@ fn started(step: &Step) -> bool {
 
 fn check_invariants(case: &Case) -> Result<(), TestCaseError> {
     for later in case.steps.iter().filter(|s| started(s)) {
-        for earlier in case.steps.iter().filter(|e| ordering::must_precede(e, later)) {
+        for earlier in case
+            .steps
+            .iter()
+            .filter(|e| ordering::must_precede(e, later))
+        {
             prop_assert!(
                 earlier.state.lets_successors_run(),
                 "{} on {} started while {} on {} was {}",
-                later.kind, later.target, earlier.kind, earlier.target, earlier.state
+                later.kind,
+                later.target,
+                earlier.kind,
+                earlier.target,
+                earlier.state
             );
         }
         if matches!(later.kind, StepKind::StripAccess | StepKind::RemoveMember) {
-            let reassign = case.steps.iter().find(|s| s.kind == StepKind::ReassignLastAdmin && s.target == later.target);
+            let reassign = case
+                .steps
+                .iter()
+                .find(|s| s.kind == StepKind::ReassignLastAdmin && s.target == later.target);
             prop_assert!(reassign.is_none_or(|r| r.state == StepState::Succeeded));
         }
     }
@@ -46,7 +76,12 @@ fn check_invariants(case: &Case) -> Result<(), TestCaseError> {
     }
     let verify = case.steps.iter().find(|s| s.kind == StepKind::Verify);
     if verify.is_some_and(started) {
-        prop_assert!(case.steps.iter().filter(|s| s.kind != StepKind::Verify).all(|s| s.state.lets_successors_run()));
+        prop_assert!(
+            case.steps
+                .iter()
+                .filter(|s| s.kind != StepKind::Verify)
+                .all(|s| s.state.lets_successors_run())
+        );
     }
     Ok(())
 }

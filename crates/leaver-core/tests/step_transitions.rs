@@ -11,12 +11,21 @@ fn events() -> Vec<StepEvent> {
     vec![
         StepEvent::RequestApproval,
         StepEvent::Approve,
-        StepEvent::Reject { reason: "not yet".into() },
+        StepEvent::Reject {
+            reason: "not yet".into(),
+        },
         StepEvent::Start,
         StepEvent::Succeed { note: None },
-        StepEvent::Fail { error: "500".into(), retry_at: None },
-        StepEvent::WaitManual { instructions: "click".into() },
-        StepEvent::MarkManualDone { note: "done".into() },
+        StepEvent::Fail {
+            error: "500".into(),
+            retry_at: None,
+        },
+        StepEvent::WaitManual {
+            instructions: "click".into(),
+        },
+        StepEvent::MarkManualDone {
+            note: "done".into(),
+        },
         StepEvent::Retry,
         StepEvent::Skip,
     ]
@@ -47,7 +56,12 @@ const ALLOWED: &[(StepState, &str, StepState)] = {
 };
 
 fn step_in(state: StepState) -> Step {
-    let mut step = Step::planned(fixture::step_id(1), StepKind::StripAccess, Target::Org("acme".into()), Strategy::Api);
+    let mut step = Step::planned(
+        fixture::step_id(1),
+        StepKind::StripAccess,
+        Target::Org("acme".into()),
+        Strategy::Api,
+    );
     step.state = state;
     step
 }
@@ -57,11 +71,17 @@ fn every_step_state_and_event_pair_follows_the_table() {
     for &state in StepState::ALL {
         for event in events() {
             let name = event.name();
-            let expected = ALLOWED.iter().find(|(from, ev, _)| *from == state && *ev == name).map(|(_, _, to)| *to);
+            let expected = ALLOWED
+                .iter()
+                .find(|(from, ev, _)| *from == state && *ev == name)
+                .map(|(_, _, to)| *to);
             let result = step_in(state).advance(event).map(|s| s.state);
             match expected {
                 Some(to) => assert_eq!(result, Ok(to), "{state} + {name}"),
-                None => assert!(result.is_err(), "{state} + {name} should be illegal, got {result:?}"),
+                None => assert!(
+                    result.is_err(),
+                    "{state} + {name} should be illegal, got {result:?}"
+                ),
             }
         }
     }
@@ -73,13 +93,24 @@ fn a_failed_step_with_a_retry_time_may_start_again_and_counts_the_attempt() {
     step.attempts = 1;
     step.next_retry_at = Some(datetime!(2026-11-28 12:01 UTC));
     let started = step.advance(StepEvent::Start).expect("retry starts");
-    assert_eq!((started.state, started.attempts, started.next_retry_at), (StepState::Running, 2, None));
+    assert_eq!(
+        (started.state, started.attempts, started.next_retry_at),
+        (StepState::Running, 2, None)
+    );
 }
 
 #[test]
 fn a_rejection_keeps_the_reason_and_a_failure_keeps_the_hub_message() {
-    let rejected = step_in(StepState::AwaitingApproval).advance(StepEvent::Reject { reason: "keep him".into() });
+    let rejected = step_in(StepState::AwaitingApproval).advance(StepEvent::Reject {
+        reason: "keep him".into(),
+    });
     assert_eq!(rejected.expect("legal").note.as_deref(), Some("keep him"));
-    let failed = step_in(StepState::Running).advance(StepEvent::Fail { error: "402 Payment Required".into(), retry_at: None });
-    assert_eq!(failed.expect("legal").error.as_deref(), Some("402 Payment Required"));
+    let failed = step_in(StepState::Running).advance(StepEvent::Fail {
+        error: "402 Payment Required".into(),
+        retry_at: None,
+    });
+    assert_eq!(
+        failed.expect("legal").error.as_deref(),
+        Some("402 Payment Required")
+    );
 }

@@ -14,7 +14,9 @@ use time::OffsetDateTime;
 /// anything is read, so a read-then-write transaction never meets a stale snapshot.
 pub(crate) async fn begin_write(pool: &AnyPool) -> Result<Transaction<'static, Any>, StoreError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE audit_head SET id = id WHERE id = 1").execute(&mut *tx).await?;
+    sqlx::query("UPDATE audit_head SET id = id WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
     Ok(tx)
 }
 
@@ -27,7 +29,9 @@ pub(crate) async fn append(
     data: Value,
     now: OffsetDateTime,
 ) -> Result<AuditRecord, StoreError> {
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut **tx)
+        .await?;
     let prev_seq: i64 = head.try_get("seq")?;
     let prev_hash: String = head.try_get("hash")?;
     let record = AuditRecord::chained(
@@ -78,16 +82,27 @@ fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
 }
 
 /// Records oldest first, all or one case's.
-pub(crate) async fn events(pool: &AnyPool, case: Option<CaseId>) -> Result<Vec<AuditRecord>, StoreError> {
+pub(crate) async fn events(
+    pool: &AnyPool,
+    case: Option<CaseId>,
+) -> Result<Vec<AuditRecord>, StoreError> {
     let columns = "seq, case_id, at, actor, kind, data, prev_hash, hash";
     let rows = match case {
         Some(case) => {
-            sqlx::query(AssertSqlSafe(format!("SELECT {columns} FROM audit_event WHERE case_id = $1 ORDER BY seq")))
-                .bind(case.to_string())
-                .fetch_all(pool)
-                .await?
+            sqlx::query(AssertSqlSafe(format!(
+                "SELECT {columns} FROM audit_event WHERE case_id = $1 ORDER BY seq"
+            )))
+            .bind(case.to_string())
+            .fetch_all(pool)
+            .await?
         }
-        None => sqlx::query(AssertSqlSafe(format!("SELECT {columns} FROM audit_event ORDER BY seq"))).fetch_all(pool).await?,
+        None => {
+            sqlx::query(AssertSqlSafe(format!(
+                "SELECT {columns} FROM audit_event ORDER BY seq"
+            )))
+            .fetch_all(pool)
+            .await?
+        }
     };
     rows.iter().map(record_from_row).collect()
 }
@@ -95,11 +110,19 @@ pub(crate) async fn events(pool: &AnyPool, case: Option<CaseId>) -> Result<Vec<A
 /// Checks the whole chain against itself and the head.
 pub(crate) async fn verify(pool: &AnyPool) -> Result<AuditReport, StoreError> {
     let records = events(pool, None).await?;
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
     let head_seq: i64 = head.try_get("seq")?;
     let head_hash: String = head.try_get("hash")?;
     Ok(match verify_chain(&records, Some((head_seq, &head_hash))) {
-        Ok(count) => AuditReport { records: count, broken: None },
-        Err(broken) => AuditReport { records: records.len() as i64, broken: Some(broken) },
+        Ok(count) => AuditReport {
+            records: count,
+            broken: None,
+        },
+        Err(broken) => AuditReport {
+            records: records.len() as i64,
+            broken: Some(broken),
+        },
     })
 }

@@ -48,13 +48,16 @@ pub(crate) async fn find_by_external_id(
     tx: &mut Transaction<'static, Any>,
     external_id: &str,
 ) -> Result<Option<(CaseId, String)>, StoreError> {
-    let row = sqlx::query("SELECT case_id, ticket_hash FROM offboarding_case WHERE external_id = $1")
-        .bind(external_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let row =
+        sqlx::query("SELECT case_id, ticket_hash FROM offboarding_case WHERE external_id = $1")
+            .bind(external_id)
+            .fetch_optional(&mut **tx)
+            .await?;
     row.map(|row| {
         let id: String = row.try_get("case_id")?;
-        let id = id.parse().map_err(|e| StoreError::Corrupt(format!("case_id {id}: {e}")))?;
+        let id = id
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("case_id {id}: {e}")))?;
         Ok((id, row.try_get("ticket_hash")?))
     })
     .transpose()
@@ -62,24 +65,30 @@ pub(crate) async fn find_by_external_id(
 
 /// Loads one case with its steps.
 pub(crate) async fn load(conn: &mut AnyConnection, id: CaseId) -> Result<Case, StoreError> {
-    let row = sqlx::query(AssertSqlSafe(format!("SELECT {CASE_COLUMNS} FROM offboarding_case WHERE case_id = $1")))
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::CaseNotFound(id))?;
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {CASE_COLUMNS} FROM offboarding_case WHERE case_id = $1"
+    )))
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::CaseNotFound(id))?;
     let mut case = case_from_row(&row)?;
-    let steps =
-        sqlx::query(AssertSqlSafe(format!("SELECT {STEP_COLUMNS} FROM step WHERE case_id = $1 ORDER BY position")))
-            .bind(id.to_string())
-            .fetch_all(&mut *conn)
-            .await?;
+    let steps = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {STEP_COLUMNS} FROM step WHERE case_id = $1 ORDER BY position"
+    )))
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
     case.steps = steps.iter().map(step_from_row).collect::<Result<_, _>>()?;
     Ok(case)
 }
 
 /// Lists cases, newest first, and fills in their steps with one more query.
 pub(crate) async fn list(pool: &AnyPool, filter: &CaseFilter) -> Result<Vec<Case>, StoreError> {
-    let search = filter.search.as_ref().map(|s| format!("%{}%", s.to_lowercase()));
+    let search = filter
+        .search
+        .as_ref()
+        .map(|s| format!("%{}%", s.to_lowercase()));
     let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {CASE_COLUMNS} FROM offboarding_case
          WHERE ($1 IS NULL OR state = $1)
@@ -135,8 +144,15 @@ pub(crate) async fn save(
     .bind(after.id.to_string())
     .execute(&mut **tx)
     .await?;
-    for old in before.steps.iter().filter(|old| after.step(old.id).is_none()) {
-        sqlx::query("DELETE FROM step WHERE step_id = $1").bind(old.id.to_string()).execute(&mut **tx).await?;
+    for old in before
+        .steps
+        .iter()
+        .filter(|old| after.step(old.id).is_none())
+    {
+        sqlx::query("DELETE FROM step WHERE step_id = $1")
+            .bind(old.id.to_string())
+            .execute(&mut **tx)
+            .await?;
     }
     for (position, step) in after.steps.iter().enumerate() {
         if before.step(step.id) != Some(step) {

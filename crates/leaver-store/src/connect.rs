@@ -63,7 +63,10 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_error_messages() {
-        assert_eq!(redact("postgres://leaver:s3cret@db/leaver"), "postgres://leaver:***@db/leaver");
+        assert_eq!(
+            redact("postgres://leaver:s3cret@db/leaver"),
+            "postgres://leaver:***@db/leaver"
+        );
         assert_eq!(redact("sqlite://leaver.db"), "sqlite://leaver.db");
     }
 

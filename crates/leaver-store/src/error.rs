@@ -6,8 +6,13 @@ use leaver_core::{CaseId, DomainError};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// A case with this external id exists with different content.
-    #[error("a case with external_id {external_id} already exists with different content (case {existing})")]
-    Conflict { external_id: String, existing: CaseId },
+    #[error(
+        "a case with external_id {external_id} already exists with different content (case {existing})"
+    )]
+    Conflict {
+        external_id: String,
+        existing: CaseId,
+    },
     #[error("no case {0}")]
     CaseNotFound(CaseId),
     /// The event is not legal in the case's current state.

@@ -85,7 +85,8 @@ pub(crate) async fn enqueue(
 ) -> Result<(), StoreError> {
     for effect in effects {
         let job_id = Uuid::new_v4();
-        let payload = serde_json::to_string(effect).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let payload =
+            serde_json::to_string(effect).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         sqlx::query(
             "INSERT INTO job (job_id, dedupe_key, case_id, kind, payload, run_at, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -142,7 +143,10 @@ fn job_from_row(row: &AnyRow, token: Uuid) -> Result<Job, StoreError> {
     let attempts: i64 = row.try_get("attempts")?;
     let effect: Effect = serde_json::from_str(&payload).map_err(|e| corrupt(&e))?;
     Ok(Job {
-        lease: Lease { job_id: job_id.parse().map_err(|e| corrupt(&e))?, token },
+        lease: Lease {
+            job_id: job_id.parse().map_err(|e| corrupt(&e))?,
+            token,
+        },
         case_id: case_id.parse().map_err(|e| corrupt(&e))?,
         kind: JobKind::of(&effect),
         effect,

@@ -23,7 +23,8 @@ where
     T::Err: std::fmt::Display,
 {
     let raw: String = row.try_get(column)?;
-    raw.parse().map_err(|e| StoreError::Corrupt(format!("{column} {raw:?}: {e}")))
+    raw.parse()
+        .map_err(|e| StoreError::Corrupt(format!("{column} {raw:?}: {e}")))
 }
 
 fn parsed_opt<T: FromStr>(row: &AnyRow, column: &str) -> Result<Option<T>, StoreError>
@@ -31,7 +32,11 @@ where
     T::Err: std::fmt::Display,
 {
     let raw: Option<String> = row.try_get(column)?;
-    raw.map(|raw| raw.parse().map_err(|e| StoreError::Corrupt(format!("{column} {raw:?}: {e}")))).transpose()
+    raw.map(|raw| {
+        raw.parse()
+            .map_err(|e| StoreError::Corrupt(format!("{column} {raw:?}: {e}")))
+    })
+    .transpose()
 }
 
 fn time_opt(row: &AnyRow, column: &str) -> Result<Option<OffsetDateTime>, StoreError> {
@@ -68,8 +73,7 @@ pub(crate) fn case_from_row(row: &AnyRow) -> Result<Case, StoreError> {
 }
 
 /// The columns [`step_from_row`] reads.
-pub(crate) const STEP_COLUMNS: &str =
-    "step_id, case_id, kind, target, strategy, state, attempts, error, next_retry_at, instructions, note";
+pub(crate) const STEP_COLUMNS: &str = "step_id, case_id, kind, target, strategy, state, attempts, error, next_retry_at, instructions, note";
 
 /// A step row.
 pub(crate) fn step_from_row(row: &AnyRow) -> Result<Step, StoreError> {
@@ -80,7 +84,8 @@ pub(crate) fn step_from_row(row: &AnyRow) -> Result<Step, StoreError> {
         target: parsed(row, "target")?,
         strategy: parsed(row, "strategy")?,
         state: parsed(row, "state")?,
-        attempts: u32::try_from(attempts).map_err(|e| StoreError::Corrupt(format!("attempts {attempts}: {e}")))?,
+        attempts: u32::try_from(attempts)
+            .map_err(|e| StoreError::Corrupt(format!("attempts {attempts}: {e}")))?,
         error: row.try_get("error")?,
         next_retry_at: time_opt(row, "next_retry_at")?,
         instructions: row.try_get("instructions")?,

@@ -6,7 +6,11 @@ use std::path::Path;
 
 /// A migrated SQLite store in `dir`.
 pub async fn sqlite(dir: &Path) -> Result<(SqlStore, String), StoreError> {
-    let url = format!("sqlite://{}", dir.join(format!("leaver-{}.db", uuid::Uuid::new_v4())).display());
+    let url = format!(
+        "sqlite://{}",
+        dir.join(format!("leaver-{}.db", uuid::Uuid::new_v4()))
+            .display()
+    );
     let store = connect(&url).await?;
     store.migrate().await?;
     Ok((store, url))
@@ -20,7 +24,9 @@ pub async fn postgres() -> Result<Option<(SqlStore, String)>, StoreError> {
     };
     let admin = connect(&admin_url).await?;
     let name = format!("leaver_test_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(admin.pool()).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(admin.pool())
+        .await?;
     admin.pool().close().await;
     let base = admin_url.split('?').next().unwrap_or(&admin_url);
     let server = base.rsplit_once('/').map_or(base, |(server, _)| server);

@@ -2,7 +2,10 @@
 //! the differences live in [`Dialect`] and in the two migration folders. SQL text is only ever
 //! assembled from constants (column lists, placeholders, dialect clauses); values are bound.
 
-use crate::{Actor, AuditReport, CaseFilter, Dialect, Job, Lease, Opened, Store, StoreError, audit, cases, jobs};
+use crate::{
+    Actor, AuditReport, CaseFilter, Dialect, Job, Lease, Opened, Store, StoreError, audit, cases,
+    jobs,
+};
 use async_trait::async_trait;
 use leaver_core::audit::AuditRecord;
 use leaver_core::{Case, CaseId, Effect, Event, Ticket, Transition, apply};
@@ -64,20 +67,38 @@ impl Store for SqlStore {
         let case = Case::open(id, ticket, now);
         let mut tx = audit::begin_write(&self.pool).await?;
         if !cases::insert(&mut tx, &case, &hash).await? {
-            let (existing, existing_hash) = cases::find_by_external_id(&mut tx, ticket.external_id.as_str())
-                .await?
-                .ok_or_else(|| StoreError::Corrupt("case vanished during open".into()))?;
+            let (existing, existing_hash) =
+                cases::find_by_external_id(&mut tx, ticket.external_id.as_str())
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt("case vanished during open".into()))?;
             tx.rollback().await?;
             if existing_hash != hash {
-                return Err(StoreError::Conflict { external_id: ticket.external_id.to_string(), existing });
+                return Err(StoreError::Conflict {
+                    external_id: ticket.external_id.to_string(),
+                    existing,
+                });
             }
-            return Ok(Opened { case: self.case(existing).await?, created: false });
+            return Ok(Opened {
+                case: self.case(existing).await?,
+                created: false,
+            });
         }
         jobs::enqueue(&mut tx, case.id, &[Effect::PlanCase], now).await?;
         let data = json!({ "ticket": ticket, "state": case.state });
-        audit::append(&mut tx, Some(case.id), actor.as_str(), "case_opened", data, now).await?;
+        audit::append(
+            &mut tx,
+            Some(case.id),
+            actor.as_str(),
+            "case_opened",
+            data,
+            now,
+        )
+        .await?;
         tx.commit().await?;
-        Ok(Opened { case, created: true })
+        Ok(Opened {
+            case,
+            created: true,
+        })
     }
 
     async fn case(&self, id: CaseId) -> Result<Case, StoreError> {
@@ -103,7 +124,8 @@ impl Store for SqlStore {
         }
         let before = cases::load(&mut *tx, case).await?;
         let kind = event.name();
-        let event_json = serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let event_json =
+            serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let transition = apply(&before, event, now)?;
         cases::save(&mut tx, &before, &transition.case).await?;
         jobs::enqueue(&mut tx, case, &transition.effects, now).await?;
@@ -113,7 +135,12 @@ impl Store for SqlStore {
         Ok(transition)
     }
 
-    async fn claim_jobs(&self, lease_for: Duration, limit: u32, now: OffsetDateTime) -> Result<Vec<Job>, StoreError> {
+    async fn claim_jobs(
+        &self,
+        lease_for: Duration,
+        limit: u32,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Job>, StoreError> {
         jobs::claim(&self.pool, self.dialect, lease_for, limit, now).await
     }
 
@@ -121,7 +148,12 @@ impl Store for SqlStore {
         jobs::finish(&self.pool, lease).await
     }
 
-    async fn reschedule_job(&self, lease: &Lease, run_at: OffsetDateTime, error: &str) -> Result<(), StoreError> {
+    async fn reschedule_job(
+        &self,
+        lease: &Lease,
+        run_at: OffsetDateTime,
+        error: &str,
+    ) -> Result<(), StoreError> {
         jobs::reschedule(&self.pool, lease, run_at, error).await
     }
 

@@ -84,8 +84,13 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Stores a new case for `ticket` (with id `id`) and its planning job, or returns the case
     /// already opened for the same ticket. The same `external_id` with different content is a
     /// [`StoreError::Conflict`], and nothing is written.
-    async fn open_case(&self, ticket: &Ticket, id: CaseId, actor: &Actor, now: OffsetDateTime)
-    -> Result<Opened, StoreError>;
+    async fn open_case(
+        &self,
+        ticket: &Ticket,
+        id: CaseId,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<Opened, StoreError>;
 
     /// One case with its steps.
     async fn case(&self, id: CaseId) -> Result<Case, StoreError>;
@@ -107,14 +112,23 @@ pub trait Store: Send + Sync + fmt::Debug {
     ) -> Result<Transition, StoreError>;
 
     /// Claims up to `limit` due jobs for `lease_for`. A job whose lease ran out is due again.
-    async fn claim_jobs(&self, lease_for: Duration, limit: u32, now: OffsetDateTime)
-    -> Result<Vec<Job>, StoreError>;
+    async fn claim_jobs(
+        &self,
+        lease_for: Duration,
+        limit: u32,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Job>, StoreError>;
 
     /// Removes a finished job that needed no state change.
     async fn finish_job(&self, lease: &Lease) -> Result<(), StoreError>;
 
     /// Puts a claimed job back to run at `run_at` (after a transient failure), keeping `error`.
-    async fn reschedule_job(&self, lease: &Lease, run_at: OffsetDateTime, error: &str) -> Result<(), StoreError>;
+    async fn reschedule_job(
+        &self,
+        lease: &Lease,
+        run_at: OffsetDateTime,
+        error: &str,
+    ) -> Result<(), StoreError>;
 
     /// Appends an audit record that is not a case transition (an email sent, a reminder).
     async fn append_audit(

@@ -1,0 +1,88 @@
+//! Client configuration: where the Hub is, the token, and how patient to be.
+
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+/// How a [`crate::HubClient`] reaches the Hub and how it behaves on slow or failing calls.
+///
+/// `Debug` is safe to print: the token is a [`SecretString`] and shows as `[REDACTED]`.
+#[derive(Debug, Clone)]
+pub struct HubConfig {
+    /// Base URL of the Hub, e.g. `https://huggingface.co` (a path prefix is kept).
+    pub base_url: Url,
+    /// Bearer token sent on every request. Never logged, never printed.
+    pub token: SecretString,
+    /// Whole-request timeout (connect, send, and reading the body).
+    pub timeout: Duration,
+    /// Timeout for establishing the TCP/TLS connection.
+    pub connect_timeout: Duration,
+    /// Total attempts per request, the first one included (1 disables retries).
+    pub max_attempts: u32,
+    /// First backoff step; attempt `n` waits a random time in `[0, min(cap, base * 2^(n-1))]`.
+    pub backoff_base: Duration,
+    /// Upper bound of one backoff step.
+    pub backoff_cap: Duration,
+    /// Extra wait after a rate-limit window is expected to reset, to absorb clock skew
+    /// and the whole-second rounding of the `RateLimit` header's `t`.
+    pub rate_limit_margin: Duration,
+}
+
+impl HubConfig {
+    /// Default timeout for a whole request.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+    /// Default connect timeout.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Default number of attempts (one try plus four retries).
+    pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+    /// Default first backoff step (the Hub's own client starts at 1 s).
+    pub const DEFAULT_BACKOFF_BASE: Duration = Duration::from_secs(1);
+    /// Default backoff cap (the Hub's own client stops growing at 8 s).
+    pub const DEFAULT_BACKOFF_CAP: Duration = Duration::from_secs(8);
+    /// Default margin after an expected rate-limit window reset.
+    pub const DEFAULT_RATE_LIMIT_MARGIN: Duration = Duration::from_secs(1);
+
+    /// A configuration with the defaults above for everything but the base URL and token.
+    pub fn new(base_url: Url, token: SecretString) -> Self {
+        Self {
+            base_url,
+            token,
+            timeout: Self::DEFAULT_TIMEOUT,
+            connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
+            max_attempts: Self::DEFAULT_MAX_ATTEMPTS,
+            backoff_base: Self::DEFAULT_BACKOFF_BASE,
+            backoff_cap: Self::DEFAULT_BACKOFF_CAP,
+            rate_limit_margin: Self::DEFAULT_RATE_LIMIT_MARGIN,
+        }
+    }
+
+    /// Same configuration with other retry settings (handy in tests).
+    pub fn with_retries(mut self, max_attempts: u32, base: Duration, cap: Duration) -> Self {
+        self.max_attempts = max_attempts;
+        self.backoff_base = base;
+        self.backoff_cap = cap;
+        self
+    }
+
+    /// Same configuration with other timeouts.
+    pub fn with_timeouts(mut self, timeout: Duration, connect_timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self.connect_timeout = connect_timeout;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_redacts_the_token() {
+        let base = Url::parse("https://huggingface.co").expect("url");
+        let config = HubConfig::new(base, SecretString::from("hf_supersecret"));
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("hf_supersecret"), "{printed}");
+        assert!(printed.contains("huggingface.co"));
+    }
+}

@@ -1,0 +1,100 @@
+//! Transient failures are retried to success; the Hub sees each attempt.
+
+use serde_json::json;
+
+use crate::support::{ALICE, standard_seed, start};
+
+const MEMBERS_ROUTE: &str = "GET /api/organizations/{org}/members";
+
+#[tokio::test]
+async fn a_429_is_retried_and_the_call_then_succeeds() {
+    let sim = start(standard_seed()).await;
+    sim.faults(json!({"fail_next": [{"route": MEMBERS_ROUTE, "status": 429, "count": 1}]}))
+        .await;
+    let client = sim.client(ALICE);
+
+    let members = client.org_members("acme-ai").await.unwrap();
+
+    assert_eq!(members.len(), 4);
+    assert_eq!(client.rate_limited_responses(), 1, "the client saw the 429");
+    assert_eq!(
+        sim.calls_to(MEMBERS_ROUTE).await,
+        2,
+        "one 429, then the success"
+    );
+}
+
+#[tokio::test]
+async fn a_burst_of_503s_is_retried_to_success() {
+    let sim = start(standard_seed()).await;
+    sim.faults(json!({"fail_next": [{"route": MEMBERS_ROUTE, "status": 503, "count": 3}]}))
+        .await;
+    let client = sim.client(ALICE);
+
+    let members = client.org_members("acme-ai").await.unwrap();
+
+    assert!(members.iter().any(|m| m.user == "bob"));
+    assert_eq!(client.calls_made(), 4);
+    assert_eq!(sim.calls_to(MEMBERS_ROUTE).await, 4);
+}
+
+#[tokio::test]
+async fn a_503_burst_longer_than_the_attempts_allowed_surfaces_the_error() {
+    let sim = start(standard_seed()).await;
+    sim.faults(json!({"fail_next": [{"route": MEMBERS_ROUTE, "status": 503, "count": 10}]}))
+        .await;
+    let client = sim.client(ALICE);
+
+    let err = client.org_members("acme-ai").await.unwrap_err();
+
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(sim.calls_to(MEMBERS_ROUTE).await, 4, "max_attempts is 4");
+}
+
+#[tokio::test]
+async fn a_delete_failing_twice_with_500_is_retried_and_the_member_is_gone() {
+    let sim = start(standard_seed()).await;
+    let route = "DELETE /api/organizations/{org}/members/{user}";
+    sim.faults(json!({"fail_next": [{"route": route, "status": 500, "count": 2}]}))
+        .await;
+    let client = sim.client(ALICE);
+
+    client.remove_member("acme-ai", "carol").await.unwrap();
+
+    assert_eq!(sim.calls_to(route).await, 3);
+    assert!(
+        client
+            .find_member("acme-ai", "carol")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_random_30_percent_error_rate_is_absorbed_by_retries() {
+    let sim = start(standard_seed()).await;
+    sim.faults(json!({"error_rate": 0.3, "error_status": 502}))
+        .await;
+    let client = sim.client_with(ALICE, |c| {
+        c.with_retries(
+            12,
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(10),
+        )
+    });
+
+    for _ in 0..40 {
+        let org = client.org_overview("acme-ai").await.unwrap();
+        assert_eq!(org.name, "acme-ai");
+    }
+
+    assert!(
+        client.calls_made() > 40,
+        "some calls failed and were retried"
+    );
+    assert_eq!(
+        sim.calls().await["total"].as_u64(),
+        Some(client.calls_made())
+    );
+}

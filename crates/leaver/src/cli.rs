@@ -1,0 +1,100 @@
+//! The command line: what each command is for, in words a new operator understands.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Leaver offboards people from Hugging Face organizations: it finds what a leaver holds on the
+/// Hub, plans the steps to take it away, asks the right people to approve, carries the steps out
+/// and keeps an audit trail an auditor can trust.
+#[derive(Debug, Parser)]
+#[command(name = "leaver", version, propagate_version = true)]
+pub struct Cli {
+    /// A TOML file with settings (the same names as the LEAVER_* variables, in lower case).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or update the database tables (safe to run again; other commands do it too).
+    Migrate,
+    /// Open, list, inspect and cancel offboarding cases.
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Check the tamper-evident audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Open a case from an HR ticket; prints the case id as the last line. Opening the same ticket
+    /// again returns the same case.
+    Open(OpenArgs),
+    /// List cases, newest first.
+    List {
+        /// Only cases in this state (planning, awaiting_approval, scheduled, running, completed,
+        /// needs_attention, cancelled).
+        #[arg(long)]
+        state: Option<String>,
+        /// Print JSON, as the REST API returns it.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one case with its steps.
+    Show {
+        /// The case id (a UUID).
+        id: String,
+        /// Print JSON, as the REST API returns it.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel a case: steps that have not started will not run.
+    Cancel {
+        /// The case id (a UUID).
+        id: String,
+        /// Why, for the audit trail.
+        #[arg(long, default_value = "cancelled by an operator")]
+        reason: String,
+    },
+}
+
+/// The ticket's fields. Required ones are checked together so that every bad field is reported
+/// at once.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Ticket")]
+pub struct OpenArgs {
+    /// The HR ticket id (required; unique per case).
+    #[arg(long, allow_hyphen_values = true)]
+    pub external_id: Option<String>,
+    /// The leaver's work email (required).
+    #[arg(long, allow_hyphen_values = true)]
+    pub email: Option<String>,
+    /// The leaver's Hugging Face username (required).
+    #[arg(long, allow_hyphen_values = true)]
+    pub hub_user: Option<String>,
+    /// The leaver's manager's email: they approve the plan (required).
+    #[arg(long, allow_hyphen_values = true)]
+    pub manager: Option<String>,
+    /// The leaver's full name.
+    #[arg(long, allow_hyphen_values = true)]
+    pub name: Option<String>,
+    /// Who becomes admin where the leaver is the last admin (a Hub username).
+    #[arg(long, allow_hyphen_values = true)]
+    pub successor: Option<String>,
+    /// Nothing touches the Hub before this time (RFC 3339, like 2026-12-01T17:00:00Z).
+    #[arg(long, allow_hyphen_values = true)]
+    pub effective_at: Option<String>,
+    /// Why the person leaves (free text, for the record).
+    #[arg(long, allow_hyphen_values = true)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the audit trail's hash chain; exits non-zero and names the first broken record
+    /// if any record was edited or deleted.
+    Verify,
+}

@@ -1,0 +1,39 @@
+//! The `leaver` binary: parses the command line, loads settings and runs the command.
+
+mod cli;
+mod commands;
+mod config;
+mod output;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LEAVER_LOG")
+                .unwrap_or_else(|_| "warn,leaver=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = config::Settings::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Migrate => commands::migrate::run(&settings).await?,
+        Command::Case(command) => commands::case::run(&settings, command).await?,
+        Command::Audit(command) => return commands::audit::run(&settings, command).await,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,71 @@
+//! How the CLI prints cases: a table, a detail view, or the REST API's JSON.
+
+use leaver_core::Case;
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+
+/// Pretty JSON on stdout.
+pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// One line per case.
+pub fn case_table(cases: &[Case]) -> anyhow::Result<()> {
+    println!(
+        "{:<36}  {:<16}  {:<17}  {:<20}  CREATED",
+        "ID", "TICKET", "STATE", "HUB USER"
+    );
+    for case in cases {
+        println!(
+            "{:<36}  {:<16}  {:<17}  {:<20}  {}",
+            case.id,
+            case.external_id,
+            case.state,
+            case.person.hub_username,
+            case.created_at.format(&Rfc3339)?
+        );
+    }
+    Ok(())
+}
+
+/// A case and its steps, for a human.
+pub fn case_detail(case: &Case) -> anyhow::Result<()> {
+    println!("case      {}", case.id);
+    println!("ticket    {}", case.external_id);
+    println!("state     {}", case.state);
+    println!(
+        "person    {} <{}> (hub: {})",
+        case.person.name.as_deref().unwrap_or("-"),
+        case.person.email,
+        case.person.hub_username
+    );
+    println!("manager   {}", case.manager_email);
+    if let Some(successor) = &case.successor {
+        println!("successor {successor}");
+    }
+    if let Some(at) = case.effective_at {
+        println!("effective {}", at.format(&Rfc3339)?);
+    }
+    if let Some(reason) = &case.blocked_reason {
+        println!("blocked   {reason}");
+    }
+    if case.steps.is_empty() {
+        println!("steps     (not planned yet)");
+    }
+    for (n, step) in case.steps.iter().enumerate() {
+        println!(
+            "{:>2}. {:<20} {:<32} {:<7} {:<16} attempts {}",
+            n + 1,
+            step.kind,
+            step.target,
+            step.strategy,
+            step.state,
+            step.attempts
+        );
+        if let Some(error) = &step.error {
+            println!("    error: {error}");
+        }
+    }
+    Ok(())
+}

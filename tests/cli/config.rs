@@ -1,0 +1,82 @@
+//! Configuration errors name the variable and the problem.
+
+use crate::support::*;
+use std::process::Command;
+
+fn leaver_with(vars: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_leaver"));
+    command.args(args);
+    for (key, value) in vars {
+        command.env(key, value);
+    }
+    command.output().expect("runs")
+}
+
+#[test]
+fn a_malformed_variable_is_named_in_the_error() {
+    let out = leaver_with(
+        &[
+            ("LEAVER_WORKERS", "many"),
+            ("LEAVER_DATABASE_URL", "sqlite::memory:"),
+        ],
+        &["migrate"],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("LEAVER_WORKERS"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unsupported_database_url_is_explained() {
+    let out = leaver_with(
+        &[("LEAVER_DATABASE_URL", "mysql://db/leaver")],
+        &["migrate"],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("LEAVER_DATABASE_URL must start with sqlite:// or postgres://"));
+}
+
+#[test]
+fn a_missing_config_file_is_named() {
+    let out = leaver_with(&[], &["--config", "/nonexistent/leaver.toml", "migrate"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("/nonexistent/leaver.toml does not exist"));
+}
+
+#[test]
+fn a_config_file_sets_values_and_the_environment_overrides_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("leaver.toml");
+    let from_file = dir.path().join("from-file.db");
+    std::fs::write(
+        &file,
+        format!("database_url = \"sqlite://{}\"\n", from_file.display()),
+    )
+    .expect("write");
+    assert!(
+        leaver_with(&[], &["--config", file.to_str().expect("utf-8"), "migrate"])
+            .status
+            .success()
+    );
+    assert!(from_file.exists());
+    let from_env = dir.path().join("from-env.db");
+    let url = format!("sqlite://{}", from_env.display());
+    let out = leaver_with(
+        &[("LEAVER_DATABASE_URL", &url)],
+        &["--config", file.to_str().expect("utf-8"), "migrate"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(from_env.exists());
+}
+
+#[test]
+fn help_explains_every_command() {
+    let out = leaver_with(&[], &["case", "--help"]);
+    let help = stdout(&out);
+    for command in ["open", "list", "show", "cancel"] {
+        assert!(
+            help.lines()
+                .any(|l| l.trim_start().starts_with(command) && l.len() > command.len() + 20),
+            "{command}: {help}"
+        );
+    }
+}
