@@ -12,6 +12,7 @@ pub mod event;
 pub mod external_id;
 pub mod ids;
 pub mod ordering;
+pub mod plan;
 pub mod state;
 pub mod step;
 pub mod target;

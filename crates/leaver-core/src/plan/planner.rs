@@ -1,0 +1,166 @@
+//! The planner: ordered steps, each with the strategy the org's plan and Leaver's token allow.
+
+use super::calls::hub_calls;
+use super::facts::{AccessStatus, OrgFacts, ScimMode};
+use crate::{Event, HubUsername, NewStep, StepId, StepKind, Strategy, Target};
+use serde::Serialize;
+
+/// What the planner needs besides the orgs' facts.
+#[derive(Clone, Debug)]
+pub struct PlanContext<'a> {
+    pub leaver: &'a HubUsername,
+    pub successor: Option<&'a HubUsername>,
+    /// Accounts that are automation: they do not count as a remaining admin.
+    pub service_accounts: &'a [String],
+    /// What the leaver's gated access is set to: `Rejected` (default) or `Pending`.
+    pub revoke_to: AccessStatus,
+}
+
+/// One step of a plan, with why it is there and the Hub calls it will make.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlannedStep {
+    #[serde(flatten)]
+    pub step: NewStep,
+    pub why: String,
+    pub calls: Vec<String>,
+}
+
+/// The plan for one leaver.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub steps: Vec<PlannedStep>,
+    /// Why the plan cannot run as it is; empty when it can.
+    pub blockers: Vec<String>,
+}
+
+impl Plan {
+    /// The event that records this plan on a case.
+    pub fn into_event(self) -> Event {
+        let blocked_reason = (!self.blockers.is_empty()).then(|| self.blockers.join("; "));
+        Event::Planned {
+            steps: self.steps.into_iter().map(|s| s.step).collect(),
+            blocked_reason,
+        }
+    }
+}
+
+/// Plans the offboarding of `ctx.leaver` from `orgs`. Steps come out in run order: by kind, then
+/// by org in the order given. `next_id` mints step ids.
+pub fn plan(ctx: &PlanContext<'_>, orgs: &[OrgFacts], mut next_id: impl FnMut() -> StepId) -> Plan {
+    let leaver = ctx.leaver.as_str();
+    let mut drafts: Vec<(StepKind, Target, Strategy, String)> = Vec::new();
+    let mut blockers = Vec::new();
+    for org in orgs {
+        let member = org.members.get(leaver);
+        let org_target = || Target::Org(org.name.clone());
+        let api = org.plan.manages_members_by_api() && org.token.is_admin();
+        if org.token.user == leaver {
+            blockers.push(format!(
+                "Leaver's Hub token belongs to {leaver}, the person leaving: replace LEAVER_HUB_TOKEN first"
+            ));
+        }
+        if let Some(member) = member {
+            if org
+                .human_admins_besides(leaver, ctx.service_accounts)
+                .is_empty()
+            {
+                let why = format!(
+                    "{leaver} is {} and no other person is admin of {}",
+                    member.role, org.name
+                );
+                match ctx.successor {
+                    None => blockers.push(format!("{}: name a successor to promote to admin", why)),
+                    Some(s) if !org.members.contains_key(s.as_str()) => blockers.push(format!(
+                        "{why}; the successor {s} is not a member of {}",
+                        org.name
+                    )),
+                    Some(_) => {
+                        drafts.push((StepKind::ReassignLastAdmin, org_target(), pick(api), why))
+                    }
+                }
+            }
+            let why = format!("{leaver} is {} in {}", member.role, org.name);
+            drafts.push((StepKind::StripAccess, org_target(), pick(api), why.clone()));
+            let removal = match org.scim {
+                ScimMode::Managed | ScimMode::Basic => Strategy::Scim,
+                ScimMode::None => pick(api),
+            };
+            drafts.push((StepKind::RemoveMember, org_target(), removal, why));
+        }
+        for repo in &org.gated_repos {
+            if let Some(status) = repo.holders.get(leaver) {
+                let strategy = pick(org.token.can_write_repos());
+                let why = format!(
+                    "{leaver}'s access request is {status:?} on gated {} {}",
+                    repo.repo_type.as_str(),
+                    repo.id
+                );
+                let target = Target::Repo {
+                    repo_type: repo.repo_type,
+                    id: repo.id.clone(),
+                };
+                drafts.push((
+                    StepKind::RevokeGatedAccess,
+                    target,
+                    strategy,
+                    why.to_lowercase(),
+                ));
+            }
+        }
+        if org
+            .invitations
+            .as_ref()
+            .is_some_and(|inv| inv.iter().any(|u| u == leaver))
+        {
+            let strategy = if org.scim == ScimMode::Basic {
+                Strategy::Scim
+            } else {
+                Strategy::Manual
+            };
+            drafts.push((
+                StepKind::CancelInvitation,
+                org_target(),
+                strategy,
+                format!("{leaver} has a pending invitation to {}", org.name),
+            ));
+        }
+    }
+    let person = Target::Person(leaver.to_owned());
+    drafts.push((
+        StepKind::FlagTokens,
+        person,
+        Strategy::Api,
+        "removal does not end personal access tokens".into(),
+    ));
+    drafts.push((
+        StepKind::Verify,
+        Target::Case,
+        Strategy::Api,
+        "read the Hub back and keep it as evidence".into(),
+    ));
+    drafts.sort_by_key(|(kind, ..)| *kind);
+
+    let steps = drafts
+        .into_iter()
+        .map(|(kind, target, strategy, why)| {
+            let org = target
+                .org()
+                .and_then(|name| orgs.iter().find(|o| o.name == name));
+            let calls = hub_calls(kind, strategy, &target, ctx, org);
+            let step = NewStep {
+                id: next_id(),
+                kind,
+                target,
+                strategy,
+                needs_approval: kind != StepKind::Verify,
+            };
+            PlannedStep { step, why, calls }
+        })
+        .collect();
+    Plan { steps, blockers }
+}
+
+/// `api` where the plan and the token allow it, else a guided manual step that is verified.
+fn pick(api: bool) -> Strategy {
+    if api { Strategy::Api } else { Strategy::Manual }
+}
