@@ -54,7 +54,7 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let path = request.uri().path().to_string();
     let response = next.run(request).await;
     let status = response.status().as_u16();
-    tracing::info!(%method, %route, status, "hub call");
+    tracing::debug!(%method, %route, status, "hub call");
     let mut calls = state.calls();
     calls.total += 1;
     *calls

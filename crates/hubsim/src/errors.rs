@@ -127,3 +127,8 @@ fn header_safe(message: &str) -> HeaderValue {
 pub async fn not_found_fallback() -> ApiError {
     ApiError::not_found("Sorry, we can't find the page you are looking for.")
 }
+
+/// Known path, wrong method: a 405 in the Hub's error format.
+pub async fn method_not_allowed_fallback() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+}

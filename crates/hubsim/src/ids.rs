@@ -3,18 +3,51 @@
 //! Deriving instead of storing keeps seeds small and makes ids identical across restarts
 //! and resets, so tests can compute them.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use sha2::{Digest, Sha256};
+
+/// Every id computed so far, both ways: key → id and id → key. Ids are pure functions of
+/// their key, so a process-wide memo is safe; it spares re-hashing on every listing of a
+/// big org, and lets a SCIM id be mapped back to its user without scanning.
+#[derive(Default)]
+struct Memo {
+    by_key: HashMap<String, String>,
+    by_id: HashMap<String, String>,
+}
+
+fn memo() -> std::sync::MutexGuard<'static, Memo> {
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    MEMO.get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+}
 
 /// A 24-hex id for `kind` + `parts`, e.g. `stable_id("user", &["alice"])`.
 pub fn stable_id(kind: &str, parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(kind.as_bytes());
+    let mut key = kind.to_string();
     for part in parts {
-        hasher.update([0u8]);
-        hasher.update(part.as_bytes());
+        key.push('\0');
+        key.push_str(part);
     }
-    let digest = hasher.finalize();
-    hex::encode(&digest[..12])
+    if let Some(id) = memo().by_key.get(&key) {
+        return id.clone();
+    }
+    let digest = Sha256::digest(key.as_bytes());
+    let id = hex::encode(&digest[..12]);
+    let mut memo = memo();
+    memo.by_id.insert(id.clone(), key.clone());
+    memo.by_key.insert(key, id.clone());
+    id
+}
+
+/// The `kind` and `parts` an id was computed from, if this process computed it.
+pub fn parts_of(id: &str) -> Option<(String, Vec<String>)> {
+    let key = memo().by_id.get(id)?.clone();
+    let mut fields = key.split('\0').map(str::to_string);
+    let kind = fields.next()?;
+    Some((kind, fields.collect()))
 }
 
 /// A user's `_id`.
@@ -69,5 +102,10 @@ mod tests {
         assert_eq!(a, user_id("alice"));
         assert_ne!(a, user_id("bob"));
         assert_ne!(resource_group_id("a", "bc"), resource_group_id("ab", "c"));
+        let scim = scim_user_id("acme", "bob");
+        assert_eq!(
+            parts_of(&scim),
+            Some(("scim-user".into(), vec!["acme".into(), "bob".into()]))
+        );
     }
 }

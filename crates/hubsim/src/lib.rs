@@ -40,6 +40,7 @@ pub fn router(seed: Seed) -> Router {
     let state = AppState::new(seed);
     let hub = routes::hub_routes()
         .fallback(errors::not_found_fallback)
+        .method_not_allowed_fallback(errors::method_not_allowed_fallback)
         .layer(from_fn_with_state(state.clone(), faults::middleware))
         .layer(from_fn_with_state(state.clone(), ratelimit::middleware))
         .layer(from_fn_with_state(state.clone(), calls::middleware));

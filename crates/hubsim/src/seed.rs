@@ -116,8 +116,8 @@ pub enum ScimMode {
     Managed,
 }
 
-/// An organization.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+/// An organization. Its `Debug` leaves out the SCIM token and revoked token values.
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct OrgSeed {
     /// The org's handle.
@@ -153,6 +153,19 @@ pub struct OrgSeed {
     /// Token values an admin revoked for this org (they answer 403 here).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub revoked_tokens: Vec<String>,
+}
+
+impl std::fmt::Debug for OrgSeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrgSeed")
+            .field("name", &self.name)
+            .field("plan", &self.plan)
+            .field("scim", &self.scim)
+            .field("members", &self.members)
+            .field("resource_groups", &self.resource_groups)
+            .field("invitations", &self.invitations)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One membership.

@@ -1,7 +1,7 @@
 //! The shared application state: the simulated world behind one mutex, plus the
 //! simulator's own bookkeeping (rate windows, call counters, faults), each behind its own.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::audit::AuditEvent;
@@ -75,29 +75,71 @@ impl AppState {
 
 /// The simulated Hub's data: the seed as it is now, plus the org audit logs.
 pub struct World {
-    /// Current state, in seed shape.
+    /// Current state, in seed shape. After adding or removing users or tokens, call
+    /// [`World::reindex`] (lookups stay correct without it, only slower).
     pub seed: Seed,
     /// Audit events of every org, oldest first.
     pub audit: Vec<AuditEvent>,
+    /// Position of each user in `seed.users`, so big orgs list in linear time.
+    user_index: HashMap<String, usize>,
+    /// Position of each token in `seed.tokens` (every request resolves one).
+    token_index: HashMap<String, usize>,
 }
 
 impl World {
     /// Builds a world from a seed, filling in what the seed implies.
     pub fn new(seed: Seed) -> World {
-        World {
+        let mut world = World {
             seed: normalize(seed),
             audit: Vec::new(),
-        }
+            user_index: HashMap::new(),
+            token_index: HashMap::new(),
+        };
+        world.reindex();
+        world
+    }
+
+    /// Rebuilds the user and token indexes after `seed.users` or `seed.tokens` changed.
+    pub fn reindex(&mut self) {
+        self.user_index = self
+            .seed
+            .users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.username.clone(), i))
+            .collect();
+        self.token_index = self
+            .seed
+            .tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.value.clone(), i))
+            .collect();
     }
 
     /// A user by username.
     pub fn user(&self, username: &str) -> Option<&UserSeed> {
-        self.seed.users.iter().find(|u| u.username == username)
+        let indexed = self
+            .user_index
+            .get(username)
+            .and_then(|&i| self.seed.users.get(i));
+        match indexed {
+            Some(user) if user.username == username => Some(user),
+            // A stale index (or a miss) falls back to a scan.
+            _ => self.seed.users.iter().find(|u| u.username == username),
+        }
     }
 
     /// A token by raw value.
     pub fn token(&self, value: &str) -> Option<&TokenSeed> {
-        self.seed.tokens.iter().find(|t| t.value == value)
+        let indexed = self
+            .token_index
+            .get(value)
+            .and_then(|&i| self.seed.tokens.get(i));
+        match indexed {
+            Some(token) if token.value == value => Some(token),
+            _ => self.seed.tokens.iter().find(|t| t.value == value),
+        }
     }
 
     /// An org by name.
@@ -143,10 +185,13 @@ impl OrgSeed {
         self.fullname.as_deref().unwrap_or(&self.name)
     }
 
-    /// How many members belong to resource group `rg`.
-    pub fn rg_size(&self, rg: &str) -> usize {
-        let in_rg = |m: &&MemberSeed| m.resource_groups.iter().any(|g| g.name == rg);
-        self.members.iter().filter(in_rg).count()
+    /// How many members each resource group has (computed once per request).
+    pub fn rg_sizes(&self) -> HashMap<&str, usize> {
+        let mut sizes = HashMap::new();
+        for group in self.members.iter().flat_map(|m| m.resource_groups.iter()) {
+            *sizes.entry(group.name.as_str()).or_default() += 1;
+        }
+        sizes
     }
 
     /// Number of members with the `admin` role.

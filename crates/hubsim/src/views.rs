@@ -1,5 +1,7 @@
 //! JSON shapes shared by several endpoints (org summaries, a member's resource groups).
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use crate::audit::avatar_url;
@@ -50,8 +52,13 @@ pub fn org_overview(world: &World, org: &OrgSeed) -> Value {
     body
 }
 
-/// A member's resource groups as `{id, name, role}` (plus `numUsers` when `with_size`).
-pub fn member_groups(org: &OrgSeed, member: &MemberSeed, with_size: bool) -> Vec<Value> {
+/// A member's resource groups as `{id, name, role}`, plus `numUsers` when `sizes` (from
+/// [`OrgSeed::rg_sizes`]) is given.
+pub fn member_groups(
+    org: &OrgSeed,
+    member: &MemberSeed,
+    sizes: Option<&HashMap<&str, usize>>,
+) -> Vec<Value> {
     member
         .resource_groups
         .iter()
@@ -61,8 +68,8 @@ pub fn member_groups(org: &OrgSeed, member: &MemberSeed, with_size: bool) -> Vec
                 "name": g.name,
                 "role": g.role,
             });
-            if with_size {
-                item["numUsers"] = org.rg_size(&g.name).into();
+            if let Some(sizes) = sizes {
+                item["numUsers"] = sizes.get(g.name.as_str()).copied().unwrap_or(0).into();
             }
             item
         })

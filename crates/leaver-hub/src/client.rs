@@ -251,6 +251,12 @@ impl HubClient {
     }
 }
 
+/// The client is shared across tasks and threads.
+const _: () = {
+    const fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+    assert_shareable::<HubClient>();
+};
+
 /// A failure before a complete response arrived.
 fn transport_error(err: reqwest::Error) -> HubError {
     let kind = if err.is_timeout() {

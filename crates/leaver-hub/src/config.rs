@@ -1,5 +1,6 @@
 //! Client configuration: where the Hub is, the token, and how patient to be.
 
+use std::fmt;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -7,8 +8,9 @@ use url::Url;
 
 /// How a [`crate::HubClient`] reaches the Hub and how it behaves on slow or failing calls.
 ///
-/// `Debug` is safe to print: the token is a [`SecretString`] and shows as `[REDACTED]`.
-#[derive(Debug, Clone)]
+/// `Debug` is safe to print: the token shows as `[REDACTED]` (and so would a password in
+/// the base URL).
+#[derive(Clone)]
 pub struct HubConfig {
     /// Base URL of the Hub, e.g. `https://huggingface.co` (a path prefix is kept).
     pub base_url: Url,
@@ -73,6 +75,25 @@ impl HubConfig {
     }
 }
 
+impl fmt::Debug for HubConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut base_url = self.base_url.clone();
+        if base_url.password().is_some() {
+            let _ = base_url.set_password(Some("[REDACTED]"));
+        }
+        f.debug_struct("HubConfig")
+            .field("base_url", &base_url.as_str())
+            .field("token", &"[REDACTED]")
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_attempts", &self.max_attempts)
+            .field("backoff_base", &self.backoff_base)
+            .field("backoff_cap", &self.backoff_cap)
+            .field("rate_limit_margin", &self.rate_limit_margin)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +104,14 @@ mod tests {
         let config = HubConfig::new(base, SecretString::from("hf_supersecret"));
         let printed = format!("{config:?}");
         assert!(!printed.contains("hf_supersecret"), "{printed}");
-        assert!(printed.contains("huggingface.co"));
+        assert!(printed.contains("\"https://huggingface.co/\""), "{printed}");
+    }
+
+    #[test]
+    fn debug_output_redacts_a_password_in_the_base_url() {
+        let base = Url::parse("https://user:pa55word@hub.internal/").expect("url");
+        let printed = format!("{:?}", HubConfig::new(base, SecretString::from("hf_x")));
+        assert!(!printed.contains("pa55word"), "{printed}");
+        assert!(printed.contains("hub.internal"), "{printed}");
     }
 }

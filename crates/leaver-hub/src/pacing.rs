@@ -167,7 +167,10 @@ impl Pacer {
                     };
                 }
                 Decision::WaitUntil(when) => {
-                    tracing::debug!(wait_ms = %(when - Instant::now()).as_millis(), "rate-limit window spent, waiting for reset");
+                    tracing::debug!(
+                        wait_ms = %when.saturating_duration_since(Instant::now()).as_millis(),
+                        "rate-limit window spent, waiting for reset"
+                    );
                     tokio::select! {
                         () = tokio::time::sleep_until(when) => {}
                         () = changed => {}

@@ -112,7 +112,7 @@ impl Store for SqlStore {
     async fn record(
         &self,
         case: CaseId,
-        event: Event,
+        events: Vec<Event>,
         actor: &Actor,
         detail: Value,
         lease: Option<&Lease>,
@@ -122,17 +122,31 @@ impl Store for SqlStore {
         if let Some(lease) = lease {
             jobs::finish(&mut *tx, lease).await?;
         }
-        let before = cases::load(&mut *tx, case).await?;
-        let kind = event.name();
-        let event_json =
-            serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let transition = apply(&before, event, now)?;
-        cases::save(&mut tx, &before, &transition.case).await?;
-        jobs::enqueue(&mut tx, case, &transition.effects, now).await?;
-        let data = json!({ "event": event_json, "state": transition.case.state, "detail": detail });
-        audit::append(&mut tx, Some(case), actor.as_str(), kind, data, now).await?;
+        let before = cases::load(&mut tx, case).await?;
+        let mut current = Transition {
+            case: before.clone(),
+            effects: Vec::new(),
+        };
+        let mut records = Vec::with_capacity(events.len());
+        for event in events {
+            let kind = event.name();
+            let event_json =
+                serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let next = apply(&current.case, event, now)?;
+            records.push((
+                kind,
+                json!({ "event": event_json, "state": next.case.state, "detail": detail }),
+            ));
+            current.case = next.case;
+            current.effects.extend(next.effects);
+        }
+        cases::save(&mut tx, &before, &current.case).await?;
+        jobs::enqueue(&mut tx, case, &current.effects, now).await?;
+        for (kind, data) in records {
+            audit::append(&mut tx, Some(case), actor.as_str(), kind, data, now).await?;
+        }
         tx.commit().await?;
-        Ok(transition)
+        Ok(current)
     }
 
     async fn claim_jobs(

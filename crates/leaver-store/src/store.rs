@@ -98,13 +98,14 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Cases, newest first, with their steps.
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>, StoreError>;
 
-    /// Applies `event` to the case and stores the new state, the jobs its effects call for and an
-    /// audit record (with `detail`), in one transaction. With `lease`, the job is finished in the
-    /// same transaction; if the lease was lost, nothing is written.
+    /// Applies `events` in order to the case and stores the new state, the jobs their effects call
+    /// for and one audit record per event (with `detail`), in one transaction. With `lease`, the
+    /// job is finished in the same transaction. If the lease was lost or any event is illegal,
+    /// nothing is written.
     async fn record(
         &self,
         case: CaseId,
-        event: Event,
+        events: Vec<Event>,
         actor: &Actor,
         detail: Value,
         lease: Option<&Lease>,

@@ -189,7 +189,7 @@ async fn recording_an_event_with_a_lost_lease_writes_nothing() {
         let result = store
             .record(
                 case,
-                planned,
+                vec![planned],
                 &Actor::engine(),
                 json!({}),
                 Some(&job.lease),
@@ -229,10 +229,10 @@ async fn a_transition_stores_state_jobs_and_audit_together() {
         let t = store
             .record(
                 case,
-                Event::Planned {
+                vec![Event::Planned {
                     steps,
                     blocked_reason: None,
-                },
+                }],
                 &Actor::engine(),
                 json!({}),
                 Some(&job.lease),
@@ -262,7 +262,7 @@ async fn a_transition_stores_state_jobs_and_audit_together() {
         let illegal = store
             .record(
                 case,
-                Event::StepStarted { step },
+                vec![Event::StepStarted { step }],
                 &Actor::engine(),
                 json!({}),
                 None,

@@ -1,10 +1,11 @@
 //! Gated-repo access requests under `/api/{models|datasets|spaces}/{ns}/{name}/user-access-request/`:
 //! list by status, `handle`, `grant` and `cancel`.
 //!
+//! `grant` and `cancel` live in `access_grants`.
+//!
 //! Reviewing (list, handle, grant) needs a write token and the `write` or `admin` org role
 //! (or `write`/`admin` in the repo's resource group); for a user's repo, the owner.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -20,17 +21,17 @@ use crate::pagination::{self, LISTS};
 use crate::roles;
 use crate::routes::repos::visible;
 use crate::seed::{AccessRequestSeed, RepoSeed, RepoType, RequestStatus};
-use crate::state::{AppState, World, now_iso};
+use crate::state::{AppState, World};
 
 const DEFAULT_TIMESTAMP: &str = "2026-01-01T00:00:00.000Z";
 
 /// The repo addressed by the path: its type (from the first segment) and `ns/name`.
-struct Target {
-    repo_type: RepoType,
-    id: String,
+pub(crate) struct Target {
+    pub(crate) repo_type: RepoType,
+    pub(crate) id: String,
 }
 
-fn target(uri: &Uri, ns: &str, name: &str) -> ApiResult<Target> {
+pub(crate) fn target(uri: &Uri, ns: &str, name: &str) -> ApiResult<Target> {
     let segment = uri.path().split('/').nth(2).unwrap_or("");
     let repo_type = RepoType::from_plural(segment).ok_or_else(ApiError::repo_not_found)?;
     Ok(Target {
@@ -41,7 +42,11 @@ fn target(uri: &Uri, ns: &str, name: &str) -> ApiResult<Target> {
 
 /// The repo if the caller can see it: otherwise RepoNotFound, as 401 for anonymous
 /// callers (the Hub hides private repos that way) and 404 for others.
-fn find_repo<'a>(world: &'a World, caller: &Caller, target: &Target) -> ApiResult<&'a RepoSeed> {
+pub(crate) fn find_repo<'a>(
+    world: &'a World,
+    caller: &Caller,
+    target: &Target,
+) -> ApiResult<&'a RepoSeed> {
     match world.repo(target.repo_type, &target.id) {
         Some(repo) if visible(world, caller, repo) => Ok(repo),
         _ if caller.0.is_none() => Err(ApiError::new(
@@ -54,7 +59,11 @@ fn find_repo<'a>(world: &'a World, caller: &Caller, target: &Target) -> ApiResul
 }
 
 /// Checks that the caller may review requests on `repo`, and that it is gated.
-fn require_reviewer(world: &World, identity: &Identity, repo: &RepoSeed) -> ApiResult<()> {
+pub(crate) fn require_reviewer(
+    world: &World,
+    identity: &Identity,
+    repo: &RepoSeed,
+) -> ApiResult<()> {
     match world.org(repo.namespace()) {
         Some(org) => {
             let rg_ok = org.member(&identity.user).is_some_and(|m| {
@@ -209,109 +218,4 @@ pub async fn handle(
         message,
     );
     Ok(StatusCode::OK.into_response())
-}
-
-/// Body of `grant`.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Grant {
-    user: Option<String>,
-    user_id: Option<String>,
-}
-
-/// `POST .../user-access-request/grant`: accept a user without a request. 400 if they
-/// already have access. Answers JSON (huggingface_hub calls `response.json()`).
-pub async fn grant(
-    State(state): State<AppState>,
-    caller: Caller,
-    uri: Uri,
-    Path((ns, name)): Path<(String, String)>,
-    JsonBody(body): JsonBody<Grant>,
-) -> ApiResult<Json<Value>> {
-    let target = target(&uri, &ns, &name)?;
-    let mut world = state.world();
-    let repo = find_repo(&world, &caller, &target)?;
-    let identity = caller.writer()?;
-    require_reviewer(&world, identity, repo)?;
-    let user = match (&body.user, &body.user_id) {
-        (Some(user), None) => world.user(user).map(|u| u.username.clone()),
-        (None, Some(id)) => world
-            .seed
-            .users
-            .iter()
-            .find(|u| &ids::user_id(&u.username) == id)
-            .map(|u| u.username.clone()),
-        _ => return Err(ApiError::bad_request("Give exactly one of user or userId")),
-    };
-    let user = user.ok_or_else(|| ApiError::not_found("User not found"))?;
-    let repo = world
-        .repo_mut(target.repo_type, &target.id)
-        .ok_or_else(ApiError::repo_not_found)?;
-    match repo.access_requests.iter_mut().find(|r| r.user == user) {
-        Some(r) if r.status == RequestStatus::Accepted => {
-            return Err(ApiError::bad_request(format!(
-                "{user} already has access to this repository"
-            )));
-        }
-        Some(r) => {
-            r.status = RequestStatus::Accepted;
-            r.granted = true;
-        }
-        None => repo.access_requests.push(AccessRequestSeed {
-            user: user.clone(),
-            status: RequestStatus::Accepted,
-            timestamp: Some(now_iso()),
-            fields: None,
-            granted: true,
-        }),
-    }
-    let data = json!({"repo": target.id, "user": user, "status": "accepted"});
-    let message = format!("Granted {user} access to {}", target.id);
-    world.record(
-        &ns,
-        "repo.user_access_request.grant",
-        Actor::User(identity),
-        data,
-        message,
-    );
-    Ok(Json(json!({"success": true})))
-}
-
-/// `POST .../user-access-request/cancel`: the caller withdraws their own pending or
-/// accepted request (404 if they have none). Answers `{"success": true}`.
-pub async fn cancel(
-    State(state): State<AppState>,
-    caller: Caller,
-    uri: Uri,
-    Path((ns, name)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
-    let target = target(&uri, &ns, &name)?;
-    let mut world = state.world();
-    let repo = find_repo(&world, &caller, &target)?;
-    let identity = caller.writer()?;
-    if !repo.gated.is_on() {
-        return Err(ApiError::bad_request("This repository is not gated"));
-    }
-    let repo = world
-        .repo_mut(target.repo_type, &target.id)
-        .ok_or_else(ApiError::repo_not_found)?;
-    let index = repo
-        .access_requests
-        .iter()
-        .position(|r| r.user == identity.user && r.status != RequestStatus::Rejected)
-        .ok_or_else(|| ApiError::not_found("You have no access request to cancel"))?;
-    repo.access_requests.remove(index);
-    let data = json!({"repo": target.id, "user": identity.user});
-    let message = format!(
-        "{} cancelled their access request on {}",
-        identity.user, target.id
-    );
-    world.record(
-        &ns,
-        "repo.user_access_request.cancel",
-        Actor::User(identity),
-        data,
-        message,
-    );
-    Ok(Json(json!({"success": true})))
 }

@@ -2,6 +2,8 @@
 //! that depend on who asks (`role`/`resourceGroups` for members, `verifiedEmail` for
 //! admins of paid orgs).
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
@@ -10,9 +12,9 @@ use crate::auth::{Caller, find_org};
 use crate::errors::ApiResult;
 use crate::extract::Params;
 use crate::ids;
-use crate::pagination::{self, MEMBERS};
+use crate::pagination::{self, MEMBERS, Page};
 use crate::roles;
-use crate::seed::OrgSeed;
+use crate::seed::{MemberSeed, OrgSeed};
 use crate::state::{AppState, World};
 use crate::views::member_groups;
 
@@ -49,9 +51,23 @@ pub async fn list(
             });
             search_ok && email_ok
         })
-        .map(|m| (m.user.clone(), member_item(&world, org, &m.user, view)))
+        .map(|m| (m.user.clone(), m))
         .collect();
-    pagination::list(keyed, &params, MEMBERS)
+    // Render only the page asked for: big orgs are listed page by page.
+    let page = pagination::paginate(keyed, &params, MEMBERS)?;
+    let sizes = org.rg_sizes();
+    let items = page
+        .items
+        .into_iter()
+        .map(|m| member_item(&world, org, m, &sizes, view))
+        .collect();
+    Ok(pagination::respond(
+        Page {
+            items,
+            next: page.next,
+        },
+        &params,
+    ))
 }
 
 /// What the caller may see.
@@ -72,7 +88,14 @@ fn email_domain_allowed(org: &OrgSeed, email: &str) -> bool {
             .any(|d| d.eq_ignore_ascii_case(domain))
 }
 
-fn member_item(world: &World, org: &OrgSeed, username: &str, view: View) -> Value {
+fn member_item(
+    world: &World,
+    org: &OrgSeed,
+    member: &MemberSeed,
+    sizes: &HashMap<&str, usize>,
+    view: View,
+) -> Value {
+    let username = member.user.as_str();
     let user = world.user(username);
     let mut item = json!({
         "_id": ids::user_id(username),
@@ -83,11 +106,9 @@ fn member_item(world: &World, org: &OrgSeed, username: &str, view: View) -> Valu
         "isPro": user.is_some_and(|u| u.is_pro),
         "isFollowing": false,
     });
-    if view.is_member
-        && let Some(member) = org.member(username)
-    {
+    if view.is_member {
         item["role"] = member.role.clone().into();
-        item["resourceGroups"] = member_groups(org, member, true).into();
+        item["resourceGroups"] = member_groups(org, member, Some(sizes)).into();
         item["twoFaEnabled"] = true.into();
         item["isExternalCollaborator"] = false.into();
     }

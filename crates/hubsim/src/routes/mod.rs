@@ -1,5 +1,6 @@
 //! The Hub endpoints hubsim answers, one module per resource.
 
+pub mod access_grants;
 pub mod access_requests;
 pub mod audit_log;
 pub mod member_writes;
@@ -57,8 +58,8 @@ pub fn hub_routes() -> Router<AppState> {
         router = router
             .route(&format!("{base}/{{status}}"), get(access_requests::list))
             .route(&format!("{base}/handle"), post(access_requests::handle))
-            .route(&format!("{base}/grant"), post(access_requests::grant))
-            .route(&format!("{base}/cancel"), post(access_requests::cancel));
+            .route(&format!("{base}/grant"), post(access_grants::grant))
+            .route(&format!("{base}/cancel"), post(access_grants::cancel));
     }
     router.merge(scim::routes())
 }

@@ -83,6 +83,7 @@ pub async fn revoke_everywhere(State(state): State<AppState>, body: axum::body::
             .seed
             .tokens
             .retain(|t| !request.credentials.contains(&t.value));
+        world.reindex();
     }
     (StatusCode::ACCEPTED, Json(json!({}))).into_response()
 }

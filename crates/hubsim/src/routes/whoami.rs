@@ -40,7 +40,7 @@ pub async fn whoami(State(state): State<AppState>, caller: Caller) -> ApiResult<
                 "periodEnd": null,
                 "roleInOrg": member.role,
                 "securityRestrictions": restrictions,
-                "resourceGroups": member_groups(org, member, false),
+                "resourceGroups": member_groups(org, member, None),
                 "pendingSSO": false,
                 "missingMFA": false,
             });

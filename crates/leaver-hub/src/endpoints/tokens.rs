@@ -24,6 +24,8 @@ impl HubClient {
 
     /// `POST /api/credentials/revoke` with `{"credentials": [...]}`: kill tokens everywhere.
     /// The Hub answers 202 whatever the tokens are, so success proves nothing about them.
+    /// The Hub needs no auth here; the client's token is sent anyway, like on every call,
+    /// so the call is paced in the same rate-limit bucket.
     pub async fn revoke_credentials(&self, raw: &[SecretString]) -> Result<(), HubError> {
         let url = self.endpoint(&["api", "credentials", "revoke"]);
         let credentials: Vec<&str> = raw.iter().map(|t| t.expose_secret()).collect();

@@ -4,8 +4,9 @@
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-mod endpoints;
+mod access;
 mod errors;
+mod members;
 mod pacing;
 mod pagination;
 mod retries;

@@ -9,7 +9,9 @@ use crate::support::{ALICE, start};
 
 const MEMBERS: usize = 1200;
 const GATED_MODELS: usize = 600;
-const SCIM_USERS: usize = 1050;
+/// SCIM users provisioned beyond the members; hubsim lists every member of a managed org
+/// as a SCIM user too.
+const SCIM_ONLY: usize = 50;
 
 fn big_seed() -> Value {
     let names: Vec<String> = (0..MEMBERS).map(|i| format!("user{i:04}")).collect();
@@ -17,10 +19,12 @@ fn big_seed() -> Value {
     users.extend(names.iter().map(|n| json!({"username": n, "fullname": n})));
     let mut members = vec![json!({"user": "alice", "role": "admin"})];
     members.extend(names.iter().map(|n| json!({"user": n, "role": "read"})));
-    let scim_users: Vec<Value> = names[..SCIM_USERS]
-        .iter()
-        .map(|n| json!({"user": n}))
+    let scim_users: Vec<Value> = (0..SCIM_ONLY)
+        .map(|i| json!({"user": format!("gone{i}")}))
         .collect();
+    users.extend(
+        (0..SCIM_ONLY).map(|i| json!({"username": format!("gone{i}"), "fullname": "Gone"})),
+    );
     let mut repos: Vec<Value> = (0..GATED_MODELS)
         .map(|i| json!({"id": format!("big/model-{i:04}"), "type": "model", "private": i % 3 == 0, "gated": "manual"}))
         .collect();
@@ -84,7 +88,7 @@ async fn listing_600_gated_models_follows_the_link_header_and_keeps_expanded_fie
 }
 
 #[tokio::test]
-async fn listing_1050_scim_users_pages_by_start_index() {
+async fn listing_1251_scim_users_pages_by_start_index() {
     let sim = start(big_seed()).await;
     let client = sim.client(ALICE);
 
@@ -93,9 +97,15 @@ async fn listing_1050_scim_users_pages_by_start_index() {
         .await
         .unwrap();
 
-    assert_eq!(users.len(), SCIM_USERS);
+    let expected = MEMBERS + 1 + SCIM_ONLY;
+    assert_eq!(users.len(), expected);
     let distinct: HashSet<&str> = users.iter().map(|u| u.user_name.as_str()).collect();
-    assert_eq!(distinct.len(), SCIM_USERS);
+    assert_eq!(distinct.len(), expected);
+    let inactive = users.iter().filter(|u| u.active == Some(false)).count();
+    assert_eq!(
+        inactive, SCIM_ONLY,
+        "provisioned non-members are listed as inactive"
+    );
     assert_eq!(
         sim.calls_to("GET /api/organizations/{org}/scim/v2/Users")
             .await,

@@ -52,16 +52,15 @@ async fn a_managed_scim_user_is_found_deactivated_and_deleted() {
             .unwrap()
             .is_none()
     );
-    let carol = client
+    let left = client
         .scim_users("megacorp", ScimBase::Managed, None)
         .await
         .unwrap();
+    let names: Vec<&str> = left.iter().map(|u| u.user_name.as_str()).collect();
     assert_eq!(
-        carol
-            .iter()
-            .map(|u| u.user_name.as_str())
-            .collect::<Vec<_>>(),
-        ["carol"]
+        names,
+        ["alice", "carol"],
+        "hubsim lists every member of a managed org"
     );
 }
 

@@ -42,7 +42,14 @@ pub async fn run(settings: &Settings, command: CaseCommand) -> anyhow::Result<()
             let event = Event::Cancelled { reason };
             let now = OffsetDateTime::now_utc();
             let t = store
-                .record(id, event, &Actor::cli(), serde_json::json!({}), None, now)
+                .record(
+                    id,
+                    vec![event],
+                    &Actor::cli(),
+                    serde_json::json!({}),
+                    None,
+                    now,
+                )
                 .await?;
             println!("case {} is {}", t.case.id, t.case.state);
             Ok(())

@@ -9,6 +9,7 @@
 
 mod filter;
 mod groups;
+mod provisioning;
 mod user_patch;
 mod users;
 

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use serde_json::Value;
 
+use super::provisioning;
 use super::users::{self, ScimUser};
 use super::{ScimCaller, authorize, base_url, mode_of, patch_operations, scim_bool};
 use crate::errors::{ApiError, ApiResult};
@@ -77,8 +78,12 @@ impl Changes {
         caller: &ScimCaller,
     ) -> ApiResult<()> {
         match self.active {
-            Some(false) if user.active => users::deactivate(world, org, &user.username, caller)?,
-            Some(true) if !user.active => users::activate(world, org, mode, &user.username, caller),
+            Some(false) if user.active => {
+                provisioning::deactivate(world, org, &user.username, caller)?
+            }
+            Some(true) if !user.active => {
+                provisioning::activate(world, org, mode, &user.username, caller)
+            }
             _ => {}
         }
         if let Some(external_id) = self.external_id

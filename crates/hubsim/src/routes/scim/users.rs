@@ -6,14 +6,12 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{
-    Filter, ScimCaller, USER_SCHEMA, authorize, base_url, list_response, mode_of, scim_bool,
-};
+use super::provisioning;
+use super::{Filter, USER_SCHEMA, authorize, base_url, list_response, mode_of, scim_bool};
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Params};
 use crate::ids;
-use crate::membership;
-use crate::seed::{InvitationSeed, OrgSeed, ScimMode, ScimUserSeed, UserSeed};
+use crate::seed::{OrgSeed, ScimMode, ScimUserSeed, UserSeed};
 use crate::state::{AppState, World};
 
 /// One person as a SCIM user of one org.
@@ -55,10 +53,26 @@ fn one(org: &OrgSeed, mode: ScimMode, username: &str) -> ScimUser {
 
 /// The SCIM user with this id, or a SCIM 404.
 pub(crate) fn find(org: &OrgSeed, mode: ScimMode, id: &str) -> ApiResult<ScimUser> {
+    let not_found = || ApiError::not_found(format!("User {id} not found")).scim();
+    // Fast path: ids map back to (org, user) without scanning the org.
+    if let Some((kind, parts)) = ids::parts_of(id)
+        && kind == "scim-user"
+        && let [org_name, user] = parts.as_slice()
+    {
+        let known = org_name == &org.name
+            && (org.member(user).is_some()
+                || (mode == ScimMode::Basic && org.invitations.iter().any(|i| &i.user == user))
+                || org.scim_users.iter().any(|s| &s.user == user));
+        return if known {
+            Ok(one(org, mode, user))
+        } else {
+            Err(not_found())
+        };
+    }
     all(org, mode)
         .into_iter()
         .find(|u| u.id == id)
-        .ok_or_else(|| ApiError::not_found(format!("User {id} not found")).scim())
+        .ok_or_else(not_found)
 }
 
 /// The User resource.
@@ -183,6 +197,7 @@ pub async fn create(
                 email,
                 is_pro: false,
             });
+            world.reindex();
         }
         _ => {
             if world.user(&username).is_none() {
@@ -200,7 +215,7 @@ pub async fn create(
         external_id,
     });
     if active {
-        activate(&mut world, &org_name, mode, &username, &caller);
+        provisioning::activate(&mut world, &org_name, mode, &username, &caller);
     }
     let org = world
         .org(&org_name)
@@ -208,66 +223,6 @@ pub async fn create(
     let user = one(org, mode, &username);
     let body = render(&world, &user, &base_url(params.self_url()));
     Ok((StatusCode::CREATED, Json(body)).into_response())
-}
-
-/// Gives a SCIM user access: membership (managed) or an invitation (basic; access starts
-/// when they accept, which hubsim does not simulate).
-pub(crate) fn activate(
-    world: &mut World,
-    org_name: &str,
-    mode: ScimMode,
-    user: &str,
-    caller: &ScimCaller,
-) {
-    match mode {
-        ScimMode::Basic => {
-            let Some(org) = world.org_mut(org_name) else {
-                return;
-            };
-            if org.member(user).is_none() && !org.invitations.iter().any(|i| i.user == user) {
-                let invitation = InvitationSeed {
-                    user: user.to_string(),
-                    role: "read".to_string(),
-                };
-                org.invitations.push(invitation);
-                let data = json!({"user": user, "role": "read"});
-                world.record(
-                    org_name,
-                    "org.invite_user",
-                    caller.actor(),
-                    data,
-                    format!("Invited {user}"),
-                );
-            }
-        }
-        _ => membership::add(world, org_name, user, "read", caller.actor()),
-    }
-}
-
-/// Removes a SCIM user's access (membership and any invitation), keeping the SCIM
-/// record so they stay listed as inactive. The last admin is refused (409).
-pub(crate) fn deactivate(
-    world: &mut World,
-    org_name: &str,
-    user: &str,
-    caller: &ScimCaller,
-) -> ApiResult<()> {
-    let is_member = world
-        .org(org_name)
-        .is_some_and(|o| o.member(user).is_some());
-    if is_member {
-        membership::remove(world, org_name, user, caller.actor()).map_err(ApiError::scim)?;
-    }
-    if let Some(org) = world.org_mut(org_name) {
-        org.invitations.retain(|i| i.user != user);
-        if !org.scim_users.iter().any(|s| s.user == user) {
-            org.scim_users.push(ScimUserSeed {
-                user: user.to_string(),
-                external_id: None,
-            });
-        }
-    }
-    Ok(())
 }
 
 /// `DELETE .../Users/{id}`: basic SSO removes the user from the org, its resource groups
@@ -282,7 +237,7 @@ pub async fn delete(
     let mut world = state.world();
     let (org, caller) = authorize(&world, &headers, &org_name, mode, true)?;
     let user = find(org, mode, &id)?;
-    deactivate(&mut world, &org_name, &user.username, &caller)?;
+    provisioning::deactivate(&mut world, &org_name, &user.username, &caller)?;
     let username = user.username;
     if let Some(org) = world.org_mut(&org_name) {
         org.scim_users.retain(|s| s.user != username);
@@ -291,29 +246,9 @@ pub async fn delete(
         }
     }
     if mode == ScimMode::Managed {
-        delete_account(&mut world, &username);
+        provisioning::delete_account(&mut world, &username);
     }
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Deletes an account and everything it had: memberships, invitations, tokens, requests
-/// and repos in its namespace (managed SSO's irreversible delete).
-fn delete_account(world: &mut World, username: &str) {
-    let seed = &mut world.seed;
-    seed.users.retain(|u| u.username != username);
-    seed.tokens.retain(|t| t.user != username);
-    for org in &mut seed.orgs {
-        org.members.retain(|m| m.user != username);
-        org.invitations.retain(|i| i.user != username);
-        org.scim_users.retain(|s| s.user != username);
-        for group in &mut org.scim_groups {
-            group.members.retain(|m| m != username);
-        }
-    }
-    seed.repos.retain(|r| r.namespace() != username);
-    for repo in &mut seed.repos {
-        repo.access_requests.retain(|r| r.user != username);
-    }
 }
 
 /// Managed-SSO usernames: 2–42 chars of letters, digits and single dashes, not only

@@ -1,0 +1,60 @@
+//! What the engine can be tuned with.
+
+use leaver_core::plan::AccessStatus;
+use std::time::Duration;
+
+/// Engine settings, with defaults fit for production.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// The orgs Leaver manages.
+    pub orgs: Vec<String>,
+    /// Hub accounts that are automation, not people.
+    pub service_accounts: Vec<String>,
+    /// What a leaver's gated access becomes: `Rejected` (default) or `Pending`.
+    pub revoke_to: AccessStatus,
+    /// Attempts of a step before it fails for good.
+    pub max_attempts: u32,
+    /// Backoff between step attempts: base, doubled each time, capped, with full jitter.
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    /// How long a claimed job is held before another worker may take it over.
+    pub lease: Duration,
+    /// How often a manual step's result is looked for on the Hub.
+    pub poll_interval: Duration,
+    /// How long an org's index is trusted before it is read again.
+    pub index_ttl: Duration,
+    /// How many jobs a worker claims at once.
+    pub batch: u32,
+    /// How long an idle worker waits before looking for jobs again.
+    pub idle_wait: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            orgs: Vec::new(),
+            service_accounts: Vec::new(),
+            revoke_to: AccessStatus::Rejected,
+            max_attempts: 5,
+            backoff_base: Duration::from_secs(2),
+            backoff_cap: Duration::from_secs(300),
+            lease: Duration::from_secs(120),
+            poll_interval: Duration::from_secs(60),
+            index_ttl: Duration::from_secs(300),
+            batch: 8,
+            idle_wait: Duration::from_millis(250),
+        }
+    }
+}
+
+impl EngineConfig {
+    /// The wait before attempt `attempt + 1`: exponential with full jitter.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .backoff_base
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
+        let cap = exp.min(self.backoff_cap);
+        let jitter: f64 = rand::random();
+        cap.mul_f64(0.5 + jitter / 2.0)
+    }
+}

@@ -1,0 +1,49 @@
+//! What carrying out a step can come to.
+
+use leaver_hub::HubError;
+use serde_json::Value;
+
+/// A step's result when nothing went wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// The Hub shows the step done; `note` says what was found or changed, `evidence` what was
+    /// read back (kept in the audit trail).
+    Done { note: String, evidence: Value },
+    /// A human must act in the Hub's UI; the Hub is then polled.
+    Manual { instructions: String },
+}
+
+impl Outcome {
+    pub(crate) fn done(note: impl Into<String>) -> Outcome {
+        Outcome::Done {
+            note: note.into(),
+            evidence: Value::Null,
+        }
+    }
+}
+
+/// Why a step did not get done.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    /// The Hub failed; retried if the error is transient.
+    #[error(transparent)]
+    Hub(#[from] HubError),
+    /// Doing the step would be wrong (it would leave the org without a human admin, the
+    /// successor is not a member...): an operator must decide.
+    #[error("{0}")]
+    Refused(String),
+    /// The write went through but reading the Hub back does not show the result yet.
+    #[error("{0}")]
+    NotVisible(String),
+}
+
+impl StepError {
+    /// Whether trying again later may help.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            StepError::Hub(e) => e.is_retryable(),
+            StepError::Refused(_) => false,
+            StepError::NotVisible(_) => true,
+        }
+    }
+}

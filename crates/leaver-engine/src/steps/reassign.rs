@@ -1,0 +1,52 @@
+//! `reassign_last_admin`: make sure the org keeps a human admin by promoting the successor.
+
+use super::StepContext;
+use super::admins::other_human_admins;
+use crate::outcome::{Outcome, StepError};
+
+pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
+    if let Some(note) = check(cx).await? {
+        return Ok(Outcome::done(note));
+    }
+    let org = cx.org_name()?;
+    let successor = successor(cx)?;
+    let member = cx.hub.find_member(org, successor).await?.ok_or_else(|| {
+        StepError::Refused(format!(
+            "the successor {successor} is not a member of {org}: name another one"
+        ))
+    })?;
+    cx.hub
+        .set_member_role(org, successor, "admin", &member.resource_group_roles())
+        .await?;
+    check(cx).await?.map(Outcome::done).ok_or_else(|| {
+        StepError::NotVisible(format!(
+            "{successor} was promoted but does not show as admin of {org} yet"
+        ))
+    })
+}
+
+/// Done when another person is admin of the org (the successor, or someone promoted meanwhile).
+pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepError> {
+    let org = cx.org_name()?;
+    let members = cx.hub.org_members(org).await?;
+    let admins = other_human_admins(cx, &members);
+    let successor = cx.case.successor.as_ref().map(|s| s.as_str());
+    Ok(
+        match admins
+            .iter()
+            .find(|a| Some(**a) == successor)
+            .or(admins.first())
+        {
+            Some(admin) => Some(format!("{admin} is admin of {org}")),
+            None => None,
+        },
+    )
+}
+
+fn successor<'a>(cx: &'a StepContext<'_>) -> Result<&'a str, StepError> {
+    cx.case
+        .successor
+        .as_ref()
+        .map(|s| s.as_str())
+        .ok_or_else(|| StepError::Refused("no successor is named for the last admin".into()))
+}

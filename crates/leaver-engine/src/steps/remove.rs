@@ -1,0 +1,69 @@
+//! `remove_member`: through the member DELETE endpoint, or through the org's SCIM base.
+
+use super::StepContext;
+use super::admins::guard_last_admin;
+use crate::outcome::{Outcome, StepError};
+use leaver_core::Strategy;
+use leaver_core::plan::ScimMode;
+use leaver_hub::ScimBase;
+
+pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
+    let org = cx.org_name()?;
+    let leaver = cx.leaver();
+    let Some(member) = cx.hub.find_member(org, leaver).await? else {
+        return Ok(Outcome::done(format!("{leaver} is not a member of {org}")));
+    };
+    guard_last_admin(cx, org, &member).await?;
+    if cx.step.strategy == Strategy::Scim {
+        remove_through_scim(cx, org).await?;
+    } else {
+        match cx.hub.remove_member(org, leaver).await {
+            // 404: already gone (a retried DELETE that had succeeded); the read-back decides.
+            Err(e) if e.is_not_found() => {}
+            other => other?,
+        }
+    }
+    check(cx).await?.map(Outcome::done).ok_or_else(|| {
+        StepError::NotVisible(format!(
+            "{leaver} still shows as a member of {org} after removal"
+        ))
+    })
+}
+
+/// Managed SSO: deactivate (reversible; the account and its work stay). Basic SSO: delete the
+/// SCIM user, which ends the membership and pending invitations and leaves the account alone.
+async fn remove_through_scim(cx: &StepContext<'_>, org: &str) -> Result<(), StepError> {
+    let base = match cx.org.map(|o| o.scim) {
+        Some(ScimMode::Managed) => ScimBase::Managed,
+        Some(ScimMode::Basic) => ScimBase::Basic,
+        _ => {
+            return Err(StepError::Refused(format!(
+                "{org} exposes no SCIM endpoint any more: retry as manual"
+            )));
+        }
+    };
+    let Some(user) = cx.hub.scim_find_user(org, base, cx.leaver()).await? else {
+        return Err(StepError::Refused(format!(
+            "{} is a member of {org} but not provisioned through SCIM",
+            cx.leaver()
+        )));
+    };
+    let result = match base {
+        ScimBase::Managed if user.active == Some(false) => Ok(()),
+        ScimBase::Managed => cx.hub.scim_deactivate(org, base, &user.id).await.map(drop),
+        ScimBase::Basic => cx.hub.scim_delete(org, base, &user.id).await,
+    };
+    match result {
+        Err(e) if e.is_not_found() => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepError> {
+    let org = cx.org_name()?;
+    let leaver = cx.leaver();
+    Ok(match cx.hub.find_member(org, leaver).await? {
+        None => Some(format!("{leaver} is no longer a member of {org}")),
+        Some(_) => None,
+    })
+}

@@ -1,0 +1,43 @@
+//! `strip_access`: role `no_access` and no resource groups, which contains the risk at once.
+
+use super::StepContext;
+use super::admins::guard_last_admin;
+use crate::outcome::{Outcome, StepError};
+
+pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
+    let org = cx.org_name()?;
+    let leaver = cx.leaver();
+    let Some(member) = cx.hub.find_member(org, leaver).await? else {
+        return Ok(Outcome::done(format!("{leaver} is not a member of {org}")));
+    };
+    if is_stripped(&member) {
+        return Ok(Outcome::done(format!(
+            "{leaver} already has no access in {org}"
+        )));
+    }
+    guard_last_admin(cx, org, &member).await?;
+    cx.hub
+        .set_member_role(org, leaver, "no_access", &[])
+        .await?;
+    check(cx).await?.map(Outcome::done).ok_or_else(|| {
+        StepError::NotVisible(format!(
+            "{leaver}'s role was changed but {org} does not show no_access yet"
+        ))
+    })
+}
+
+pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepError> {
+    let org = cx.org_name()?;
+    let leaver = cx.leaver();
+    Ok(match cx.hub.find_member(org, leaver).await? {
+        None => Some(format!("{leaver} is not a member of {org}")),
+        Some(member) if is_stripped(&member) => Some(format!(
+            "{leaver} has role no_access and no resource groups in {org}"
+        )),
+        Some(_) => None,
+    })
+}
+
+fn is_stripped(member: &leaver_hub::Member) -> bool {
+    member.role.as_deref() == Some("no_access") && member.resource_groups.is_empty()
+}
