@@ -31,16 +31,11 @@ pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepEr
     let members = cx.hub.org_members(org).await?;
     let admins = other_human_admins(cx, &members);
     let successor = cx.case.successor.as_ref().map(|s| s.as_str());
-    Ok(
-        match admins
-            .iter()
-            .find(|a| Some(**a) == successor)
-            .or(admins.first())
-        {
-            Some(admin) => Some(format!("{admin} is admin of {org}")),
-            None => None,
-        },
-    )
+    let chosen = admins
+        .iter()
+        .find(|a| Some(**a) == successor)
+        .or(admins.first());
+    Ok(chosen.map(|admin| format!("{admin} is admin of {org}")))
 }
 
 fn successor<'a>(cx: &'a StepContext<'_>) -> Result<&'a str, StepError> {

@@ -22,7 +22,7 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
         if removal_planned && member.is_some() {
             problems.push(format!("{leaver} is still a member of {org}"));
         }
-        let audit = match cx.hub.audit_log(org, Some(&format!("type:org.remove_user"))).await {
+        let audit = match cx.hub.audit_log(org, Some("type:org.remove_user")).await {
             Ok(events) => json!(events.iter().filter(|e| mentions(&e.data, leaver)).map(|e| json!({
                 "type": e.kind, "at": e.created_at, "by": e.author.as_ref().and_then(|a| a.user.clone()),
             })).collect::<Vec<_>>()),
