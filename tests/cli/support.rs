@@ -22,12 +22,9 @@ impl Env {
 
     /// Rows in `table`, read around the binary.
     pub async fn count(&self, table: &str) -> i64 {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}"));
-        let row = sqlx::query(sql)
-            .fetch_one(self.store.pool())
+        scratch::count_rows(&self.store, table)
             .await
-            .expect("count");
-        sqlx::Row::try_get(&row, "n").expect("n")
+            .expect("count")
     }
 }
 

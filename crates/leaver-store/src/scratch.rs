@@ -42,3 +42,11 @@ pub async fn all(dir: &Path) -> Result<Vec<(SqlStore, String)>, StoreError> {
     stores.extend(postgres().await?);
     Ok(stores)
 }
+
+/// How many rows `table` holds, read around the store (tests assert that nothing was written).
+pub async fn count_rows(store: &SqlStore, table: &str) -> Result<i64, StoreError> {
+    use sqlx::Row;
+    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}"));
+    let row = sqlx::query(sql).fetch_one(store.pool()).await?;
+    Ok(row.try_get("n")?)
+}

@@ -40,12 +40,7 @@ async fn open(store: &SqlStore, external_id: &str, user: &str) -> CaseId {
 }
 
 async fn count(store: &SqlStore, table: &str) -> i64 {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}"));
-    let row = sqlx::query(sql)
-        .fetch_one(store.pool())
-        .await
-        .expect("count");
-    sqlx::Row::try_get(&row, "n").expect("n")
+    scratch::count_rows(store, table).await.expect("count")
 }
 
 #[tokio::test]
