@@ -4,7 +4,7 @@ use crate::outcome::{Outcome, StepError};
 use crate::steps::{self, StepContext};
 use crate::{Clock, EngineConfig, OrgIndex};
 use leaver_core::plan::{PlanContext, plan};
-use leaver_core::{Case, Effect, Event, StepId, StepKind, StepState};
+use leaver_core::{Case, Effect, Event, StepId, StepState};
 use leaver_hub::HubClient;
 use leaver_store::{Actor, Job, Store, StoreError};
 use serde_json::{Value, json};
@@ -230,12 +230,10 @@ impl Engine {
                 },
             });
         }
-        let outcome = steps::run(&cx).await;
-        if step.kind != StepKind::Verify && matches!(outcome, Ok(Outcome::Done { .. })) {
-            // Member lists changed: the next plan must not reuse them.
-            self.index.invalidate().await;
-        }
-        outcome
+        // The index is not invalidated here: steps read the Hub themselves, and a plan made
+        // from a slightly stale index is still safe because every member change re-checks that
+        // a human admin remains (see steps::admins).
+        steps::run(&cx).await
     }
 
     /// The events (and audit detail) that record a step's outcome after attempt `attempt`.

@@ -49,7 +49,7 @@ impl OrgIndex {
         for org in &self.orgs {
             orgs.push(read_org(&self.hub, org, &me).await?);
         }
-        tracing::info!(orgs = orgs.len(), "org index refreshed");
+        tracing::debug!(orgs = orgs.len(), "org index refreshed");
         let snapshot = Arc::new(Snapshot {
             me,
             orgs,

@@ -18,6 +18,29 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Try Leaver with nothing set up: a SQLite file, a built-in Hub simulator with a demo org,
+    /// and demo cases to follow. Prints what to open.
+    Demo {
+        /// Exit once the demo cases are done, instead of serving until Ctrl-C.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Run the server: the web UI and API, and the workers that carry out approved steps.
+    Serve,
+    /// Check that the database, the Hub token (and its rights in each org) and SMTP work.
+    Check,
+    /// Show, without changing anything, what Leaver would do to offboard a Hub user.
+    Plan {
+        /// The leaver's Hugging Face username.
+        #[arg(long)]
+        hub_user: String,
+        /// Who would be promoted where the leaver is the last admin.
+        #[arg(long)]
+        successor: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create or update the database tables (safe to run again; other commands do it too).
     Migrate,
     /// Open, list, inspect and cancel offboarding cases.

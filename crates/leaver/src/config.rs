@@ -1,6 +1,5 @@
 //! Configuration: defaults, then an optional TOML file (`--config`), then `LEAVER_*` variables.
 
-use anyhow::Context;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use secrecy::SecretString;
@@ -86,16 +85,6 @@ impl Settings {
         );
         anyhow::ensure!(self.workers >= 1, "LEAVER_WORKERS must be at least 1");
         Ok(self)
-    }
-
-    /// The base of links in emails.
-    #[allow(dead_code, reason = "used by the approval emails")]
-    pub fn public_url(&self) -> anyhow::Result<Url> {
-        match &self.public_url {
-            Some(url) => Ok(url.clone()),
-            None => Url::parse(&format!("http://{}", self.bind))
-                .context("building the public URL from LEAVER_BIND"),
-        }
     }
 }
 

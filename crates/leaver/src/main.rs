@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod config;
 mod output;
+mod runtime;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -31,6 +32,14 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let settings = config::Settings::load(cli.config.as_deref())?;
     match cli.command {
+        Command::Demo { once } => commands::demo::run(settings, once).await?,
+        Command::Serve => commands::serve::run(&settings).await?,
+        Command::Check => return commands::check::run(&settings).await,
+        Command::Plan {
+            hub_user,
+            successor,
+            json,
+        } => commands::plan::run(&settings, &hub_user, successor.as_deref(), json).await?,
         Command::Migrate => commands::migrate::run(&settings).await?,
         Command::Case(command) => commands::case::run(&settings, command).await?,
         Command::Audit(command) => return commands::audit::run(&settings, command).await,

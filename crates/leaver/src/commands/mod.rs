@@ -2,7 +2,11 @@
 
 pub mod audit;
 pub mod case;
+pub mod check;
+pub mod demo;
 pub mod migrate;
+pub mod plan;
+pub mod serve;
 
 use crate::config::Settings;
 use leaver_store::{SqlStore, Store};

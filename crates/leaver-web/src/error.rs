@@ -1,0 +1,63 @@
+//! One error type for every handler, turned into a response in one place.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use leaver_core::FieldError;
+use leaver_store::StoreError;
+use serde_json::json;
+
+/// What a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// Logged with its full chain; the client sees a generic message.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::CaseNotFound(_) => AppError::NotFound,
+            StoreError::Conflict { .. } => AppError::Conflict(error.to_string()),
+            StoreError::Domain(e) => AppError::Conflict(e.to_string()),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body) = match &self {
+            AppError::NotFound => (StatusCode::NOT_FOUND, json!({ "error": "not found" })),
+            AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, json!({ "error": m })),
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, json!({ "error": m })),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, json!({ "error": m })),
+            AppError::Validation(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "error": "invalid input", "fields": fields }),
+            ),
+            AppError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, json!({ "error": m })),
+            AppError::Internal(e) => {
+                tracing::error!(error = format!("{e:#}"), "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({ "error": "internal error" }),
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per resource; each exposes `router()`.
+
+pub mod health;

@@ -1,0 +1,111 @@
+//! Wiring shared by `serve`, `demo`, `plan` and `check`: the Hub client, the engine, the server.
+
+use crate::config::Settings;
+use anyhow::Context;
+use leaver_engine::{Engine, EngineConfig, SystemClock};
+use leaver_hub::{HubClient, HubConfig};
+use leaver_store::Store;
+use secrecy::SecretString;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// The Hub client, from `LEAVER_HUB_URL` and `LEAVER_HUB_TOKEN`.
+pub fn hub(settings: &Settings) -> anyhow::Result<HubClient> {
+    let token: SecretString = settings
+        .hub_token
+        .clone()
+        .context("LEAVER_HUB_TOKEN is not set: Leaver needs an org admin's Hub token to read and change the orgs")?;
+    Ok(HubClient::new(HubConfig::new(
+        settings.hub_url.clone(),
+        token,
+    ))?)
+}
+
+/// The engine's settings, from Leaver's.
+pub fn engine_config(settings: &Settings) -> EngineConfig {
+    EngineConfig {
+        orgs: settings.orgs.clone(),
+        service_accounts: settings.service_accounts.clone(),
+        ..EngineConfig::default()
+    }
+}
+
+/// A running server: the web app and the workers, stopped together.
+pub struct Running {
+    pub url: String,
+    stop: watch::Sender<bool>,
+    web: tokio::task::JoinHandle<std::io::Result<()>>,
+    workers: tokio::task::JoinHandle<()>,
+}
+
+/// Binds `settings.bind`, starts the web app and `settings.workers` workers.
+pub async fn start(
+    settings: &Settings,
+    store: Arc<dyn Store>,
+    hub: HubClient,
+) -> anyhow::Result<Running> {
+    anyhow::ensure!(
+        !settings.orgs.is_empty(),
+        "LEAVER_ORGS is empty: name the orgs Leaver manages (comma-separated)"
+    );
+    let engine = Engine::new(
+        store.clone(),
+        hub,
+        Arc::new(SystemClock),
+        engine_config(settings),
+    );
+    let listener = TcpListener::bind(settings.bind)
+        .await
+        .with_context(|| format!("binding {} (LEAVER_BIND)", settings.bind))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = watch::channel(false);
+    let workers = tokio::spawn(engine.run(settings.workers, stopped.clone()));
+    let mut web_stopped = stopped;
+    let shutdown = async move {
+        let _ = web_stopped.wait_for(|stop| *stop).await;
+    };
+    let web = tokio::spawn(leaver_web::serve(
+        listener,
+        leaver_web::AppState::new(store),
+        shutdown,
+    ));
+    Ok(Running {
+        url,
+        stop,
+        web,
+        workers,
+    })
+}
+
+impl Running {
+    /// Stops taking work, lets running jobs finish, and stops the web app.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        self.workers.await.context("workers")?;
+        self.web.await.context("web server")??;
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
