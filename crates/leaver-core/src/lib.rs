@@ -4,8 +4,10 @@
 //!
 //! Time and ids come in as parameters, so every transition is a plain function of its inputs.
 
+pub mod approval;
 pub mod audit;
 pub mod case;
+pub mod describe;
 pub mod email;
 pub mod error;
 pub mod event;

@@ -70,13 +70,13 @@ async fn run(label: &str, store: SqlStore, settings: &Settings) {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let started = Instant::now();
     let workers = tokio::spawn(engine.run(settings.workers, stopped));
-    let ids = open_all(&*store, settings.cases).await;
+    let ids = open_all(&store, settings.cases).await;
     let opened = started.elapsed();
-    approve_until_done(&*store, settings.cases).await;
+    approve_until_done(&store, settings.cases).await;
     let elapsed = started.elapsed();
     let _ = stop.send(true);
     workers.await.expect("workers");
-    check_all_completed(&*store, &ids).await;
+    check_all_completed(&store, &ids).await;
     let calls = hub_calls(&sim).await;
     println!(
         "{label}: {} cases in {:.2} s ({:.0} cases/s; opening took {:.2} s), peak memory {} MB, {:.1} Hub calls per case",
@@ -151,7 +151,7 @@ fn ticket(n: usize) -> Ticket {
 }
 
 /// Opens every case through the batch intake path, 500 tickets per transaction.
-async fn open_all(store: &dyn Store, cases: usize) -> Vec<CaseId> {
+async fn open_all(store: &SqlStore, cases: usize) -> Vec<CaseId> {
     let mut ids = Vec::with_capacity(cases);
     let tickets: Vec<(Ticket, CaseId)> = (0..cases).map(|n| (ticket(n), CaseId::random())).collect();
     for chunk in tickets.chunks(500) {
@@ -164,45 +164,78 @@ async fn open_all(store: &dyn Store, cases: usize) -> Vec<CaseId> {
     ids
 }
 
-/// Approves cases as they come to await approval, until no job is left and nothing waits.
-async fn approve_until_done(store: &dyn Store, cases: usize) {
+/// Approves cases as they come to await approval (500 per transaction), until no job is left.
+async fn approve_until_done(store: &SqlStore, cases: usize) {
     let filter = CaseFilter {
         state: Some(CaseState::AwaitingApproval),
         limit: Some(u32::try_from(cases).expect("cases")),
         ..CaseFilter::default()
     };
-    let sql = store.as_any_sql();
     loop {
         let waiting = store.list_cases(&filter).await.expect("list");
-        let items: Vec<BatchItem> = waiting
-            .iter()
-            .map(|case| BatchItem {
-                case: case.id,
-                lease: None,
-                write: BatchWrite::Events {
-                    events: vec![Event::Approved {
-                        steps: case
-                            .steps
-                            .iter()
-                            .filter(|s| s.state == StepState::AwaitingApproval)
-                            .map(|s| s.id)
-                            .collect(),
-                    }],
-                    detail: json!({}),
-                },
-            })
-            .collect();
+        let items: Vec<BatchItem> = waiting.iter().map(approval).collect();
         for chunk in items.chunks(500) {
+            let approver = Actor::approver("manager@acme.test");
             let results = store
-                .record_batch(chunk.to_vec(), &Actor::approver("manager@acme.test"), OffsetDateTime::now_utc())
+                .record_batch(chunk, &approver, OffsetDateTime::now_utc())
                 .await
                 .expect("approve");
             results.into_iter().for_each(|r| r.expect("approved"));
         }
-        let jobs = scratch::count_rows(sql, "job").await.expect("jobs");
+        let jobs = scratch::count_rows(store, "job").await.expect("jobs");
         if waiting.is_empty() && jobs == 0 {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The manager approves every step that waits for them.
+fn approval(case: &leaver_core::Case) -> BatchItem {
+    let steps = case
+        .steps
+        .iter()
+        .filter(|s| s.state == StepState::AwaitingApproval)
+        .map(|s| s.id)
+        .collect();
+    BatchItem {
+        case: case.id,
+        lease: None,
+        write: BatchWrite::Events {
+            events: vec![Event::Approved { steps }],
+            detail: json!({}),
+        },
+    }
+}
+
+async fn check_all_completed(store: &SqlStore, ids: &[CaseId]) {
+    let mut completed = 0;
+    for chunk in ids.chunks(500) {
+        let cases = store.cases(chunk).await.expect("cases");
+        completed += cases
+            .iter()
+            .filter(|c| c.state == CaseState::Completed)
+            .count();
+    }
+    assert_eq!(completed, ids.len(), "every case completed");
+}
+
+async fn hub_calls(sim: &hubsim::RunningSim) -> u64 {
+    let calls: Value = reqwest::get(format!("{}/_sim/calls", sim.url))
+        .await
+        .expect("calls")
+        .json()
+        .await
+        .expect("json");
+    calls["total"].as_u64().expect("total")
+}
+
+/// The process's peak resident memory (`VmHWM`), in MB.
+fn peak_memory_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
 }

@@ -1,13 +1,16 @@
-//! The engine: claims due jobs and carries them out, each outcome recorded through the store.
+//! The engine: claims due jobs in batches, carries each batch out concurrently, and writes what
+//! the batch came to in one transaction (see [`crate::settle`]).
 
 use crate::outcome::{Outcome, StepError};
+use crate::settle::{Settle, Settler};
 use crate::steps::{self, StepContext};
-use crate::{Clock, EngineConfig, OrgIndex};
+use crate::{ApprovalMail, Clock, EngineConfig, OrgIndex};
 use leaver_core::plan::{PlanContext, plan};
-use leaver_core::{Case, Effect, Event, StepId, StepState};
+use leaver_core::{Case, CaseId, Effect, Event, StepId, StepState};
 use leaver_hub::HubClient;
-use leaver_store::{Actor, Job, Store, StoreError};
+use leaver_store::{BatchWrite, Job, Store, StoreError};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::task::JoinSet;
 
@@ -19,6 +22,9 @@ pub struct Engine {
     index: OrgIndex,
     clock: Arc<dyn Clock>,
     config: EngineConfig,
+    /// Approval requests by email; without it, approvals are recorded only (tests approve
+    /// through the store).
+    approvals: Option<ApprovalMail>,
 }
 
 impl Engine {
@@ -28,6 +34,17 @@ impl Engine {
         clock: Arc<dyn Clock>,
         config: EngineConfig,
     ) -> Arc<Engine> {
+        Self::with_approvals(store, hub, clock, config, None)
+    }
+
+    /// An engine that sends approval requests by email, reminds and escalates.
+    pub fn with_approvals(
+        store: Arc<dyn Store>,
+        hub: HubClient,
+        clock: Arc<dyn Clock>,
+        config: EngineConfig,
+        approvals: Option<ApprovalMail>,
+    ) -> Arc<Engine> {
         let index = OrgIndex::new(hub.clone(), config.orgs.clone(), config.index_ttl);
         Arc::new(Engine {
             store,
@@ -35,7 +52,18 @@ impl Engine {
             index,
             clock,
             config,
+            approvals,
         })
+    }
+
+    /// Sends due emails and queues due reminders and escalations. Returns emails sent.
+    pub async fn run_mail_once(&self) -> Result<usize, StoreError> {
+        let Some(approvals) = &self.approvals else {
+            return Ok(0);
+        };
+        let now = self.clock.now();
+        approvals.tick(&*self.store, now).await?;
+        approvals.send_due(&*self.store, 32, now).await
     }
 
     /// The shared org index.
@@ -43,20 +71,51 @@ impl Engine {
         &self.index
     }
 
-    /// Claims one batch of due jobs and carries them out concurrently. Returns how many it took.
+    /// Claims one batch of due jobs, carries them out concurrently and writes what they came
+    /// to in one transaction. Returns how many jobs it took.
     pub async fn run_once(self: &Arc<Self>) -> Result<usize, StoreError> {
         let jobs = self
             .store
             .claim_jobs(self.config.lease, self.config.batch, self.clock.now())
             .await?;
+        if jobs.is_empty() {
+            return Ok(0);
+        }
         let count = jobs.len();
+        let cases = self.cases_of(&jobs).await?;
         let mut running = JoinSet::new();
         for job in jobs {
             let engine = self.clone();
-            running.spawn(async move { engine.handle(job).await });
+            let case = cases.get(&job.case_id).cloned();
+            running.spawn(async move {
+                let settle = engine.handle(&job, case).await;
+                (job, settle)
+            });
         }
-        while running.join_next().await.is_some() {}
+        let mut done = Vec::with_capacity(count);
+        while let Some(joined) = running.join_next().await {
+            match joined {
+                Ok(outcome) => done.push(outcome),
+                // The job stays claimed until its lease runs out, then runs again.
+                Err(error) => tracing::error!(%error, "a job's task failed"),
+            }
+        }
+        let settler = Settler {
+            store: &*self.store,
+            config: &self.config,
+            now: self.clock.now(),
+        };
+        settler.settle(done).await;
         Ok(count)
+    }
+
+    /// The cases of a batch of jobs, read together.
+    async fn cases_of(&self, jobs: &[Job]) -> Result<HashMap<CaseId, Arc<Case>>, StoreError> {
+        let mut ids: Vec<CaseId> = jobs.iter().map(|job| job.case_id).collect();
+        ids.sort_unstable_by_key(ToString::to_string);
+        ids.dedup();
+        let cases = self.store.cases(&ids).await?;
+        Ok(cases.into_iter().map(|c| (c.id, Arc::new(c))).collect())
     }
 
     /// Runs until no job is due (jobs scheduled for later stay). For tests and the CLI.
@@ -65,9 +124,22 @@ impl Engine {
         Ok(())
     }
 
-    /// Runs `workers` loops until `stop` turns true.
+    /// Runs `workers` loops (and, with approvals, the mail and reminder loop) until `stop`
+    /// turns true.
     pub async fn run(self: Arc<Self>, workers: usize, stop: tokio::sync::watch::Receiver<bool>) {
         let mut loops = JoinSet::new();
+        if let Some(approvals) = &self.approvals {
+            let (engine, mut stop) = (self.clone(), stop.clone());
+            let every = approvals.settings.tick_every.min(engine.config.idle_wait * 4);
+            loops.spawn(async move {
+                while !*stop.borrow() {
+                    if let Err(e) = engine.run_mail_once().await {
+                        tracing::warn!(error = %e, "sending mail failed");
+                    }
+                    let _ = tokio::time::timeout(every, stop.changed()).await;
+                }
+            });
+        }
         for n in 0..workers.max(1) {
             let (engine, mut stop) = (self.clone(), stop.clone());
             loops.spawn(async move {
@@ -89,43 +161,49 @@ impl Engine {
         while loops.join_next().await.is_some() {}
     }
 
+    /// Carries one job out; what it comes to is written with the rest of its batch.
     #[tracing::instrument(skip_all, fields(case_id = %job.case_id, kind = ?job.kind))]
-    async fn handle(&self, job: Job) {
+    async fn handle(&self, job: &Job, case: Option<Arc<Case>>) -> Settle {
+        let Some(case) = case else {
+            tracing::warn!("the job's case does not exist");
+            return Settle::Finish;
+        };
         let result = match &job.effect {
-            Effect::PlanCase => self.plan_case(&job).await,
-            Effect::RunStep { step, .. } => self.run_step(&job, *step).await,
-            Effect::PollManualStep { step } => self.poll_manual(&job, *step).await,
-            Effect::RequestApproval { steps } => {
-                self.note(&job, "approval_requested", json!({ "steps": steps }))
-                    .await
-            }
+            Effect::PlanCase => self.plan_case(&case).await,
+            Effect::RunStep { step, .. } => self.run_step(&case, *step).await,
+            Effect::PollManualStep { step } => self.poll_manual(&case, *step).await,
+            Effect::RequestApproval { steps } => match &self.approvals {
+                Some(approvals) => {
+                    let now = self.clock.now();
+                    approvals
+                        .request(&*self.store, case.id, steps, &job.lease, now)
+                        .await
+                        .map(|()| Settle::Settled)
+                        .map_err(JobError::Store)
+                }
+                None => Ok(note("approval_requested", json!({ "steps": steps }))),
+            },
             Effect::NotifyOperator { reason } => {
-                self.note(&job, "operator_notified", json!({ "reason": reason }))
-                    .await
+                Ok(note("operator_notified", json!({ "reason": reason })))
             }
         };
         match result {
-            Ok(()) => {}
-            Err(JobError::Store(StoreError::LeaseLost(_))) => {
-                tracing::info!("lease lost; another worker has the job")
-            }
+            Ok(settle) => settle,
             Err(JobError::Store(StoreError::Domain(e))) => {
                 tracing::info!(error = %e, "job no longer applies");
-                let _ = self.store.finish_job(&job.lease).await;
+                Settle::Finish
             }
             Err(error) => {
-                let at = self.clock.now() + self.config.backoff(job.attempts);
                 tracing::warn!(error = %error, "job failed; retrying later");
-                let _ = self
-                    .store
-                    .reschedule_job(&job.lease, at, &error.to_string())
-                    .await;
+                Settle::Reschedule {
+                    at: self.clock.now() + self.config.backoff(job.attempts),
+                    error: error.to_string(),
+                }
             }
         }
     }
 
-    async fn plan_case(&self, job: &Job) -> Result<(), JobError> {
-        let case = self.store.case(job.case_id).await?;
+    async fn plan_case(&self, case: &Case) -> Result<Settle, JobError> {
         let snapshot = self
             .index
             .snapshot(self.clock.now())
@@ -139,11 +217,10 @@ impl Engine {
         };
         let plan = plan(&ctx, &snapshot.orgs, StepId::random);
         let detail = json!({ "steps": plan.steps, "blockers": plan.blockers });
-        self.record(job, vec![plan.into_event()], detail).await
+        Ok(events(vec![plan.into_event()], detail))
     }
 
-    async fn run_step(&self, job: &Job, step_id: StepId) -> Result<(), JobError> {
-        let case = self.store.case(job.case_id).await?;
+    async fn run_step(&self, case: &Case, step_id: StepId) -> Result<Settle, JobError> {
         let step =
             case.step(step_id)
                 .ok_or(StoreError::Domain(leaver_core::DomainError::UnknownStep(
@@ -151,50 +228,38 @@ impl Engine {
                 )))?;
         let now = self.clock.now();
         if case.not_before(now) > now {
-            self.store
-                .reschedule_job(&job.lease, case.not_before(now), "not yet effective")
-                .await?;
-            return Ok(());
+            return Ok(Settle::Reschedule {
+                at: case.not_before(now),
+                error: "not yet effective".into(),
+            });
         }
         let start = match step.state {
             StepState::Approved | StepState::Failed => vec![Event::StepStarted { step: step_id }],
             StepState::Running => Vec::new(),
-            _ => {
-                self.store.finish_job(&job.lease).await?;
-                return Ok(());
-            }
+            _ => return Ok(Settle::Finish),
         };
-        let outcome = self.carry_out(&case, step_id, false).await;
-        let (events, detail) = self.outcome_events(step_id, step.attempts + 1, outcome);
-        self.record(job, start.into_iter().chain(events).collect(), detail)
-            .await
+        let outcome = self.carry_out(case, step_id, false).await;
+        let (outcome, detail) = self.outcome_events(step_id, step.attempts + 1, outcome);
+        Ok(events(start.into_iter().chain(outcome).collect(), detail))
     }
 
-    async fn poll_manual(&self, job: &Job, step_id: StepId) -> Result<(), JobError> {
-        let case = self.store.case(job.case_id).await?;
+    async fn poll_manual(&self, case: &Case, step_id: StepId) -> Result<Settle, JobError> {
         match case.step(step_id).map(|s| s.state) {
             Some(StepState::WaitingManual) => {}
-            _ => {
-                self.store.finish_job(&job.lease).await?;
-                return Ok(());
-            }
+            _ => return Ok(Settle::Finish),
         }
-        match self.carry_out(&case, step_id, true).await {
+        match self.carry_out(case, step_id, true).await {
             Ok(Outcome::Done { note, evidence }) => {
                 let event = Event::StepSucceeded {
                     step: step_id,
                     note: Some(note),
                 };
-                self.record(job, vec![event], json!({ "evidence": evidence }))
-                    .await
+                Ok(events(vec![event], json!({ "evidence": evidence })))
             }
-            Ok(Outcome::Manual { .. }) => {
-                let at = self.clock.now() + self.config.poll_interval;
-                self.store
-                    .reschedule_job(&job.lease, at, "not done on the Hub yet")
-                    .await?;
-                Ok(())
-            }
+            Ok(Outcome::Manual { .. }) => Ok(Settle::Reschedule {
+                at: self.clock.now() + self.config.poll_interval,
+                error: "not done on the Hub yet".into(),
+            }),
             Err(e) => Err(JobError::Step(e)),
         }
     }
@@ -270,36 +335,20 @@ impl Engine {
             }
         }
     }
+}
 
-    async fn record(&self, job: &Job, events: Vec<Event>, detail: Value) -> Result<(), JobError> {
-        self.store
-            .record(
-                job.case_id,
-                events,
-                &Actor::engine(),
-                detail,
-                Some(&job.lease),
-                self.clock.now(),
-            )
-            .await?;
-        Ok(())
-    }
+/// Events to record for a job.
+fn events(events: Vec<Event>, detail: Value) -> Settle {
+    Settle::Write(BatchWrite::Events { events, detail })
+}
 
-    /// Jobs whose work lands with later issues (approval emails, operator notices) are recorded
-    /// in the audit trail and finished.
-    async fn note(&self, job: &Job, kind: &str, data: Value) -> Result<(), JobError> {
-        self.store
-            .append_audit(
-                Some(job.case_id),
-                &Actor::engine(),
-                kind,
-                data,
-                self.clock.now(),
-            )
-            .await?;
-        self.store.finish_job(&job.lease).await?;
-        Ok(())
-    }
+/// An audit note for a job whose work lands with later issues (approval emails, operator
+/// notices): recorded in the audit trail, and the job finished.
+fn note(kind: &str, data: Value) -> Settle {
+    Settle::Write(BatchWrite::Note {
+        kind: kind.into(),
+        data,
+    })
 }
 
 /// Why a job could not be handled this time.

@@ -4,20 +4,27 @@
 //!   org's lists serves every case), then plan with `leaver_core::plan`;
 //! - steps: read the Hub first, write only if the Hub does not already show the result, read
 //!   back to confirm; or hand the step to a human and poll the Hub until it shows done;
-//! - every outcome is recorded through `Store::record`, which finishes the job, stores the new
-//!   state, the next jobs and the audit record in one transaction.
+//! - a worker claims a batch of jobs, carries them out concurrently and records every outcome
+//!   through one `Store::record_batch`, which finishes each job and stores its new state, next
+//!   jobs and audit records in one transaction for the whole batch.
 
+mod approvals;
 mod clock;
 mod config;
 mod discovery;
 mod engine;
+mod mail_sender;
+mod minter;
 mod org_index;
 mod outcome;
+mod settle;
 mod steps;
 
+pub use approvals::{ApprovalMail, ApprovalSettings};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::EngineConfig;
 pub use discovery::read_org;
 pub use engine::Engine;
+pub use minter::Minter;
 pub use org_index::OrgIndex;
 pub use outcome::Outcome;

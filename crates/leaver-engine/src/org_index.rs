@@ -59,6 +59,11 @@ impl OrgIndex {
         Ok(snapshot)
     }
 
+    /// The last snapshot read, however old, without reading the Hub (for status pages).
+    pub async fn latest(&self) -> Option<Arc<Snapshot>> {
+        self.current.lock().await.clone()
+    }
+
     /// Forgets the snapshot, so the next caller reads the Hub again.
     pub async fn invalidate(&self) {
         *self.current.lock().await = None;

@@ -1,7 +1,7 @@
 //! Appending to and reading the audit chain.
 
 use crate::rows::ms;
-use crate::{AuditReport, StoreError};
+use crate::{AuditReport, StoreError, multi_row};
 use leaver_core::CaseId;
 use leaver_core::audit::{AuditRecord, verify_chain};
 use serde_json::Value;
@@ -29,43 +29,93 @@ pub(crate) async fn append(
     data: Value,
     now: OffsetDateTime,
 ) -> Result<AuditRecord, StoreError> {
+    let entry = Entry {
+        case,
+        kind: kind.to_owned(),
+        data,
+    };
+    let mut records = append_many(tx, actor, vec![entry], now).await?;
+    records
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt("no audit record was appended".into()))
+}
+
+/// One record to append: the case it is about, its kind and its data.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub case: Option<CaseId>,
+    pub kind: String,
+    pub data: Value,
+}
+
+/// Appends records in order inside the caller's transaction (opened with [`begin_write`]): the
+/// head is read once, the chain is computed in memory, the records go in with multi-row inserts
+/// and the head is moved once.
+pub(crate) async fn append_many(
+    tx: &mut Transaction<'static, Any>,
+    actor: &str,
+    entries: Vec<Entry>,
+    now: OffsetDateTime,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
     let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_one(&mut **tx)
         .await?;
-    let prev_seq: i64 = head.try_get("seq")?;
-    let prev_hash: String = head.try_get("hash")?;
-    let record = AuditRecord::chained(
-        &prev_hash,
-        prev_seq + 1,
-        ms(now),
-        case.map(|c| c.to_string()),
-        actor.to_owned(),
-        kind.to_owned(),
-        data,
-    );
-    sqlx::query(
-        "INSERT INTO audit_event (seq, case_id, at, actor, kind, data, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(record.seq)
-    .bind(record.case_id.clone())
-    .bind(record.at_ms)
-    .bind(record.actor.clone())
-    .bind(record.kind.clone())
-    .bind(record.data.to_string())
-    .bind(record.prev_hash.clone())
-    .bind(record.hash.clone())
-    .execute(&mut **tx)
-    .await?;
+    let mut seq: i64 = head.try_get("seq")?;
+    let mut hash: String = head.try_get("hash")?;
+    let mut records = Vec::with_capacity(entries.len());
+    for entry in entries {
+        seq += 1;
+        let record = AuditRecord::chained(
+            &hash,
+            seq,
+            ms(now),
+            entry.case.map(|c| c.to_string()),
+            actor.to_owned(),
+            entry.kind,
+            entry.data,
+        );
+        hash.clone_from(&record.hash);
+        records.push(record);
+    }
+    for chunk in records.chunks(multi_row::rows_per_statement(8)) {
+        insert_records(tx, chunk).await?;
+    }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(record.seq)
-        .bind(record.hash.clone())
+        .bind(seq)
+        .bind(hash)
         .execute(&mut **tx)
         .await?;
-    Ok(record)
+    Ok(records)
 }
 
-fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
+async fn insert_records(
+    tx: &mut Transaction<'static, Any>,
+    records: &[AuditRecord],
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO audit_event (seq, case_id, at, actor, kind, data, prev_hash, hash) VALUES {}",
+        multi_row::values(records.len(), 8)
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for record in records {
+        query = query
+            .bind(record.seq)
+            .bind(record.case_id.clone())
+            .bind(record.at_ms)
+            .bind(record.actor.clone())
+            .bind(record.kind.clone())
+            .bind(record.data.to_string())
+            .bind(record.prev_hash.clone())
+            .bind(record.hash.clone());
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub(crate) fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
     let data: String = row.try_get("data")?;
     Ok(AuditRecord {
         seq: row.try_get("seq")?,

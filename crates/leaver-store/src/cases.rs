@@ -1,12 +1,13 @@
 //! Reading and writing cases and their steps.
 
 use crate::rows::{CASE_COLUMNS, STEP_COLUMNS, case_from_row, ms, step_from_row};
-use crate::{CaseFilter, StoreError};
+use crate::{CaseFilter, StoreError, multi_row};
 use leaver_core::audit::canonical_json;
 use leaver_core::{Case, CaseId, Step, Ticket};
 use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, Row, Transaction};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A fingerprint of the ticket's content: replays of the same ticket have the same one.
 pub(crate) fn ticket_hash(ticket: &Ticket) -> String {
@@ -20,27 +21,61 @@ pub(crate) async fn insert(
     case: &Case,
     ticket_hash: &str,
 ) -> Result<bool, StoreError> {
-    let inserted = sqlx::query(
-        "INSERT INTO offboarding_case (case_id, external_id, ticket_hash, state, email, name, hub_username,
-             manager_email, successor, effective_at, reason, run_now, blocked_reason, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, NULL, $12, $12)
-         ON CONFLICT (external_id) DO NOTHING",
-    )
-    .bind(case.id.to_string())
-    .bind(case.external_id.to_string())
-    .bind(ticket_hash)
-    .bind(case.state.as_str())
-    .bind(case.person.email.to_string())
-    .bind(case.person.name.clone())
-    .bind(case.person.hub_username.to_string())
-    .bind(case.manager_email.to_string())
-    .bind(case.successor.as_ref().map(ToString::to_string))
-    .bind(case.effective_at.map(ms))
-    .bind(case.reason.clone())
-    .bind(ms(case.created_at))
-    .execute(&mut **tx)
-    .await?;
-    Ok(inserted.rows_affected() == 1)
+    let inserted = insert_many(tx, &[(case, ticket_hash)]).await?;
+    Ok(inserted.contains(&case.id))
+}
+
+/// Inserts the cases whose external id is new (multi-row); returns the ids of those inserted.
+pub(crate) async fn insert_many(
+    tx: &mut Transaction<'static, Any>,
+    cases: &[(&Case, &str)],
+) -> Result<HashSet<CaseId>, StoreError> {
+    let mut inserted = HashSet::with_capacity(cases.len());
+    for chunk in cases.chunks(multi_row::rows_per_statement(12)) {
+        // run_now, blocked_reason and updated_at start as 0, NULL and created_at.
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let first = i * 12 + 1;
+                let last = first + 11;
+                format!("({}, 0, NULL, ${last})", multi_row::numbered(first, 12))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO offboarding_case (case_id, external_id, ticket_hash, state, email, name,
+                 hub_username, manager_email, successor, effective_at, reason, created_at,
+                 run_now, blocked_reason, updated_at)
+             VALUES {}
+             ON CONFLICT (external_id) DO NOTHING
+             RETURNING case_id",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for (case, hash) in chunk {
+            query = query
+                .bind(case.id.to_string())
+                .bind(case.external_id.to_string())
+                .bind(hash.to_string())
+                .bind(case.state.as_str())
+                .bind(case.person.email.to_string())
+                .bind(case.person.name.clone())
+                .bind(case.person.hub_username.to_string())
+                .bind(case.manager_email.to_string())
+                .bind(case.successor.as_ref().map(ToString::to_string))
+                .bind(case.effective_at.map(ms))
+                .bind(case.reason.clone())
+                .bind(ms(case.created_at));
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            inserted.insert(parse_id(&row)?);
+        }
+    }
+    Ok(inserted)
+}
+
+fn parse_id(row: &AnyRow) -> Result<CaseId, StoreError> {
+    let id: String = row.try_get("case_id")?;
+    id.parse()
+        .map_err(|e| StoreError::Corrupt(format!("case_id {id}: {e}")))
 }
 
 /// The id and ticket fingerprint of the case opened for `external_id`.
@@ -61,6 +96,77 @@ pub(crate) async fn find_by_external_id(
         Ok((id, row.try_get("ticket_hash")?))
     })
     .transpose()
+}
+
+/// The id and ticket fingerprint of each case opened for one of `external_ids`, by external id.
+pub(crate) async fn find_by_external_ids(
+    tx: &mut Transaction<'static, Any>,
+    external_ids: &[&str],
+) -> Result<HashMap<String, (CaseId, String)>, StoreError> {
+    let mut found = HashMap::with_capacity(external_ids.len());
+    for chunk in external_ids.chunks(multi_row::rows_per_statement(1)) {
+        let sql = format!(
+            "SELECT case_id, external_id, ticket_hash FROM offboarding_case WHERE external_id IN ({})",
+            multi_row::list(chunk.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            let external_id: String = row.try_get("external_id")?;
+            found.insert(external_id, (parse_id(&row)?, row.try_get("ticket_hash")?));
+        }
+    }
+    Ok(found)
+}
+
+/// Loads several cases with their steps in two queries per chunk of ids; ids that name no case
+/// are left out.
+pub(crate) async fn load_many(
+    conn: &mut AnyConnection,
+    ids: &[CaseId],
+) -> Result<HashMap<CaseId, Case>, StoreError> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(multi_row::rows_per_statement(1)) {
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM offboarding_case WHERE case_id IN ({})",
+            multi_row::list(chunk.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(id.to_string());
+        }
+        let rows = query.fetch_all(&mut *conn).await?;
+        let mut cases: Vec<Case> = rows.iter().map(case_from_row).collect::<Result<_, _>>()?;
+        attach_steps(conn, &mut cases).await?;
+        found.extend(cases.into_iter().map(|case| (case.id, case)));
+    }
+    Ok(found)
+}
+
+/// Fills in the steps of `cases` (at most a chunk's worth) with one query.
+async fn attach_steps(conn: &mut AnyConnection, cases: &mut [Case]) -> Result<(), StoreError> {
+    if cases.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT {STEP_COLUMNS} FROM step WHERE case_id IN ({}) ORDER BY case_id, position",
+        multi_row::list(cases.len())
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for case in cases.iter() {
+        query = query.bind(case.id.to_string());
+    }
+    let mut steps: HashMap<String, Vec<Step>> = HashMap::new();
+    for row in query.fetch_all(&mut *conn).await? {
+        let case_id: String = row.try_get("case_id")?;
+        steps.entry(case_id).or_default().push(step_from_row(&row)?);
+    }
+    for case in cases {
+        case.steps = steps.remove(&case.id.to_string()).unwrap_or_default();
+    }
+    Ok(())
 }
 
 /// Loads one case with its steps.
@@ -102,25 +208,9 @@ pub(crate) async fn list(pool: &AnyPool, filter: &CaseFilter) -> Result<Vec<Case
     .fetch_all(pool)
     .await?;
     let mut cases: Vec<Case> = rows.iter().map(case_from_row).collect::<Result<_, _>>()?;
-    if cases.is_empty() {
-        return Ok(cases);
-    }
-    let placeholders: Vec<String> = (1..=cases.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT {STEP_COLUMNS} FROM step WHERE case_id IN ({}) ORDER BY case_id, position",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for case in &cases {
-        query = query.bind(case.id.to_string());
-    }
-    let mut steps: HashMap<String, Vec<Step>> = HashMap::new();
-    for row in query.fetch_all(pool).await? {
-        let case_id: String = row.try_get("case_id")?;
-        steps.entry(case_id).or_default().push(step_from_row(&row)?);
-    }
-    for case in &mut cases {
-        case.steps = steps.remove(&case.id.to_string()).unwrap_or_default();
+    let mut conn = pool.acquire().await?;
+    for chunk in cases.chunks_mut(multi_row::rows_per_statement(1)) {
+        attach_steps(&mut conn, chunk).await?;
     }
     Ok(cases)
 }

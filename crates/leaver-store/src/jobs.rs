@@ -1,8 +1,9 @@
 //! The outbox: jobs written with the state change that causes them, claimed under a lease.
 
 use crate::rows::ms;
-use crate::{Dialect, StoreError};
+use crate::{Dialect, StoreError, multi_row};
 use leaver_core::{CaseId, Effect};
+use std::collections::{HashMap, HashSet};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 use std::time::Duration;
@@ -83,26 +84,75 @@ pub(crate) async fn enqueue(
     effects: &[Effect],
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    for effect in effects {
-        let job_id = Uuid::new_v4();
-        let payload =
-            serde_json::to_string(effect).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        sqlx::query(
+    let effects: Vec<(CaseId, Effect)> = effects.iter().map(|e| (case, e.clone())).collect();
+    enqueue_many(tx, &effects, now).await
+}
+
+/// Writes the jobs for many cases' effects with multi-row inserts. Effects that share a dedupe
+/// key collapse into the last of them (one statement may not touch a row twice on Postgres).
+pub(crate) async fn enqueue_many(
+    tx: &mut Transaction<'static, Any>,
+    effects: &[(CaseId, Effect)],
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let mut rows: Vec<JobRow> = Vec::with_capacity(effects.len());
+    let mut by_key: HashMap<String, usize> = HashMap::with_capacity(effects.len());
+    for (case, effect) in effects {
+        let row = JobRow::new(*case, effect, now)?;
+        match by_key.get(&row.dedupe_key) {
+            Some(&earlier) => rows[earlier] = row,
+            None => {
+                by_key.insert(row.dedupe_key.clone(), rows.len());
+                rows.push(row);
+            }
+        }
+    }
+    for chunk in rows.chunks(multi_row::rows_per_statement(7)) {
+        let sql = format!(
             "INSERT INTO job (job_id, dedupe_key, case_id, kind, payload, run_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             VALUES {}
              ON CONFLICT (dedupe_key) DO UPDATE SET run_at = excluded.run_at, payload = excluded.payload",
-        )
-        .bind(job_id.to_string())
-        .bind(dedupe_key(case, effect, job_id))
-        .bind(case.to_string())
-        .bind(JobKind::of(effect).as_str())
-        .bind(payload)
-        .bind(ms(run_at(effect, now)))
-        .bind(ms(now))
-        .execute(&mut **tx)
-        .await?;
+            multi_row::values(chunk.len(), 7)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for row in chunk {
+            query = query
+                .bind(row.job_id.to_string())
+                .bind(row.dedupe_key.clone())
+                .bind(row.case.to_string())
+                .bind(row.kind.as_str())
+                .bind(row.payload.clone())
+                .bind(row.run_at)
+                .bind(ms(now));
+        }
+        query.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// One job row to insert.
+struct JobRow {
+    job_id: Uuid,
+    dedupe_key: String,
+    case: CaseId,
+    kind: JobKind,
+    payload: String,
+    run_at: i64,
+}
+
+impl JobRow {
+    fn new(case: CaseId, effect: &Effect, now: OffsetDateTime) -> Result<JobRow, StoreError> {
+        let job_id = Uuid::new_v4();
+        Ok(JobRow {
+            job_id,
+            dedupe_key: dedupe_key(case, effect, job_id),
+            case,
+            kind: JobKind::of(effect),
+            payload: serde_json::to_string(effect)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            run_at: ms(run_at(effect, now)),
+        })
+    }
 }
 
 /// Claims due jobs: those whose time has come and that nobody holds (or whose lease ran out).
@@ -168,6 +218,38 @@ where
         return Err(StoreError::LeaseLost(lease.job_id));
     }
     Ok(())
+}
+
+/// Deletes every job whose lease is still held, in one statement; returns the ids deleted.
+/// A job missing from the answer had its lease lost.
+pub(crate) async fn finish_many(
+    tx: &mut Transaction<'static, Any>,
+    leases: &[&Lease],
+) -> Result<HashSet<Uuid>, StoreError> {
+    let mut finished = HashSet::with_capacity(leases.len());
+    for chunk in leases.chunks(multi_row::rows_per_statement(2)) {
+        let pairs: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(job_id = ${} AND locked_by = ${})", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let sql = format!(
+            "DELETE FROM job WHERE {} RETURNING job_id",
+            pairs.join(" OR ")
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for lease in chunk {
+            query = query
+                .bind(lease.job_id.to_string())
+                .bind(lease.token.to_string());
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            let id: String = row.try_get("job_id")?;
+            finished.insert(
+                id.parse()
+                    .map_err(|e| StoreError::Corrupt(format!("job_id {id}: {e}")))?,
+            );
+        }
+    }
+    Ok(finished)
 }
 
 /// Releases the job to run again at `run_at`, if this lease still holds it.

@@ -5,20 +5,33 @@
 //! `leaver_core::apply`, and writes the new state, the jobs its effects call for (the outbox) and
 //! the audit record, all in one transaction.
 
+mod accounts;
+mod transitions;
+mod approval_rows;
+pub mod approvals;
+mod approvals_sql;
 mod audit;
 mod cases;
 mod connect;
 mod dialect;
 mod error;
 mod jobs;
+pub mod outbox;
+mod multi_row;
+mod open_batch;
+mod record_batch;
+mod reports;
 mod rows;
 pub mod scratch;
 mod sql_store;
 mod store;
 
+pub use accounts::{AccountStore, ApiKey, Operator};
 pub use connect::connect;
 pub use dialect::Dialect;
 pub use error::StoreError;
 pub use jobs::{Job, JobKind, Lease};
+pub use record_batch::{BatchItem, BatchWrite};
+pub use reports::{ReportStore, StepCount, StepRef};
 pub use sql_store::SqlStore;
 pub use store::{Actor, AuditReport, CaseFilter, Opened, Store};

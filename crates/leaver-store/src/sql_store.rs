@@ -4,11 +4,12 @@
 
 use crate::{
     Actor, AuditReport, CaseFilter, Dialect, Job, Lease, Opened, Store, StoreError, audit, cases,
-    jobs,
+    jobs, transitions,
 };
+use crate::{BatchItem, open_batch, record_batch};
 use async_trait::async_trait;
 use leaver_core::audit::AuditRecord;
-use leaver_core::{Case, CaseId, Effect, Event, Ticket, Transition, apply};
+use leaver_core::{Case, CaseId, Effect, Event, Ticket, Transition};
 use serde_json::{Value, json};
 use sqlx::AnyPool;
 use sqlx::migrate::Migrator;
@@ -101,8 +102,22 @@ impl Store for SqlStore {
         })
     }
 
+    async fn open_cases(
+        &self,
+        tickets: &[(Ticket, CaseId)],
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Result<Opened, StoreError>>, StoreError> {
+        open_batch::open_cases(&self.pool, tickets, actor.as_str(), now).await
+    }
+
     async fn case(&self, id: CaseId) -> Result<Case, StoreError> {
         cases::load(&mut *self.pool.acquire().await?, id).await
+    }
+
+    async fn cases(&self, ids: &[CaseId]) -> Result<Vec<Case>, StoreError> {
+        let mut found = cases::load_many(&mut *self.pool.acquire().await?, ids).await?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>, StoreError> {
@@ -122,31 +137,19 @@ impl Store for SqlStore {
         if let Some(lease) = lease {
             jobs::finish(&mut *tx, lease).await?;
         }
-        let before = cases::load(&mut tx, case).await?;
-        let mut current = Transition {
-            case: before.clone(),
-            effects: Vec::new(),
-        };
-        let mut records = Vec::with_capacity(events.len());
-        for event in events {
-            let kind = event.name();
-            let event_json =
-                serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let next = apply(&current.case, event, now)?;
-            records.push((
-                kind,
-                json!({ "event": event_json, "state": next.case.state, "detail": detail }),
-            ));
-            current.case = next.case;
-            current.effects.extend(next.effects);
-        }
-        cases::save(&mut tx, &before, &current.case).await?;
-        jobs::enqueue(&mut tx, case, &current.effects, now).await?;
-        for (kind, data) in records {
-            audit::append(&mut tx, Some(case), actor.as_str(), kind, data, now).await?;
-        }
+        let transition =
+            transitions::apply_events(&mut tx, case, events, actor, &detail, now).await?;
         tx.commit().await?;
-        Ok(current)
+        Ok(transition)
+    }
+
+    async fn record_batch(
+        &self,
+        items: &[BatchItem],
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        record_batch::record_batch(&self.pool, items, actor.as_str(), now).await
     }
 
     async fn claim_jobs(

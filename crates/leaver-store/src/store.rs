@@ -1,6 +1,6 @@
 //! The storage port: what the rest of Leaver may ask of a database.
 
-use crate::{Dialect, Job, Lease, StoreError};
+use crate::{BatchItem, Dialect, Job, Lease, StoreError};
 use async_trait::async_trait;
 use leaver_core::audit::{AuditRecord, BrokenLink};
 use leaver_core::{Case, CaseId, CaseState, Event, Ticket, Transition};
@@ -69,9 +69,11 @@ pub struct AuditReport {
     pub broken: Option<BrokenLink>,
 }
 
-/// Everything Leaver stores. Implemented by [`crate::SqlStore`] for SQLite and Postgres.
+/// Everything Leaver stores about cases, jobs and the audit trail; approvals and the email
+/// outbox come with it (supertraits), so one `Arc<dyn Store>` reaches all of them.
+/// Implemented by [`crate::SqlStore`] for SQLite and Postgres.
 #[async_trait]
-pub trait Store: Send + Sync + fmt::Debug {
+pub trait Store: crate::approvals::ApprovalStore + crate::outbox::MailOutbox + Send + Sync + fmt::Debug {
     /// Which database this is.
     fn dialect(&self) -> Dialect;
 
@@ -92,8 +94,20 @@ pub trait Store: Send + Sync + fmt::Debug {
         now: OffsetDateTime,
     ) -> Result<Opened, StoreError>;
 
+    /// Opens a case per ticket, as [`Store::open_case`] does one, all in one transaction: for
+    /// bulk intake. One result per ticket, in order; a conflicting ticket fails alone.
+    async fn open_cases(
+        &self,
+        tickets: &[(Ticket, CaseId)],
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Result<Opened, StoreError>>, StoreError>;
+
     /// One case with its steps.
     async fn case(&self, id: CaseId) -> Result<Case, StoreError>;
+
+    /// Several cases with their steps, read together; ids that name no case are left out.
+    async fn cases(&self, ids: &[CaseId]) -> Result<Vec<Case>, StoreError>;
 
     /// Cases, newest first, with their steps.
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>, StoreError>;
@@ -111,6 +125,18 @@ pub trait Store: Send + Sync + fmt::Debug {
         lease: Option<&Lease>,
         now: OffsetDateTime,
     ) -> Result<Transition, StoreError>;
+
+    /// Writes many items (usually the outcomes of a batch of claimed jobs) in one transaction,
+    /// each as [`Store::record`] or [`Store::append_audit`] would, finishing its job when it
+    /// carries a lease. Items stand alone: one whose lease was lost or whose events are illegal
+    /// fails with that error and writes nothing, and the others commit. Returns one result per
+    /// item, in order; `Err` only when the transaction itself failed (nothing was written).
+    async fn record_batch(
+        &self,
+        items: &[BatchItem],
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError>;
 
     /// Claims up to `limit` due jobs for `lease_for`. A job whose lease ran out is due again.
     async fn claim_jobs(

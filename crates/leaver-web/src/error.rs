@@ -12,6 +12,8 @@ use serde_json::json;
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
     #[error("unauthorized: {0}")]
     Unauthorized(String),
     #[error("forbidden: {0}")]
@@ -42,7 +44,12 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, body) = match &self {
             AppError::NotFound => (StatusCode::NOT_FOUND, json!({ "error": "not found" })),
-            AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, json!({ "error": m })),
+            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, json!({ "error": m })),
+            AppError::Unauthorized(m) => {
+                let body = Json(json!({ "error": m }));
+                let challenge = [(axum::http::header::WWW_AUTHENTICATE, "Bearer")];
+                return (StatusCode::UNAUTHORIZED, challenge, body).into_response();
+            }
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, json!({ "error": m })),
             AppError::Conflict(m) => (StatusCode::CONFLICT, json!({ "error": m })),
             AppError::Validation(fields) => (

@@ -1,12 +1,28 @@
 //! Leaver's HTTP face. Handlers are thin: extract, call the store and the core, render. No Hub
 //! calls happen inline; anything slow goes through the job outbox.
+//!
+//! - operator pages (login required): `/`, `/cases`, `/cases/{id}`, `/cases/new`, `/import`,
+//!   `/audit`, `/settings`, evidence exports; `/login`, `/logout`;
+//! - the REST API for HR systems under `/api/v1` (API keys), `/api/openapi.json`;
+//! - `/healthz`, `/readyz`, `/metrics`.
 
+pub mod approval_links;
+pub mod auth;
 mod error;
+pub mod mailbox;
+pub mod evidence;
+pub mod import;
 mod routes;
+pub mod settings_view;
 mod state;
+pub mod views;
 
+pub use approval_links::{ApprovalLinks, GuessBrake};
 pub use error::AppError;
-pub use state::AppState;
+pub use mailbox::{MailItem, MailboxReader};
+pub use routes::api::openapi::ApiDoc;
+pub use settings_view::{OrgView, SettingsHandle, SettingsView};
+pub use state::{AppState, HubCounters};
 
 use axum::Router;
 
@@ -14,6 +30,11 @@ use axum::Router;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(routes::health::router())
+        .merge(routes::metrics::router())
+        .merge(routes::api::router())
+        .merge(routes::approvals::router())
+        .merge(routes::mail::router())
+        .merge(routes::pages())
         .with_state(state)
 }
 

@@ -46,9 +46,49 @@ pub enum Command {
     /// Open, list, inspect and cancel offboarding cases.
     #[command(subcommand)]
     Case(CaseCommand),
-    /// Check the tamper-evident audit trail.
+    /// Check the tamper-evident audit trail, or export evidence for auditors.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Open many cases from a CSV file (columns: external_id,email,name,hub_username,
+    /// manager_email,successor,effective_at,reason). Every row is checked first; bad rows are
+    /// reported by line and field and left out.
+    Import {
+        /// The CSV file (with a header row).
+        file: PathBuf,
+        /// Check the file and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Manage operators (who log in to the web UI).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API keys (what HR systems call the REST API with).
+    #[command(subcommand)]
+    Apikey(ApikeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an operator, or set a new password for an existing one.
+    Add {
+        /// The operator's email (their login).
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (its first line), so that it never appears
+        /// in the shell history or the process list.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApikeyCommand {
+    /// Create an API key; prints it as the last line. It is shown once: only its hash is kept.
+    Create {
+        /// What the key is for (`workday`): the audit trail names the caller `api:<name>`.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,4 +160,20 @@ pub enum AuditCommand {
     /// Recompute the audit trail's hash chain; exits non-zero and names the first broken record
     /// if any record was edited or deleted.
     Verify,
+    /// Export evidence (the plan, decisions with approver, time, IP and user agent, every Hub
+    /// call's outcome, the verify snapshot, the chain's verification) to standard output.
+    Export {
+        /// One case (its id); without it, every case touched in the period.
+        #[arg(long)]
+        case: Option<String>,
+        /// json, csv or html (a printable page).
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Start of the period (a date like 2026-11-01 or an RFC 3339 time); default: the beginning.
+        #[arg(long)]
+        from: Option<String>,
+        /// End of the period (a date, included, or an RFC 3339 time); default: now.
+        #[arg(long)]
+        to: Option<String>,
+    },
 }

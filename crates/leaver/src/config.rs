@@ -35,8 +35,30 @@ pub struct Settings {
     pub smtp_url: Option<SecretString>,
     /// The sender of Leaver's emails.
     pub mail_from: String,
-    /// How many jobs `serve` carries out at once.
+    /// How many worker loops `serve` runs (each claims `batch` jobs at a time).
     pub workers: usize,
+    /// How long a worker holds a claimed job, in seconds, before another may take it over
+    /// (the job of a worker that died runs again after this long).
+    pub lease_secs: u64,
+    /// How many jobs a worker claims at once; their outcomes are written in one transaction.
+    pub batch: u32,
+    /// The key approval links are derived from (hex, at least 32 bytes). Replicas must share it.
+    /// Unset with SQLite: a key file beside the database is created and kept.
+    pub secret_key: Option<SecretString>,
+    /// Addresses that also approve promoting a successor and removing members.
+    #[serde(deserialize_with = "list")]
+    pub approval_security: Vec<String>,
+    /// Who is asked when an approval is overdue (or nobody else may approve).
+    #[serde(deserialize_with = "list")]
+    pub approval_escalate_to: Vec<String>,
+    /// How long an approval link works.
+    pub approval_link_hours: u64,
+    /// Quiet hours before a reminder.
+    pub approval_remind_hours: u64,
+    /// Hours before an undecided request is escalated.
+    pub approval_escalate_hours: u64,
+    /// Write emails as files into this folder instead of sending them (the demo's mailbox).
+    pub mailbox_dir: Option<std::path::PathBuf>,
 }
 
 /// The defaults: a local SQLite file, the public Hub, no token.
@@ -49,6 +71,13 @@ struct Defaults {
     service_accounts: Vec<String>,
     mail_from: &'static str,
     workers: usize,
+    lease_secs: u64,
+    batch: u32,
+    approval_security: Vec<String>,
+    approval_escalate_to: Vec<String>,
+    approval_link_hours: u64,
+    approval_remind_hours: u64,
+    approval_escalate_hours: u64,
 }
 
 const DEFAULTS: fn() -> Defaults = || Defaults {
@@ -59,6 +88,13 @@ const DEFAULTS: fn() -> Defaults = || Defaults {
     service_accounts: Vec::new(),
     mail_from: "leaver@localhost",
     workers: 4,
+    lease_secs: 120,
+    batch: 8,
+    approval_security: Vec::new(),
+    approval_escalate_to: Vec::new(),
+    approval_link_hours: 72,
+    approval_remind_hours: 24,
+    approval_escalate_hours: 48,
 };
 
 impl Settings {
@@ -78,18 +114,29 @@ impl Settings {
         settings.check()
     }
 
+    /// The base of links in emails: `LEAVER_PUBLIC_URL`, else `http://<bind>`.
+    pub fn public_url(&self) -> anyhow::Result<Url> {
+        match &self.public_url {
+            Some(url) => Ok(url.clone()),
+            None => Url::parse(&format!("http://{}", self.bind))
+                .map_err(|e| anyhow::anyhow!("building the public URL from LEAVER_BIND: {e}")),
+        }
+    }
+
     fn check(self) -> anyhow::Result<Settings> {
         anyhow::ensure!(
             leaver_store::Dialect::from_url(&self.database_url).is_some(),
             "LEAVER_DATABASE_URL must start with sqlite:// or postgres://"
         );
         anyhow::ensure!(self.workers >= 1, "LEAVER_WORKERS must be at least 1");
+        anyhow::ensure!(self.lease_secs >= 1, "LEAVER_LEASE_SECS must be at least 1");
+        anyhow::ensure!(self.batch >= 1, "LEAVER_BATCH must be at least 1");
         Ok(self)
     }
 }
 
 /// The variables read from the environment (figment lower-cases them).
-const ENV_KEYS: [&str; 10] = [
+const ENV_KEYS: [&str; 19] = [
     "database_url",
     "bind",
     "public_url",
@@ -100,6 +147,15 @@ const ENV_KEYS: [&str; 10] = [
     "smtp_url",
     "mail_from",
     "workers",
+    "lease_secs",
+    "batch",
+    "secret_key",
+    "approval_security",
+    "approval_escalate_to",
+    "approval_link_hours",
+    "approval_remind_hours",
+    "approval_escalate_hours",
+    "mailbox_dir",
 ];
 
 /// figment's errors name the key; say it the way an operator sets it.

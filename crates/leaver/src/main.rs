@@ -1,10 +1,13 @@
 //! The `leaver` binary: parses the command line, loads settings and runs the command.
 
+mod approvals_setup;
 mod cli;
 mod commands;
 mod config;
+mod mailbox_view;
 mod output;
 mod runtime;
+mod web_state;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -43,6 +46,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate => commands::migrate::run(&settings).await?,
         Command::Case(command) => commands::case::run(&settings, command).await?,
         Command::Audit(command) => return commands::audit::run(&settings, command).await,
+        Command::Import { file, dry_run } => {
+            return commands::import::run(&settings, &file, dry_run).await;
+        }
+        Command::User(command) => commands::accounts::user(&settings, command).await?,
+        Command::Apikey(command) => commands::accounts::apikey(&settings, command).await?,
     }
     Ok(ExitCode::SUCCESS)
 }

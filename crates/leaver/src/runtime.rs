@@ -4,7 +4,7 @@ use crate::config::Settings;
 use anyhow::Context;
 use leaver_engine::{Engine, EngineConfig, SystemClock};
 use leaver_hub::{HubClient, HubConfig};
-use leaver_store::Store;
+use leaver_store::SqlStore;
 use secrecy::SecretString;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -27,6 +27,8 @@ pub fn engine_config(settings: &Settings) -> EngineConfig {
     EngineConfig {
         orgs: settings.orgs.clone(),
         service_accounts: settings.service_accounts.clone(),
+        lease: std::time::Duration::from_secs(settings.lease_secs),
+        batch: settings.batch,
         ..EngineConfig::default()
     }
 }
@@ -37,29 +39,43 @@ pub struct Running {
     stop: watch::Sender<bool>,
     web: tokio::task::JoinHandle<std::io::Result<()>>,
     workers: tokio::task::JoinHandle<()>,
+    settings_view: tokio::task::JoinHandle<()>,
 }
 
 /// Binds `settings.bind`, starts the web app and `settings.workers` workers.
 pub async fn start(
     settings: &Settings,
-    store: Arc<dyn Store>,
+    store: Arc<SqlStore>,
     hub: HubClient,
 ) -> anyhow::Result<Running> {
     anyhow::ensure!(
         !settings.orgs.is_empty(),
         "LEAVER_ORGS is empty: name the orgs Leaver manages (comma-separated)"
     );
-    let engine = Engine::new(
+    let (app_state, settings_view) = crate::web_state::app_state(settings, store.clone(), &hub);
+    let approvals = crate::approvals_setup::approval_setup(settings)?;
+    let mut app_state = app_state.with_approval_links(approvals.links);
+    if let Some(dir) = &settings.mailbox_dir {
+        let mailbox = leaver_mail::Mailbox::open(dir.clone())?;
+        app_state = app_state.with_mailbox(Arc::new(crate::mailbox_view::MailboxView(mailbox)));
+    }
+    let engine = Engine::with_approvals(
         store.clone(),
         hub,
         Arc::new(SystemClock),
         engine_config(settings),
+        Some(approvals.mail),
     );
     let listener = TcpListener::bind(settings.bind)
         .await
         .with_context(|| format!("binding {} (LEAVER_BIND)", settings.bind))?;
     let url = format!("http://{}", listener.local_addr()?);
     let (stop, stopped) = watch::channel(false);
+    let settings_view = tokio::spawn(crate::web_state::watch_settings(
+        engine.clone(),
+        settings_view,
+        stopped.clone(),
+    ));
     let workers = tokio::spawn(engine.run(settings.workers, stopped.clone()));
     let mut web_stopped = stopped;
     let shutdown = async move {
@@ -67,7 +83,7 @@ pub async fn start(
     };
     let web = tokio::spawn(leaver_web::serve(
         listener,
-        leaver_web::AppState::new(store),
+        app_state,
         shutdown,
     ));
     Ok(Running {
@@ -75,6 +91,7 @@ pub async fn start(
         stop,
         web,
         workers,
+        settings_view,
     })
 }
 
@@ -83,6 +100,7 @@ impl Running {
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);
         self.workers.await.context("workers")?;
+        self.settings_view.await.context("settings view")?;
         self.web.await.context("web server")??;
         Ok(())
     }

@@ -1,8 +1,13 @@
-//! `leaver audit verify`.
+//! `leaver audit verify` and `leaver audit export`.
 
 use crate::cli::AuditCommand;
 use crate::config::Settings;
+use anyhow::Context;
+use leaver_core::CaseId;
 use leaver_store::Store;
+use leaver_web::evidence::render::{Format, render};
+use leaver_web::evidence::{for_case, for_period, period_bound};
+use time::OffsetDateTime;
 use std::process::ExitCode;
 
 pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<ExitCode> {
@@ -25,6 +30,34 @@ pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<E
                     Ok(ExitCode::FAILURE)
                 }
             }
+        }
+        AuditCommand::Export {
+            case,
+            format,
+            from,
+            to,
+        } => {
+            let format: Format = format.parse().map_err(|e| anyhow::anyhow!("--format: {e}"))?;
+            let store = super::store(settings).await?;
+            let evidence = match case {
+                Some(id) => {
+                    let id: CaseId = id
+                        .parse()
+                        .with_context(|| format!("--case {id:?} is not a case id (a UUID)"))?;
+                    for_case(&store, id).await?
+                }
+                None => {
+                    let bound = |raw: Option<String>, end: bool, flag: &str| {
+                        raw.map(|r| period_bound(&r, end).map_err(|e| anyhow::anyhow!("{flag}: {e}")))
+                            .transpose()
+                    };
+                    let from = bound(from, false, "--from")?.unwrap_or(OffsetDateTime::UNIX_EPOCH);
+                    let to = bound(to, true, "--to")?.unwrap_or_else(OffsetDateTime::now_utc);
+                    for_period(&store, &store, from, to).await?
+                }
+            };
+            print!("{}", render(&evidence, format)?);
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

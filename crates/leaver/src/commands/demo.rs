@@ -1,12 +1,14 @@
 //! `leaver demo`: everything in one process with no set-up. A Hub simulator seeded with a demo
 //! world (two orgs, one on Team and one Enterprise with SCIM; a leaver who is the last admin of
-//! one of them), Leaver on a fresh SQLite file, and two demo cases to follow.
+//! one of them), Leaver on a fresh SQLite file, a mailbox page instead of SMTP, and two cases to
+//! follow. With `--once`, the demo plays the approver itself (through the same links) and exits.
 
 use crate::config::Settings;
 use crate::runtime;
 use anyhow::Context;
-use leaver_core::{CaseId, CaseState, Event, StepState, Ticket, TicketInput};
+use leaver_core::{Case, CaseId, CaseState, Ticket, TicketInput};
 use leaver_store::{Actor, Store};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -14,26 +16,14 @@ use time::OffsetDateTime;
 const WORLD: &str = include_str!("../../demo/world.json");
 const DEMO_TOKEN: &str = "hf_demo_leaver_bot_admin";
 const DEMO_DB: &str = "leaver-demo.db";
+const DEMO_MAIL: &str = "leaver-demo-mail";
+const MANAGER: &str = "erin@acme.test";
 
 pub async fn run(mut settings: Settings, once: bool) -> anyhow::Result<()> {
     let seed = hubsim::Seed::from_json(WORLD)
         .map_err(|(path, e)| anyhow::anyhow!("the embedded demo world, at {path}: {e}"))?;
-    let sim = hubsim::spawn(seed)
-        .await
-        .context("starting the Hub simulator")?;
-    if settings.database_url == "sqlite://leaver.db" {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{DEMO_DB}{suffix}"));
-        }
-        settings.database_url = format!("sqlite://{DEMO_DB}");
-    }
-    settings.hub_url = sim.url.parse()?;
-    settings.hub_token = Some(DEMO_TOKEN.to_owned().into());
-    settings.orgs = vec!["acme-ai".into(), "northwind".into()];
-    settings.service_accounts = vec!["leaver-bot".into()];
-    if std::net::TcpListener::bind(settings.bind).is_err() {
-        settings.bind = "127.0.0.1:0".parse()?;
-    }
+    let sim = hubsim::spawn(seed).await.context("starting the Hub simulator")?;
+    prepare(&mut settings, &sim.url)?;
     let store = Arc::new(super::store(&settings).await?);
     let running = runtime::start(&settings, store.clone(), runtime::hub(&settings)?).await?;
     let cases = [
@@ -41,31 +31,20 @@ pub async fn run(mut settings: Settings, once: bool) -> anyhow::Result<()> {
         open(&*store, "HR-1043", "frank", "Frank Fox", None).await?,
     ];
     println!("Leaver demo");
-    println!("  Leaver            {}/healthz", running.url);
-    println!(
-        "  Hub simulator     {}/_sim/state   (the demo world, live)",
-        sim.url
-    );
-    println!("  database          {}", settings.database_url);
-    println!(
-        "  see the cases     LEAVER_DATABASE_URL={} leaver case list",
-        settings.database_url
-    );
-    println!("Cases: HR-1042 (bob, last admin of acme-ai, successor carol), HR-1043 (frank).");
-    println!("Until approval emails land, the demo approves each plan as the manager.\n");
+    println!("  mailbox (approve here)  {}/mail", running.url);
+    println!("  Leaver                  {}", running.url);
+    println!("  Hub simulator           {}/_sim/state   (the demo world, live)", sim.url);
+    println!("  database                {}", settings.database_url);
+    println!("Cases: HR-1042 (bob, last admin of acme-ai; successor carol) and HR-1043 (frank).");
+    if !once {
+        println!("Open the mailbox, open each approval email and press Approve on its page.\n");
+    }
     for case in cases {
-        follow(&*store, case).await?;
+        follow(&*store, &running.url, case, once).await?;
     }
     let report = store.verify_audit().await?;
-    println!(
-        "\naudit trail: {} records, {}",
-        report.records,
-        if report.broken.is_none() {
-            "intact"
-        } else {
-            "BROKEN"
-        }
-    );
+    let verdict = if report.broken.is_none() { "intact" } else { "BROKEN" };
+    println!("\naudit trail: {} records, {verdict}", report.records);
     if !once {
         println!("\nServing until Ctrl-C.");
         runtime::shutdown_signal().await;
@@ -73,109 +52,108 @@ pub async fn run(mut settings: Settings, once: bool) -> anyhow::Result<()> {
     running.stop().await
 }
 
-async fn open(
-    store: &dyn Store,
-    id: &str,
-    user: &str,
-    name: &str,
-    successor: Option<&str>,
-) -> anyhow::Result<CaseId> {
+/// Points the settings at the simulator, a fresh database and the demo mailbox.
+fn prepare(settings: &mut Settings, hub_url: &str) -> anyhow::Result<()> {
+    if settings.database_url == "sqlite://leaver.db" {
+        for suffix in ["", "-wal", "-shm", ".key"] {
+            let _ = std::fs::remove_file(format!("{DEMO_DB}{suffix}"));
+        }
+        settings.database_url = format!("sqlite://{DEMO_DB}");
+    }
+    let _ = std::fs::remove_dir_all(DEMO_MAIL);
+    settings.mailbox_dir = Some(PathBuf::from(DEMO_MAIL));
+    settings.hub_url = hub_url.parse()?;
+    settings.hub_token = Some(DEMO_TOKEN.to_owned().into());
+    settings.orgs = vec!["acme-ai".into(), "northwind".into()];
+    settings.service_accounts = vec!["leaver-bot".into()];
+    if std::net::TcpListener::bind(settings.bind).is_err() {
+        let free = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        settings.bind = free;
+    }
+    settings.public_url = Some(format!("http://{}", settings.bind).parse()?);
+    Ok(())
+}
+
+async fn open(store: &dyn Store, id: &str, user: &str, name: &str, successor: Option<&str>) -> anyhow::Result<CaseId> {
     let ticket = Ticket::parse(&TicketInput {
         external_id: Some(id.into()),
         email: Some(format!("{user}@acme.test")),
         name: Some(name.into()),
         hub_username: Some(user.into()),
-        manager_email: Some("erin@acme.test".into()),
+        manager_email: Some(MANAGER.into()),
         successor: successor.map(Into::into),
         reason: Some("resignation".into()),
         ..TicketInput::default()
     })
     .map_err(|e| anyhow::anyhow!("demo ticket: {e:?}"))?;
-    Ok(store
-        .open_case(
-            &ticket,
-            CaseId::random(),
-            &Actor::cli(),
-            OffsetDateTime::now_utc(),
-        )
-        .await?
-        .case
-        .id)
+    Ok(store.open_case(&ticket, CaseId::random(), &Actor::cli(), OffsetDateTime::now_utc()).await?.case.id)
 }
 
-/// Waits for the plan, approves it as the manager, then waits for the case to finish.
-async fn follow(store: &dyn Store, id: CaseId) -> anyhow::Result<()> {
-    let planned = wait(store, id, |s| s != CaseState::Planning).await?;
-    println!(
-        "{} {}: planned {} steps",
-        planned.external_id,
-        planned.person.hub_username,
-        planned.steps.len()
-    );
+/// Shows the plan, (with `--once`) approves it through the emailed link, and waits for the end.
+async fn follow(store: &dyn Store, url: &str, id: CaseId, once: bool) -> anyhow::Result<()> {
+    let planned = wait(store, id, Duration::from_secs(60), |s| s != CaseState::Planning).await?;
+    println!("{} {}: {} steps, {}", planned.external_id, planned.person.hub_username, planned.steps.len(), planned.state);
     for step in &planned.steps {
-        println!(
-            "    {:<20} {:<28} {}",
-            step.kind, step.target, step.strategy
-        );
+        println!("    {:<20} {:<28} {}", step.kind, step.target, step.strategy);
     }
-    let waiting: Vec<_> = planned
-        .steps
-        .iter()
-        .filter(|s| s.state == StepState::AwaitingApproval)
-        .map(|s| s.id)
-        .collect();
-    if !waiting.is_empty() {
-        let actor = Actor::approver("erin@acme.test");
-        let detail = serde_json::json!({ "note": "approved automatically by `leaver demo`" });
-        store
-            .record(
-                id,
-                vec![Event::Approved { steps: waiting }],
-                &actor,
-                detail,
-                None,
-                OffsetDateTime::now_utc(),
-            )
-            .await?;
+    if once {
+        approve_by_email(url, &planned).await?;
+        println!("  approved by {MANAGER} through the link in their email");
     }
-    let done = wait(store, id, |s| {
-        matches!(
-            s,
-            CaseState::Completed | CaseState::NeedsAttention | CaseState::Cancelled
-        )
-    })
-    .await?;
+    let patience = if once { Duration::from_secs(120) } else { Duration::from_secs(24 * 3600) };
+    let done = wait(store, id, patience, |s| matches!(s, CaseState::Completed | CaseState::NeedsAttention | CaseState::Cancelled)).await?;
     println!("  -> {}", done.state);
-    for step in done
-        .steps
-        .iter()
-        .filter(|s| s.note.is_some() || s.error.is_some())
-    {
-        let text = step
-            .error
-            .as_deref()
-            .or(step.note.as_deref())
-            .unwrap_or_default();
-        println!(
-            "    {:<20} {}",
-            step.kind,
-            text.lines().next().unwrap_or_default()
-        );
+    for step in done.steps.iter().filter(|s| s.note.is_some() || s.error.is_some()) {
+        let text = step.error.as_deref().or(step.note.as_deref()).unwrap_or_default();
+        println!("    {:<20} {}", step.kind, text.lines().next().unwrap_or_default());
     }
     Ok(())
 }
 
-async fn wait(
-    store: &dyn Store,
-    id: CaseId,
-    until: impl Fn(CaseState) -> bool,
-) -> anyhow::Result<leaver_core::Case> {
-    for _ in 0..600 {
+/// Plays the manager: finds the case's approval email in the mailbox, opens its link, presses
+/// Approve — the same requests a browser makes.
+async fn approve_by_email(url: &str, case: &Case) -> anyhow::Result<()> {
+    let mailbox = leaver_mail::Mailbox::open(DEMO_MAIL)?;
+    let http = reqwest::Client::new();
+    for _ in 0..300 {
+        let emails = mailbox.list()?;
+        let email = emails.iter().find(|e| e.to.contains(MANAGER) && e.text.contains(case.person.email.as_str()));
+        if let Some(link) = email.and_then(|e| approval_link(&e.text)) {
+            let page = http.get(&link).send().await?.text().await?;
+            let csrf = hidden_field(&page, "csrf").context("the approval page has no form")?;
+            let form = [("decision", "approve"), ("csrf", csrf.as_str())];
+            let answer = http.post(&link).header("origin", url).form(&form).send().await?;
+            anyhow::ensure!(answer.status().is_success(), "approving answered {}", answer.status());
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("no approval email for {} arrived within 30 s", case.external_id)
+}
+
+/// The first approval link in an email's text, without its `?decision=...`.
+fn approval_link(text: &str) -> Option<String> {
+    let start = text.find("http")?;
+    text[start..]
+        .split_whitespace()
+        .map(|word| word.trim_end_matches(['>', ')', '.']))
+        .find(|word| word.contains("/approvals/"))
+        .map(|word| word.split('?').next().unwrap_or(word).to_owned())
+}
+
+fn hidden_field(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\" value=\""))? + name.len() + 15;
+    html[at..].split('"').next().map(str::to_owned)
+}
+
+async fn wait(store: &dyn Store, id: CaseId, patience: Duration, until: impl Fn(CaseState) -> bool) -> anyhow::Result<Case> {
+    let deadline = tokio::time::Instant::now() + patience;
+    while tokio::time::Instant::now() < deadline {
         let case = store.case(id).await?;
         if until(case.state) {
             return Ok(case);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    anyhow::bail!("case {id} did not move on within a minute")
+    anyhow::bail!("case {id} did not move on in time")
 }

@@ -1,9 +1,11 @@
 //! One module per command family; each takes the parsed arguments and the settings.
 
+pub mod accounts;
 pub mod audit;
 pub mod case;
 pub mod check;
 pub mod demo;
+pub mod import;
 pub mod migrate;
 pub mod plan;
 pub mod serve;

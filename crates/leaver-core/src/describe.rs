@@ -1,0 +1,35 @@
+//! Steps in plain words, for approvers and operators.
+
+use crate::{Case, Step, StepKind, Strategy, Target};
+
+/// What the step does, as a sentence: "Remove bob from acme-ai".
+pub fn describe(case: &Case, step: &Step) -> String {
+    let leaver = case.person.hub_username.as_str();
+    let place = match &step.target {
+        Target::Org(org) => org.clone(),
+        Target::Repo { repo_type, id } => format!("the gated {} {id}", repo_type.as_str()),
+        Target::Person(user) => user.clone(),
+        Target::Case => "the Hub".into(),
+    };
+    match step.kind {
+        StepKind::ReassignLastAdmin => match &case.successor {
+            Some(successor) => format!("Make {successor} an admin of {place}, since {leaver} is its last admin"),
+            None => format!("Promote a successor to admin of {place}, since {leaver} is its last admin"),
+        },
+        StepKind::StripAccess => format!("Set {leaver}'s role in {place} to no access and remove them from its resource groups"),
+        StepKind::RevokeGatedAccess => format!("Revoke {leaver}'s access to {place}"),
+        StepKind::RemoveMember => format!("Remove {leaver} from {place}"),
+        StepKind::CancelInvitation => format!("Cancel {leaver}'s pending invitation to {place}"),
+        StepKind::FlagTokens => format!("Revoke known tokens of {leaver} and have an admin check Tokens Management"),
+        StepKind::Verify => format!("Check on {place} that {leaver} holds nothing any more, and keep the evidence"),
+    }
+}
+
+/// How the step is carried out, in words.
+pub fn how(step: &Step) -> &'static str {
+    match step.strategy {
+        Strategy::Api => "automatically, through the Hub API",
+        Strategy::Scim => "automatically, through the org's SCIM endpoint",
+        Strategy::Manual => "by an admin on huggingface.co, then checked by Leaver",
+    }
+}

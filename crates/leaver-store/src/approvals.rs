@@ -1,0 +1,169 @@
+//! Approval requests and their one-time links: the port, and the values it speaks in.
+
+use crate::{Lease, StoreError};
+use async_trait::async_trait;
+use leaver_core::approval::{Decision, Mode};
+use leaver_core::{Case, CaseId, CaseState, StepId};
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// An email to queue, already rendered; `{{approval_token}}` stands in for a link's secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The placeholder an email carries where the link's secret goes.
+pub const TOKEN_PLACEHOLDER: &str = "{{approval_token}}";
+
+/// Why an approval email is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkEmail {
+    Request,
+    Reminder(u32),
+    Escalation,
+    FreshLink,
+}
+
+/// What the store needs from outside to make links: their secret's hash (the secret is derived
+/// from the link id under a server key the store never sees) and their emails.
+pub trait LinkMinter: Send + Sync + std::fmt::Debug {
+    /// The SHA-256 (hex) of the secret for `link_id`.
+    fn token_hash(&self, link_id: Uuid) -> String;
+    /// The email for `link` of `case`.
+    fn render(&self, case: &Case, link: &LinkView, why: LinkEmail) -> OutgoingEmail;
+}
+
+/// A request to open: one rule's steps, its approvers.
+#[derive(Clone, Debug)]
+pub struct NewRequest {
+    pub rule: String,
+    pub mode: Mode,
+    pub steps: Vec<StepId>,
+    pub approvers: Vec<String>,
+}
+
+/// One link with its request and case, as the approval page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkView {
+    pub link_id: Uuid,
+    pub request_id: Uuid,
+    pub case_id: CaseId,
+    pub rule: String,
+    pub mode: Mode,
+    pub steps: Vec<StepId>,
+    pub request_state: String,
+    pub case_state: CaseState,
+    pub approver: String,
+    pub escalation: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub superseded_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub decided_at: Option<OffsetDateTime>,
+    pub decision: Option<Decision>,
+    pub reason: Option<String>,
+}
+
+/// Where a decision came from, for the audit trail.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DecisionOrigin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// What came of a decision.
+#[derive(Clone, Debug)]
+pub enum Decided {
+    /// Recorded; `link` shows it, `case_state` is the case's state after it.
+    Recorded { link: LinkView, case_state: CaseState },
+    /// The link was used already (by this approver); nothing changed.
+    AlreadyDecided(LinkView),
+    /// Another approver settled the request first; nothing changed.
+    RequestSettled(LinkView),
+    Expired(LinkView),
+    /// A newer link replaced this one.
+    Superseded(LinkView),
+    /// The case is completed or cancelled.
+    CaseClosed(LinkView),
+    /// No such link.
+    Unknown,
+}
+
+/// Approvals, stored.
+#[async_trait]
+pub trait ApprovalStore: Send + Sync + std::fmt::Debug {
+    /// Opens `requests` on `case` with one link (valid until `expires_at`) and one queued email
+    /// per approver, audits it, and finishes `lease`: one transaction.
+    async fn open_requests(
+        &self,
+        case: CaseId,
+        requests: &[NewRequest],
+        minter: &dyn LinkMinter,
+        expires_at: OffsetDateTime,
+        lease: Option<&Lease>,
+        now: OffsetDateTime,
+    ) -> Result<Vec<LinkView>, StoreError>;
+
+    /// The link whose secret hashes to `token_hash`.
+    async fn link(&self, token_hash: &str) -> Result<Option<LinkView>, StoreError>;
+
+    /// Every link of a case, oldest first.
+    async fn links_of(&self, case: CaseId) -> Result<Vec<LinkView>, StoreError>;
+
+    /// Records one approver's decision; when it settles the request, approves or rejects the
+    /// steps on the case in the same transaction.
+    async fn decide(
+        &self,
+        token_hash: &str,
+        decision: Decision,
+        reason: Option<String>,
+        origin: &DecisionOrigin,
+        now: OffsetDateTime,
+    ) -> Result<Decided, StoreError>;
+
+    /// Replaces an expired, undecided link by a new one for the same approver and request, and
+    /// queues its email. `None` if the link is unknown or may not be renewed.
+    async fn renew_link(
+        &self,
+        token_hash: &str,
+        minter: &dyn LinkMinter,
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Option<LinkView>, StoreError>;
+
+    /// Queues a reminder for every open link last mailed before `quiet_since` (at most
+    /// `max_reminders` each). Returns how many.
+    async fn remind(
+        &self,
+        quiet_since: OffsetDateTime,
+        max_reminders: u32,
+        minter: &dyn LinkMinter,
+        now: OffsetDateTime,
+    ) -> Result<usize, StoreError>;
+
+    /// Asks `targets` on every open request created before `opened_before` that was not
+    /// escalated yet. Returns how many requests.
+    async fn escalate(
+        &self,
+        opened_before: OffsetDateTime,
+        targets: &[String],
+        minter: &dyn LinkMinter,
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<usize, StoreError>;
+}
+
+/// The hash under which a link's secret is stored and looked up: SHA-256, hex.
+pub fn hash_token(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}

@@ -1,0 +1,162 @@
+//! The email outbox: emails are queued in the transaction that causes them and sent later by
+//! a worker, under a lease, with retries; an SMTP outage delays mail and loses none.
+
+use crate::approvals::OutgoingEmail;
+use crate::rows::ms;
+use crate::{SqlStore, Store, StoreError};
+use async_trait::async_trait;
+use leaver_core::CaseId;
+use sqlx::{Any, Row, Transaction};
+use std::time::Duration;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A queued email, claimed for sending.
+#[derive(Clone, Debug)]
+pub struct QueuedEmail {
+    pub email_id: Uuid,
+    /// The claim's token: only its holder may mark the email sent or failed.
+    pub claim: Uuid,
+    /// The approval link whose secret replaces the placeholder, if any.
+    pub link_id: Option<Uuid>,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub attempts: u32,
+}
+
+/// The outbox, stored.
+#[async_trait]
+pub trait MailOutbox: Send + Sync + std::fmt::Debug {
+    /// Claims up to `limit` emails due for sending.
+    async fn claim_emails(&self, lease_for: Duration, limit: u32, now: OffsetDateTime)
+    -> Result<Vec<QueuedEmail>, StoreError>;
+    /// Marks a claimed email sent.
+    async fn email_sent(&self, email: &QueuedEmail, now: OffsetDateTime) -> Result<(), StoreError>;
+    /// Puts a claimed email back for `retry_at`, or gives up on it (`None`) after a permanent error.
+    async fn email_failed(
+        &self,
+        email: &QueuedEmail,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Emails not sent yet (the outbox depth).
+    async fn unsent_emails(&self) -> Result<i64, StoreError>;
+}
+
+/// Queues `email` inside the caller's transaction.
+pub(crate) async fn queue(
+    tx: &mut Transaction<'static, Any>,
+    case: Option<CaseId>,
+    link_id: Option<Uuid>,
+    email: &OutgoingEmail,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO email_outbox (email_id, case_id, link_id, kind, recipient, subject, text_body, html_body,
+             created_at, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(case.map(|c| c.to_string()))
+    .bind(link_id.map(|l| l.to_string()))
+    .bind(email.kind.clone())
+    .bind(email.recipient.clone())
+    .bind(email.subject.clone())
+    .bind(email.text.clone())
+    .bind(email.html.clone())
+    .bind(ms(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl MailOutbox for SqlStore {
+    async fn claim_emails(&self, lease_for: Duration, limit: u32, now: OffsetDateTime) -> Result<Vec<QueuedEmail>, StoreError> {
+        let claim = Uuid::new_v4();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "UPDATE email_outbox SET locked_by = $1, locked_until = $2, attempts = attempts + 1
+             WHERE email_id IN (
+                 SELECT email_id FROM email_outbox
+                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $3
+                   AND (locked_until IS NULL OR locked_until < $3)
+                 ORDER BY next_attempt_at LIMIT $4 {}
+             )
+             RETURNING email_id, link_id, kind, recipient, subject, text_body, html_body, attempts",
+            self.dialect().skip_locked()
+        ));
+        let rows = sqlx::query(sql)
+            .bind(claim.to_string())
+            .bind(ms(now + lease_for))
+            .bind(ms(now))
+            .bind(i64::from(limit))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("email_id")?;
+                let link: Option<String> = row.try_get("link_id")?;
+                let attempts: i64 = row.try_get("attempts")?;
+                let corrupt = |e: uuid::Error| StoreError::Corrupt(format!("email_outbox: {e}"));
+                Ok(QueuedEmail {
+                    email_id: id.parse().map_err(corrupt)?,
+                    claim,
+                    link_id: link.map(|l| l.parse()).transpose().map_err(corrupt)?,
+                    kind: row.try_get("kind")?,
+                    recipient: row.try_get("recipient")?,
+                    subject: row.try_get("subject")?,
+                    text: row.try_get("text_body")?,
+                    html: row.try_get("html_body")?,
+                    attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
+    }
+
+    async fn email_sent(&self, email: &QueuedEmail, now: OffsetDateTime) -> Result<(), StoreError> {
+        sqlx::query("UPDATE email_outbox SET sent_at = $1, locked_until = NULL WHERE email_id = $2 AND locked_by = $3")
+            .bind(ms(now))
+            .bind(email.email_id.to_string())
+            .bind(email.claim.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    async fn email_failed(
+        &self,
+        email: &QueuedEmail,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let (next, failed) = match retry_at {
+            Some(at) => (Some(ms(at)), None),
+            None => (None, Some(ms(now))),
+        };
+        sqlx::query(
+            "UPDATE email_outbox SET next_attempt_at = COALESCE($1, next_attempt_at), failed_at = $2,
+                 last_error = $3, locked_by = NULL, locked_until = NULL
+             WHERE email_id = $4 AND locked_by = $5",
+        )
+        .bind(next)
+        .bind(failed)
+        .bind(error)
+        .bind(email.email_id.to_string())
+        .bind(email.claim.to_string())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn unsent_emails(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}

@@ -1,0 +1,175 @@
+//! [`Store::record_batch`](crate::Store::record_batch): many jobs' outcomes in one transaction.
+//!
+//! A database commits only so many transactions a second (SQLite a few thousand), so the engine
+//! writes everything a claimed batch of jobs came to at once. Each item still stands alone: an
+//! illegal event or a lost lease skips that item, writes nothing of it, and the others commit.
+//! The whole batch is worked out in memory first; then the leases are finished with one
+//! statement, and the cases, jobs and audit records are written with a few multi-row ones.
+
+use crate::audit::{self, Entry};
+use crate::{Lease, StoreError, cases, jobs};
+use leaver_core::{Case, CaseId, Effect, Event, Transition, apply};
+use serde_json::{Value, json};
+use sqlx::AnyPool;
+use std::collections::{HashMap, HashSet};
+use time::OffsetDateTime;
+
+/// One entry of a batch: what to write for one case, usually what one claimed job came to.
+#[derive(Clone, Debug)]
+pub struct BatchItem {
+    pub case: CaseId,
+    /// The job this entry finishes. If its lease was lost, the entry is skipped.
+    pub lease: Option<Lease>,
+    pub write: BatchWrite,
+}
+
+/// What an entry writes.
+#[derive(Clone, Debug)]
+pub enum BatchWrite {
+    /// Applies the events in order, as [`Store::record`](crate::Store::record) does: the new
+    /// state, the jobs the effects call for, and one audit record per event carrying `detail`.
+    Events { events: Vec<Event>, detail: Value },
+    /// One audit record that is not a transition (an approval asked for, an operator notified),
+    /// as [`Store::append_audit`](crate::Store::append_audit) does.
+    Note { kind: String, data: Value },
+}
+
+/// Applies `events` in order to `case`: the transition, and for each event the kind and data of
+/// its audit record (the event, the state it led to and `detail`).
+fn apply_events(
+    case: &Case,
+    events: Vec<Event>,
+    detail: &Value,
+    now: OffsetDateTime,
+) -> Result<(Transition, Vec<Entry>), StoreError> {
+    let mut current = Transition {
+        case: case.clone(),
+        effects: Vec::new(),
+    };
+    let mut entries = Vec::with_capacity(events.len());
+    for event in events {
+        let kind = event.name();
+        let event_json =
+            serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let next = apply(&current.case, event, now)?;
+        entries.push(Entry {
+            case: Some(case.id),
+            kind: kind.to_owned(),
+            data: json!({ "event": event_json, "state": next.case.state, "detail": detail }),
+        });
+        current.case = next.case;
+        current.effects.extend(next.effects);
+    }
+    Ok((current, entries))
+}
+
+/// A batch worked out in memory, before anything is written.
+#[derive(Default)]
+struct Applied {
+    results: Vec<Result<(), StoreError>>,
+    /// The cases the batch changes, as they end up.
+    after: HashMap<CaseId, Case>,
+    effects: Vec<(CaseId, Effect)>,
+    entries: Vec<Entry>,
+    /// The leases of the items that apply, to finish.
+    leases: Vec<(usize, Lease)>,
+}
+
+/// Works out every item in order against `before` (items on one case see the earlier ones).
+/// Items in `lost` had their lease lost and are skipped.
+fn apply_items(
+    before: &HashMap<CaseId, Case>,
+    items: &[BatchItem],
+    lost: &HashSet<usize>,
+    now: OffsetDateTime,
+) -> Applied {
+    let mut applied = Applied::default();
+    for (index, item) in items.iter().enumerate() {
+        let result = match &item.lease {
+            Some(lease) if lost.contains(&index) => Err(StoreError::LeaseLost(lease.job_id)),
+            _ => apply_item(&mut applied, before, item, now),
+        };
+        if let (Ok(()), Some(lease)) = (&result, &item.lease) {
+            applied.leases.push((index, lease.clone()));
+        }
+        applied.results.push(result);
+    }
+    applied
+}
+
+fn apply_item(
+    applied: &mut Applied,
+    before: &HashMap<CaseId, Case>,
+    item: &BatchItem,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    match &item.write {
+        BatchWrite::Events { events, detail } => {
+            let case = applied
+                .after
+                .get(&item.case)
+                .or_else(|| before.get(&item.case))
+                .ok_or(StoreError::CaseNotFound(item.case))?;
+            let (transition, entries) = apply_events(case, events.clone(), detail, now)?;
+            let effects = transition.effects.into_iter().map(|e| (item.case, e));
+            applied.effects.extend(effects);
+            applied.entries.extend(entries);
+            applied.after.insert(item.case, transition.case);
+        }
+        BatchWrite::Note { kind, data } => applied.entries.push(Entry {
+            case: Some(item.case),
+            kind: kind.clone(),
+            data: data.clone(),
+        }),
+    }
+    Ok(())
+}
+
+/// Writes the batch in one transaction; one result per item, in order.
+///
+/// If finishing the leases shows one lost that the batch counted on, the transaction is rolled
+/// back and the batch worked out again without it, since later items on the same case may
+/// have depended on it. Lost leases are rare (a worker outlived its lease), so this costs little.
+pub(crate) async fn record_batch(
+    pool: &AnyPool,
+    items: &[BatchItem],
+    actor: &str,
+    now: OffsetDateTime,
+) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+    let ids: Vec<CaseId> = {
+        let mut seen = HashSet::new();
+        items
+            .iter()
+            .filter(|i| matches!(i.write, BatchWrite::Events { .. }) && seen.insert(i.case))
+            .map(|i| i.case)
+            .collect()
+    };
+    let mut lost = HashSet::new();
+    loop {
+        let mut tx = audit::begin_write(pool).await?;
+        let before = cases::load_many(&mut tx, &ids).await?;
+        let applied = apply_items(&before, items, &lost, now);
+        let leases: Vec<&Lease> = applied.leases.iter().map(|(_, lease)| lease).collect();
+        let finished = jobs::finish_many(&mut tx, &leases).await?;
+        let newly_lost: Vec<usize> = applied
+            .leases
+            .iter()
+            .filter(|(_, lease)| !finished.contains(&lease.job_id))
+            .map(|(index, _)| *index)
+            .collect();
+        if !newly_lost.is_empty() {
+            tx.rollback().await?;
+            lost.extend(newly_lost);
+            continue;
+        }
+        for (id, after) in &applied.after {
+            if let Some(before) = before.get(id) {
+                cases::save(&mut tx, before, after).await?;
+            }
+        }
+        jobs::enqueue_many(&mut tx, &applied.effects, now).await?;
+        audit::append_many(&mut tx, actor, applied.entries, now).await?;
+        tx.commit().await?;
+        return Ok(applied.results);
+    }
+}

@@ -1,0 +1,191 @@
+//! Read-only summaries for the dashboard, `/metrics`, paging and evidence exports: counts by
+//! state, the steps a human should look at, and slices of the audit trail. (The email outbox's
+//! depth is `MailOutbox::unsent_emails`.)
+
+use crate::audit::record_from_row;
+use crate::rows::{from_ms, ms};
+use crate::{CaseFilter, SqlStore, StoreError};
+use async_trait::async_trait;
+use leaver_core::audit::AuditRecord;
+use leaver_core::{CaseId, CaseState, StepKind, StepState};
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+/// How many steps of one kind are in one state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepCount {
+    pub kind: StepKind,
+    pub state: StepState,
+    pub count: i64,
+}
+
+/// A step with enough of its case to link to it and say since when it waits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepRef {
+    pub case_id: CaseId,
+    pub external_id: String,
+    pub hub_username: String,
+    pub kind: StepKind,
+    pub target: String,
+    pub state: StepState,
+    pub error: Option<String>,
+    /// When the step last changed (so: since when it is in `state`).
+    pub since: OffsetDateTime,
+}
+
+/// Summaries over the store. Implemented by [`SqlStore`].
+#[async_trait]
+pub trait ReportStore: Send + Sync + std::fmt::Debug {
+    /// How many cases are in each state (every state present, zero included).
+    async fn case_counts(&self) -> Result<BTreeMap<CaseState, i64>, StoreError>;
+
+    /// How many steps of each kind are in each state (only non-zero pairs).
+    async fn step_counts(&self) -> Result<Vec<StepCount>, StoreError>;
+
+    /// How many cases `filter` matches, ignoring its limit and offset.
+    async fn count_cases(&self, filter: &CaseFilter) -> Result<i64, StoreError>;
+
+    /// Steps in any of `states` of cases that are not closed, the longest waiting first.
+    async fn steps_in_states(
+        &self,
+        states: &[StepState],
+        limit: u32,
+    ) -> Result<Vec<StepRef>, StoreError>;
+
+    /// The newest `limit` audit records, newest first.
+    async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// Audit records with `from <= at < to`, oldest first.
+    async fn audit_between(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
+}
+
+const AUDIT_COLUMNS: &str = "seq, case_id, at, actor, kind, data, prev_hash, hash";
+
+fn parse<T: std::str::FromStr<Err = String>>(raw: &str) -> Result<T, StoreError> {
+    raw.parse().map_err(StoreError::Corrupt)
+}
+
+#[async_trait]
+impl ReportStore for SqlStore {
+    async fn case_counts(&self) -> Result<BTreeMap<CaseState, i64>, StoreError> {
+        let mut counts: BTreeMap<CaseState, i64> =
+            CaseState::ALL.iter().map(|s| (*s, 0)).collect();
+        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM offboarding_case GROUP BY state")
+            .fetch_all(self.pool())
+            .await?;
+        for row in rows {
+            let state: String = row.try_get("state")?;
+            counts.insert(parse(&state)?, row.try_get("n")?);
+        }
+        Ok(counts)
+    }
+
+    async fn step_counts(&self) -> Result<Vec<StepCount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, state, COUNT(*) AS n FROM step GROUP BY kind, state ORDER BY kind, state",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let (kind, state): (String, String) = (row.try_get("kind")?, row.try_get("state")?);
+                Ok(StepCount {
+                    kind: parse(&kind)?,
+                    state: parse(&state)?,
+                    count: row.try_get("n")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn count_cases(&self, filter: &CaseFilter) -> Result<i64, StoreError> {
+        // The same conditions as `Store::list_cases`.
+        let search = filter
+            .search
+            .as_ref()
+            .map(|s| format!("%{}%", s.to_lowercase()));
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM offboarding_case
+             WHERE ($1 IS NULL OR state = $1)
+               AND ($2 IS NULL OR lower(external_id) LIKE $2 OR lower(email) LIKE $2 OR lower(hub_username) LIKE $2)",
+        )
+        .bind(filter.state.map(|s| s.as_str()))
+        .bind(search)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    async fn steps_in_states(
+        &self,
+        states: &[StepState],
+        limit: u32,
+    ) -> Result<Vec<StepRef>, StoreError> {
+        if states.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..states.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT s.case_id AS case_id, c.external_id AS external_id, c.hub_username AS hub_username,
+                    s.kind AS kind, s.target AS target, s.state AS state, s.error AS error,
+                    s.updated_at AS since
+             FROM step s JOIN offboarding_case c ON c.case_id = s.case_id
+             WHERE c.state NOT IN ('completed', 'cancelled') AND s.state IN ({})
+             ORDER BY s.updated_at, s.case_id, s.position LIMIT $1",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(i64::from(limit));
+        for state in states {
+            query = query.bind(state.as_str());
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| {
+                let case_id: String = row.try_get("case_id")?;
+                let (kind, state): (String, String) = (row.try_get("kind")?, row.try_get("state")?);
+                Ok(StepRef {
+                    case_id: case_id
+                        .parse()
+                        .map_err(|e| StoreError::Corrupt(format!("case_id {case_id}: {e}")))?,
+                    external_id: row.try_get("external_id")?,
+                    hub_username: row.try_get("hub_username")?,
+                    kind: parse(&kind)?,
+                    target: row.try_get("target")?,
+                    state: parse(&state)?,
+                    error: row.try_get("error")?,
+                    since: from_ms(row.try_get("since")?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_event ORDER BY seq DESC LIMIT $1"
+        )))
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    async fn audit_between(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_event WHERE at >= $1 AND at < $2 ORDER BY seq"
+        )))
+        .bind(ms(from))
+        .bind(ms(to))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+}

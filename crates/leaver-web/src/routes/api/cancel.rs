@@ -1,0 +1,54 @@
+//! `POST /api/v1/cases/{id}/cancel` (optional body `{"reason": "..."}`): steps that have not
+//! started will not run. A case already completed or cancelled answers 409.
+
+use super::dto::{CancelBody, CaseBody, ErrorBody};
+use super::show::case_id;
+use crate::auth::ApiClient;
+use crate::{AppError, AppState};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use leaver_core::Event;
+use leaver_store::Actor;
+use serde_json::json;
+use time::OffsetDateTime;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/cases/{id}/cancel", post(cancel))
+}
+
+/// Cancel a case.
+#[utoipa::path(
+    post, path = "/api/v1/cases/{id}/cancel", tag = "cases",
+    params(("id" = String, Path, description = "The case id (a UUID)")),
+    request_body(content = Option<CancelBody>, description = "Why (optional)"),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The cancelled case", body = CaseBody),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
+        (status = 401, description = "Missing or unknown API key", body = ErrorBody),
+        (status = 404, description = "No such case", body = ErrorBody),
+        (status = 409, description = "The case is already closed", body = ErrorBody),
+    )
+)]
+#[tracing::instrument(skip_all, fields(client = %client.name, case_id = %id))]
+pub(crate) async fn cancel(
+    client: ApiClient,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<CaseBody>, AppError> {
+    let id = case_id(&id)?;
+    let body: CancelBody = if body.iter().all(u8::is_ascii_whitespace) {
+        CancelBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| AppError::BadRequest(format!("the body is not a valid cancel request: {e}")))?
+    };
+    let reason = body.reason.filter(|r| !r.trim().is_empty()).unwrap_or_else(|| format!("cancelled through the API by {}", client.name));
+    let actor = Actor::api(&client.name);
+    let now = OffsetDateTime::now_utc();
+    let t = state.store.record(id, vec![Event::Cancelled { reason }], &actor, json!({ "via": "api" }), None, now).await?;
+    Ok(Json(CaseBody::from(&t.case)))
+}

@@ -1,0 +1,230 @@
+//! What the API reads and writes. The request side is read leniently from JSON so that every
+//! missing or mistyped field is reported at once by its JSON path (`person.email`); the
+//! response side mirrors `leaver_core::Case`'s JSON exactly (a test keeps them equal).
+
+use leaver_core::{Case, FieldError, Step, TicketInput};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+/// The person who leaves.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct PersonBody {
+    #[schema(example = "bob@acme.test")]
+    pub email: String,
+    #[schema(example = "Bob B")]
+    pub name: Option<String>,
+    /// Their Hugging Face username.
+    #[schema(example = "bob")]
+    pub hub_username: String,
+}
+
+/// An HR ticket. Only `external_id`, `person.email`, `person.hub_username` and `manager_email`
+/// are required. The same ticket sent again returns the same case.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct TicketBody {
+    #[schema(example = "HR-1042")]
+    pub external_id: String,
+    pub person: PersonBody,
+    #[schema(example = "carol@acme.test")]
+    pub manager_email: String,
+    /// Who becomes admin where the leaver is the last one (a Hub username).
+    #[schema(example = "carol")]
+    pub successor: Option<String>,
+    /// Nothing touches the Hub before this time (RFC 3339).
+    #[schema(format = DateTime, example = "2026-12-01T17:00:00Z")]
+    pub effective_at: Option<String>,
+    #[schema(example = "resignation")]
+    pub reason: Option<String>,
+}
+
+/// The JSON path of each ticket field.
+pub fn json_path(field: &'static str) -> &'static str {
+    match field {
+        "email" => "person.email",
+        "name" => "person.name",
+        "hub_username" => "person.hub_username",
+        other => other,
+    }
+}
+
+/// The ticket fields in `body`, or every field that is not text (or null) where text belongs.
+pub fn ticket_input(body: &Value) -> Result<TicketInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut text = |path: &'static str| -> Option<String> {
+        let pointer = format!("/{}", path.replace('.', "/"));
+        match body.pointer(&pointer) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                errors.push(FieldError { field: path, message: "must be a string".into() });
+                None
+            }
+        }
+    };
+    if body.get("person").is_some_and(|p| !p.is_object() && !p.is_null()) {
+        return Err(vec![FieldError { field: "person", message: "must be an object".into() }]);
+    }
+    let input = TicketInput {
+        external_id: text("external_id"),
+        email: text("person.email"),
+        name: text("person.name"),
+        hub_username: text("person.hub_username"),
+        manager_email: text("manager_email"),
+        successor: text("successor"),
+        effective_at: text("effective_at"),
+        reason: text("reason"),
+    };
+    if errors.is_empty() { Ok(input) } else { Err(errors) }
+}
+
+/// One field the API refused.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldErrorBody {
+    #[schema(example = "person.email")]
+    pub field: String,
+    #[schema(example = "is required")]
+    pub message: String,
+}
+
+/// An error: `fields` names each bad field of a 422.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    #[schema(example = "invalid input")]
+    pub error: String,
+    pub fields: Option<Vec<FieldErrorBody>>,
+}
+
+/// Optional body of a cancel.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+pub struct CancelBody {
+    #[schema(example = "rehired")]
+    pub reason: Option<String>,
+}
+
+/// One step of a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StepBody {
+    #[schema(example = "0b3c9d52-6f1e-4a8b-9a51-2f1f3c7e8d10")]
+    pub id: String,
+    /// reassign_last_admin, strip_access, revoke_gated_access, remove_member, cancel_invitation,
+    /// flag_tokens or verify.
+    #[schema(example = "strip_access")]
+    pub kind: String,
+    /// `org:NAME`, `model:ORG/NAME`, `dataset:ORG/NAME`, `person:USER` or `case`.
+    #[schema(example = "org:acme-ai")]
+    pub target: String,
+    /// api, scim or manual.
+    #[schema(example = "api")]
+    pub strategy: String,
+    /// planned, awaiting_approval, approved, running, succeeded, rejected, skipped, failed or
+    /// waiting_manual.
+    #[schema(example = "awaiting_approval")]
+    pub state: String,
+    pub attempts: u32,
+    /// The Hub's last error, if the last attempt failed.
+    pub error: Option<String>,
+    #[schema(format = DateTime)]
+    pub next_retry_at: Option<String>,
+    pub instructions: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A case, as `leaver case show --json` prints it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseBody {
+    #[schema(example = "0b3c9d52-6f1e-4a8b-9a51-2f1f3c7e8d10")]
+    pub id: String,
+    pub external_id: String,
+    /// planning, awaiting_approval, scheduled, running, completed, needs_attention or cancelled.
+    #[schema(example = "planning")]
+    pub state: String,
+    pub person: PersonBody,
+    pub manager_email: String,
+    pub successor: Option<String>,
+    #[schema(format = DateTime)]
+    pub effective_at: Option<String>,
+    pub reason: Option<String>,
+    pub run_now: bool,
+    pub blocked_reason: Option<String>,
+    pub steps: Vec<StepBody>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+impl From<&Step> for StepBody {
+    fn from(step: &Step) -> StepBody {
+        StepBody {
+            id: step.id.to_string(),
+            kind: step.kind.to_string(),
+            target: step.target.to_string(),
+            strategy: step.strategy.to_string(),
+            state: step.state.to_string(),
+            attempts: step.attempts,
+            error: step.error.clone(),
+            next_retry_at: step.next_retry_at.map(rfc3339),
+            instructions: step.instructions.clone(),
+            note: step.note.clone(),
+        }
+    }
+}
+
+impl From<&Case> for CaseBody {
+    fn from(case: &Case) -> CaseBody {
+        CaseBody {
+            id: case.id.to_string(),
+            external_id: case.external_id.to_string(),
+            state: case.state.to_string(),
+            person: PersonBody {
+                email: case.person.email.to_string(),
+                name: case.person.name.clone(),
+                hub_username: case.person.hub_username.to_string(),
+            },
+            manager_email: case.manager_email.to_string(),
+            successor: case.successor.as_ref().map(ToString::to_string),
+            effective_at: case.effective_at.map(rfc3339),
+            reason: case.reason.clone(),
+            run_now: case.run_now,
+            blocked_reason: case.blocked_reason.clone(),
+            steps: case.steps.iter().map(StepBody::from).collect(),
+            created_at: rfc3339(case.created_at),
+            updated_at: rfc3339(case.updated_at),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leaver_core::{CaseId, StepId, StepKind, Strategy, Target, Ticket};
+    use serde_json::json;
+    use time::macros::datetime;
+
+    #[test]
+    fn the_api_case_is_the_core_case_json() {
+        let body = json!({"external_id": "HR-1", "person": {"email": "bob@acme.test", "name": "Bob",
+            "hub_username": "bob"}, "manager_email": "carol@acme.test", "effective_at": "2026-12-01T17:00:00Z"});
+        let ticket = Ticket::parse(&ticket_input(&body).expect("text")).expect("valid");
+        let mut case = Case::open(CaseId::random(), &ticket, datetime!(2026-01-01 0:00 UTC));
+        let org = Target::Org("acme-ai".into());
+        case.steps.push(Step::planned(StepId::random(), StepKind::StripAccess, org, Strategy::Api));
+        let ours = serde_json::to_value(CaseBody::from(&case)).expect("json");
+        assert_eq!(ours, serde_json::to_value(&case).expect("json"));
+    }
+
+    #[test]
+    fn mistyped_fields_are_named_by_their_json_path() {
+        let body = json!({"external_id": 7, "person": {"email": ["x"]}, "manager_email": null});
+        let fields: Vec<&str> = ticket_input(&body).expect_err("bad").iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["external_id", "person.email"]);
+        assert_eq!(json_path("hub_username"), "person.hub_username");
+    }
+}

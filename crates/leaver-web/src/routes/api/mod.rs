@@ -1,0 +1,21 @@
+//! The REST API for HR systems under `/api/v1` (API key required), and its OpenAPI document at
+//! `/api/openapi.json` (generated from these handlers and DTOs).
+
+pub(crate) mod cancel;
+pub(crate) mod create;
+pub mod dto;
+pub(crate) mod list;
+pub mod openapi;
+pub(crate) mod show;
+
+use crate::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(create::router())
+        .merge(list::router())
+        .merge(show::router())
+        .merge(cancel::router())
+        .merge(openapi::router())
+}

@@ -1,0 +1,100 @@
+//! `POST /approvals/{token}`: `decision=approve|reject` (a reason is required to reject).
+//! Refused from another origin or without the form's key; a decided, expired, replaced or
+//! closed link changes nothing and says why.
+
+use super::page::{find, form_key, page, private, respond};
+use crate::views::Flash;
+use crate::{AppError, AppState};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use leaver_core::approval::Decision;
+use leaver_store::approvals::{Decided, DecisionOrigin, hash_token};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn decide(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    if let Err(refused) = same_origin(&state, &headers, &token, &form.csrf) {
+        return refused;
+    }
+    let (link, case) = match find(&state, &token, peer.ip()).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let decision = match form.decision.as_str() {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject,
+        _ => return with_flash(&state, &token, &link, &case, "Choose approve or reject.").await,
+    };
+    let reason = Some(form.reason.trim().to_owned()).filter(|r| !r.is_empty());
+    if decision == Decision::Reject && reason.is_none() {
+        return with_flash(&state, &token, &link, &case, "Say why you reject: the reason goes to the operator.").await;
+    }
+    let origin = DecisionOrigin {
+        ip: Some(peer.ip().to_string()),
+        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+    };
+    let now = time::OffsetDateTime::now_utc();
+    match state.store.decide(&hash_token(&token), decision, reason, &origin, now).await {
+        // Post/redirect/get: the page then shows "approved by X at T".
+        Ok(Decided::Recorded { .. }) => (private(), Redirect::to(&format!("/approvals/{token}"))).into_response(),
+        Ok(Decided::Unknown) => StatusCode::NOT_FOUND.into_response(),
+        Ok(_) => match page(&state, &token, &link, &case).await {
+            Ok(page) => respond(StatusCode::CONFLICT, page),
+            Err(error) => error.into_response(),
+        },
+        Err(error) => AppError::from(error).into_response(),
+    }
+}
+
+/// The page again, with a notice, answering 422.
+async fn with_flash(
+    state: &AppState,
+    token: &str,
+    link: &leaver_store::approvals::LinkView,
+    case: &leaver_core::Case,
+    message: &str,
+) -> Response {
+    match page(state, token, link, case).await {
+        Ok(mut page) => {
+            page.flash = Some(Flash::error(message));
+            respond(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// A browser posting from another site sends its own `Origin`; a form rendered by us carries
+/// the link's form key. Either failing refuses the POST before anything is read.
+pub fn same_origin(state: &AppState, headers: &HeaderMap, token: &str, csrf: &str) -> Result<(), Response> {
+    let refuse = |why: &str| Err((StatusCode::FORBIDDEN, private(), why.to_owned()).into_response());
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let ours = state.public_origin.as_deref() == Some(origin)
+            || origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host);
+        if !ours {
+            return refuse("This form may only be sent from Leaver's own page.");
+        }
+    }
+    if csrf != form_key(token) {
+        return refuse("This form is not the one Leaver showed for this link; open the link again.");
+    }
+    Ok(())
+}

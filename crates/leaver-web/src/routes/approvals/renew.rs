@@ -1,0 +1,55 @@
+//! `POST /approvals/{token}/renew`: an expired, undecided link gets a fresh one, emailed to the
+//! same approver. Nothing else can be renewed.
+
+use super::decide::same_origin;
+use super::page::{find, page, respond};
+use crate::views::Flash;
+use crate::{AppError, AppState};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use leaver_store::approvals::hash_token;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+#[derive(Deserialize)]
+pub struct RenewForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn renew(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<RenewForm>,
+) -> Response {
+    if let Err(refused) = same_origin(&state, &headers, &token, &form.csrf) {
+        return refused;
+    }
+    let (link, case) = match find(&state, &token, peer.ip()).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let Some(links) = &state.approval_links else {
+        return AppError::Unavailable("approval emails are not configured".into()).into_response();
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let renewed = state.store.renew_link(&hash_token(&token), links.minter.as_ref(), now + links.lifetime, now).await;
+    let (status, message) = match renewed {
+        Ok(Some(_)) => (StatusCode::OK, Flash::info(format!("A fresh link is on its way to {}.", link.approver))),
+        Ok(None) => (StatusCode::CONFLICT, Flash::error("This link cannot be renewed: it is still valid, was used, or the case is closed.")),
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    let link = state.store.link(&hash_token(&token)).await.ok().flatten().unwrap_or(link);
+    match page(&state, &token, &link, &case).await {
+        Ok(mut page) => {
+            page.flash = Some(message);
+            respond(status, page)
+        }
+        Err(error) => error.into_response(),
+    }
+}

@@ -1,0 +1,47 @@
+//! `GET /audit`: is the chain intact, the newest 100 records, and the period export form.
+
+use crate::auth::CurrentOperator;
+use crate::views::{Chrome, PageError, when_ms};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::routing::get;
+use axum::Router;
+use leaver_core::audit::AuditRecord;
+use leaver_store::AuditReport;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/audit", get(page))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    report: AuditReport,
+    records: Vec<AuditRecord>,
+}
+
+impl AuditPage {
+    fn when(&self, ms: &i64) -> String {
+        when_ms(*ms)
+    }
+    fn data(&self, record: &AuditRecord) -> String {
+        let text = record.data.to_string();
+        match text.char_indices().nth(160) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text,
+        }
+    }
+}
+
+#[tracing::instrument(skip_all)]
+async fn page(
+    operator: CurrentOperator,
+    State(state): State<AppState>,
+) -> Result<AuditPage, PageError> {
+    let report = state.store.verify_audit().await?;
+    let records = state.reports.recent_audit(100).await?;
+    Ok(AuditPage { chrome: Chrome::from(&operator), report, records })
+}

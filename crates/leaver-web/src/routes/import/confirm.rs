@@ -1,0 +1,49 @@
+//! `POST /import/confirm` (the previewed file again, and `csrf`): checks the rows once more
+//! and opens a case for each good one.
+
+use super::preview::PreviewPage;
+use crate::auth::CsrfForm;
+use crate::import::{Written, preview, write};
+use crate::views::{Chrome, PageError};
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use leaver_store::Actor;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/import/confirm", post(confirm))
+}
+
+#[derive(Debug, Deserialize)]
+struct ConfirmForm {
+    csv: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import/done.html")]
+struct DonePage {
+    chrome: Chrome,
+    written: Written,
+    skipped: usize,
+}
+
+#[tracing::instrument(skip_all)]
+async fn confirm(
+    State(state): State<AppState>,
+    CsrfForm { operator, form }: CsrfForm<ConfirmForm>,
+) -> Result<Response, PageError> {
+    let checked = preview(form.csv.as_bytes());
+    let chrome = Chrome::from(&operator);
+    if checked.good.is_empty() {
+        return Ok(PreviewPage::new(chrome, checked, form.csv).into_response());
+    }
+    let actor = Actor::operator(&operator.email);
+    let written = write(&*state.store, &checked.good, &actor, |_| {}).await?;
+    let skipped = checked.bad_rows();
+    Ok(DonePage { chrome, written, skipped }.into_response())
+}

@@ -1,0 +1,82 @@
+//! `POST /import/preview` (multipart: `file` or pasted `text`, and `csrf`): checks every row
+//! and shows what would be written and what is wrong, line by line. Writes nothing.
+
+use crate::auth::CurrentOperator;
+use crate::auth::csrf::check;
+use crate::import::{GoodRow, Preview, RowError, preview};
+use crate::views::{Chrome, PageError};
+use crate::{AppError, AppState};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, State};
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/import/preview", post(submit))
+}
+
+/// The preview page; also reused by the confirm step when nothing could be written.
+#[derive(Template, WebTemplate)]
+#[template(path = "import/preview.html")]
+pub(super) struct PreviewPage {
+    pub chrome: Chrome,
+    pub rows: usize,
+    pub good: Vec<GoodRow>,
+    pub errors: Vec<RowError>,
+    pub bad_rows: usize,
+    /// The file again, carried by the confirm form.
+    pub csv: String,
+}
+
+impl PreviewPage {
+    pub(super) fn new(chrome: Chrome, preview: Preview, csv: String) -> PreviewPage {
+        PreviewPage {
+            chrome,
+            rows: preview.rows,
+            bad_rows: preview.bad_rows(),
+            good: preview.good,
+            errors: preview.errors,
+            csv,
+        }
+    }
+}
+
+/// The CSV text and the CSRF token from the upload form.
+async fn read_upload(mut multipart: Multipart) -> Result<(String, Option<String>), AppError> {
+    let (mut csv, mut csrf) = (String::new(), None);
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("the upload is malformed: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let text = field
+            .text()
+            .await
+            .map_err(|e| AppError::BadRequest(format!("the file is not UTF-8 text: {e}")))?;
+        match name.as_str() {
+            "csrf" => csrf = Some(text),
+            "file" | "text" if csv.trim().is_empty() => csv = text,
+            _ => {}
+        }
+    }
+    Ok((csv, csrf))
+}
+
+#[tracing::instrument(skip_all)]
+async fn submit(
+    operator: CurrentOperator,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Result<PreviewPage, PageError> {
+    let (csv, csrf) = read_upload(multipart).await?;
+    check(&headers, &state, csrf.as_deref(), &operator.csrf)?;
+    if csv.trim().is_empty() {
+        return Err(AppError::BadRequest("choose a CSV file or paste its text".into()).into());
+    }
+    let checked = preview(csv.as_bytes());
+    Ok(PreviewPage::new(Chrome::from(&operator), checked, csv))
+}

@@ -1,0 +1,32 @@
+//! `GET /mail` and `GET /mail/{id}`: the demo's mailbox (only when one is configured).
+
+use crate::mailbox::MailItem;
+use crate::{AppError, AppState};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/mail", get(list)).route("/mail/{id}", get(show))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "mail/list.html")]
+struct MailList {
+    emails: Vec<MailItem>,
+}
+
+async fn list(State(state): State<AppState>) -> Result<MailList, AppError> {
+    let mailbox = state.mailbox.as_ref().ok_or(AppError::NotFound)?;
+    Ok(MailList { emails: mailbox.list() })
+}
+
+/// The email's own HTML, as a mail client would show it.
+async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let mailbox = state.mailbox.as_ref().ok_or(AppError::NotFound)?;
+    let email = mailbox.get(&id).ok_or(AppError::NotFound)?;
+    Ok(Html(email.html).into_response())
+}

@@ -1,0 +1,109 @@
+//! `GET /login` shows the form; `POST /login` checks the password and starts a session.
+//! The form is guarded by a double-submit token (a cookie and a field that must match) and the
+//! Origin check, since there is no session to tie a token to yet.
+
+use crate::auth::cookies;
+use crate::auth::csrf::check;
+use crate::auth::{random_token, start_session, verify_password};
+use crate::views::PageError;
+use crate::{AppError, AppState};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+const LOGIN_COOKIE: &str = "leaver_login";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/login", get(show).post(submit))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "session/login.html")]
+struct LoginPage {
+    next: String,
+    csrf: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    csrf: Option<String>,
+    next: Option<String>,
+}
+
+/// Only paths on this site: never `//elsewhere` or `https://elsewhere`.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// The form with a fresh double-submit token.
+fn form(state: &AppState, status: StatusCode, next: String, email: String, error: Option<String>) -> Response {
+    let csrf = random_token("");
+    let cookie = cookies::set(LOGIN_COOKIE, &csrf, 3600, state.secure_cookies);
+    let page = LoginPage { next, csrf, email, error };
+    (status, AppendHeaders([(SET_COOKIE, cookie)]), page).into_response()
+}
+
+async fn show(State(state): State<AppState>, Query(q): Query<Next>) -> Response {
+    form(&state, StatusCode::OK, safe_next(q.next.as_deref()), String::new(), None)
+}
+
+#[tracing::instrument(skip_all)]
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(login): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let expected = cookies::get(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if expected.is_empty() {
+        return Err(AppError::Forbidden("the login form needs cookies: enable them and reload".into()).into());
+    }
+    check(&headers, &state, login.csrf.as_deref(), &expected)?;
+    let next = safe_next(login.next.as_deref());
+    let operator = state.accounts.operator_by_email(&login.email).await?;
+    let stored = operator.as_ref().map(|o| o.password_hash.clone());
+    let password = login.password;
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref()))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let Some(operator) = operator.filter(|_| ok) else {
+        tracing::info!("failed login");
+        let error = Some("Wrong email or password.".to_owned());
+        return Ok(form(&state, StatusCode::UNAUTHORIZED, next, login.email, error));
+    };
+    let session = start_session(&state, &operator.id, OffsetDateTime::now_utc()).await?;
+    let clear = cookies::set(LOGIN_COOKIE, "", 0, state.secure_cookies);
+    let cookies = AppendHeaders([(SET_COOKIE, session), (SET_COOKIE, clear)]);
+    Ok((cookies, Redirect::to(&next)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn login_only_ever_redirects_within_the_site() {
+        assert_eq!(safe_next(Some("/cases?state=running")), "/cases?state=running");
+        assert_eq!(safe_next(Some("//evil.test/")), "/");
+        assert_eq!(safe_next(Some("https://evil.test/")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,84 @@
+//! Approval emails from the settings: the key links derive from, the policy, the mailer.
+
+use crate::config::Settings;
+use anyhow::Context;
+use leaver_core::EmailAddress;
+use leaver_core::approval::Policy;
+use leaver_engine::{ApprovalMail, ApprovalSettings, Minter};
+use leaver_mail::Mailer;
+use leaver_web::ApprovalLinks;
+use secrecy::ExposeSecret;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the engine and the web app need for approvals.
+pub struct ApprovalSetup {
+    pub mail: ApprovalMail,
+    pub links: ApprovalLinks,
+}
+
+/// Builds the approval set-up; explains what is missing.
+pub fn approval_setup(settings: &Settings) -> anyhow::Result<ApprovalSetup> {
+    let hours = |h: u64| Duration::from_secs(h * 3600);
+    let emails = |list: &[String], var: &str| -> anyhow::Result<Vec<EmailAddress>> {
+        list.iter().map(|e| EmailAddress::parse(e).map_err(|why| anyhow::anyhow!("{var}: {e:?} {why}"))).collect()
+    };
+    let policy = Policy::standard(
+        emails(&settings.approval_security, "LEAVER_APPROVAL_SECURITY")?,
+        emails(&settings.approval_escalate_to, "LEAVER_APPROVAL_ESCALATE_TO")?,
+    );
+    let approval = ApprovalSettings {
+        policy,
+        link_lifetime: hours(settings.approval_link_hours),
+        remind_after: hours(settings.approval_remind_hours),
+        escalate_after: hours(settings.approval_escalate_hours),
+        ..ApprovalSettings::default()
+    };
+    let minter = Arc::new(Minter::new(secret_key(settings)?, &settings.public_url()?));
+    let mail = ApprovalMail { settings: approval.clone(), minter: minter.clone(), mailer: mailer(settings)? };
+    Ok(ApprovalSetup { mail, links: ApprovalLinks { minter, lifetime: approval.link_lifetime } })
+}
+
+fn mailer(settings: &Settings) -> anyhow::Result<Mailer> {
+    if let Some(dir) = &settings.mailbox_dir {
+        return Ok(Mailer::mailbox(dir.clone(), &settings.mail_from)?);
+    }
+    match &settings.smtp_url {
+        Some(url) => Ok(Mailer::from_url(url.expose_secret(), &settings.mail_from).context("LEAVER_SMTP_URL")?),
+        None => {
+            let dir = PathBuf::from("leaver-mailbox");
+            tracing::warn!("LEAVER_SMTP_URL is not set: emails are written to {} instead of sent", dir.display());
+            Ok(Mailer::mailbox(dir, &settings.mail_from)?)
+        }
+    }
+}
+
+/// `LEAVER_SECRET_KEY`, or (SQLite only) a key kept in a file beside the database.
+fn secret_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    if let Some(key) = &settings.secret_key {
+        let key = hex::decode(key.expose_secret().trim()).context("LEAVER_SECRET_KEY must be hex")?;
+        anyhow::ensure!(key.len() >= 32, "LEAVER_SECRET_KEY must hold at least 32 bytes (64 hex digits)");
+        return Ok(key);
+    }
+    let path = settings
+        .database_url
+        .strip_prefix("sqlite://")
+        .map(|rest| PathBuf::from(format!("{}.key", rest.split('?').next().unwrap_or(rest))))
+        .context("set LEAVER_SECRET_KEY (64 hex digits, the same on every replica) when using Postgres")?;
+    if let Ok(hex_key) = std::fs::read_to_string(&path) {
+        return hex::decode(hex_key.trim()).with_context(|| format!("reading the key file {}", path.display()));
+    }
+    let key: [u8; 32] = rand::random();
+    write_private(&path, &hex::encode(key)).with_context(|| format!("writing the key file {}", path.display()))?;
+    Ok(key.to_vec())
+}
+
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(content.as_bytes())
+}

@@ -1,0 +1,11 @@
+//! Leaver's HTTP surface over real HTTP, on SQLite and (when `TEST_POSTGRES_URL` is set)
+//! Postgres: the REST API, operator login and CSRF, CSV import, evidence exports, and a
+//! headless-browser walk through the operator pages against the real engine and hubsim.
+
+mod api_cases;
+mod auth;
+mod browser;
+mod evidence;
+mod import;
+mod pages;
+mod support;
