@@ -18,9 +18,10 @@ async fn audit_verify_passes_on_an_intact_trail() {
     }
 }
 
-#[tokio::test]
-async fn an_edited_row_makes_audit_verify_fail_naming_the_first_broken_record() {
+/// Opens three cases, tampers with the trail through `sql`, and returns what `audit verify` said.
+async fn verify_after(sql: &'static str) -> Vec<(bool, String)> {
     let (_dir, envs) = envs().await;
+    let mut outcomes = Vec::new();
     for env in &envs {
         for n in 0..3 {
             let mut args = BOB.to_vec();
@@ -28,40 +29,34 @@ async fn an_edited_row_makes_audit_verify_fail_naming_the_first_broken_record() 
             args[3] = &ticket;
             assert!(env.leaver(&args).status.success());
         }
-        sqlx::query("UPDATE audit_event SET data = replace(data, 'bob', 'eve') WHERE seq = 2")
+        sqlx::query(sql)
             .execute(env.store.pool())
             .await
             .expect("tamper");
         let verify = env.leaver(&["audit", "verify"]);
-        assert!(!verify.status.success());
-        assert!(
-            stderr(&verify).contains("BROKEN at record 2"),
-            "{}",
-            stderr(&verify)
-        );
+        outcomes.push((verify.status.success(), stderr(&verify)));
+    }
+    outcomes
+}
+
+#[tokio::test]
+async fn an_edited_row_makes_audit_verify_fail_naming_the_first_broken_record() {
+    for (ok, err) in
+        verify_after("UPDATE audit_event SET data = replace(data, 'bob', 'eve') WHERE seq = 2")
+            .await
+    {
+        assert!(!ok);
+        assert!(err.contains("BROKEN at record 2"), "{err}");
     }
 }
 
 #[tokio::test]
 async fn a_deleted_row_makes_audit_verify_fail_naming_the_gap() {
-    let (_dir, envs) = envs().await;
-    for env in &envs {
-        for n in 0..3 {
-            let mut args = BOB.to_vec();
-            let ticket = format!("HR-{n}");
-            args[3] = &ticket;
-            assert!(env.leaver(&args).status.success());
-        }
-        sqlx::query("DELETE FROM audit_event WHERE seq = 1")
-            .execute(env.store.pool())
-            .await
-            .expect("delete");
-        let verify = env.leaver(&["audit", "verify"]);
-        assert!(!verify.status.success());
+    for (ok, err) in verify_after("DELETE FROM audit_event WHERE seq = 1").await {
+        assert!(!ok);
         assert!(
-            stderr(&verify).contains("BROKEN at record 1: record 1 is missing"),
-            "{}",
-            stderr(&verify)
+            err.contains("BROKEN at record 1: record 1 is missing"),
+            "{err}"
         );
     }
 }

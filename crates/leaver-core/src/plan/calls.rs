@@ -51,7 +51,7 @@ pub fn hub_calls(
         (StepKind::Verify, _) => vec![
             "GET /api/organizations/<each org>/members (is the leaver gone?)".into(),
             "GET /api/<repo>/user-access-request/accepted and /pending (no access left?)".into(),
-            "GET /api/organizations/<each org>/audit-log/export?q=author:<leaver>".into(),
+            "GET /api/organizations/<each org>/audit-log/export?q=type:org.remove_user".into(),
         ],
         (_, Strategy::Manual) => vec![format!(
             "none: an operator does it on huggingface.co ({}); Leaver polls {} until it shows",

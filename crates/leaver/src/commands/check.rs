@@ -41,8 +41,18 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
             }
         },
     }
-    if settings.smtp_url.is_none() {
-        println!("skip  SMTP (LEAVER_SMTP_URL is not set: emails will not be sent)");
+    match &settings.smtp_url {
+        None => println!("skip  SMTP (LEAVER_SMTP_URL is not set: emails are written to ./leaver-mailbox instead)"),
+        Some(url) => {
+            let checked = match leaver_mail::Mailer::from_url(secrecy::ExposeSecret::expose_secret(url), &settings.mail_from) {
+                Ok(mailer) => mailer.check().await,
+                Err(e) => Err(e),
+            };
+            match checked {
+                Ok(()) => println!("ok    SMTP answers"),
+                Err(e) => fail(&mut ok, &format!("SMTP: {e}")),
+            }
+        }
     }
     Ok(if ok {
         ExitCode::SUCCESS
