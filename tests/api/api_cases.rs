@@ -1,6 +1,7 @@
 //! The REST API for HR systems: `/api/v1/cases`, API keys, `/api/openapi.json`, `/metrics`.
 
 use crate::support::{apps, ticket};
+use leaver_store::Store;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -24,12 +25,21 @@ async fn a_ticket_opens_a_case_once_and_a_conflicting_replay_is_refused() {
 
         let mut different = ticket("HR-1042", "bob");
         different["manager_email"] = json!("dave@acme.test");
-        let conflict = app.api("POST", "/api/v1/cases", Some(&different.to_string())).await;
+        let conflict = app
+            .api("POST", "/api/v1/cases", Some(&different.to_string()))
+            .await;
         assert_eq!(conflict.status, StatusCode::CONFLICT, "{}", conflict.body);
-        assert!(conflict.json()["error"].as_str().unwrap_or_default().contains("HR-1042"));
+        assert!(
+            conflict.json()["error"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("HR-1042")
+        );
         assert_eq!(app.count("offboarding_case").await, 1);
 
-        let actor = app.store.audit_events(None).await.expect("audit")[0].actor.clone();
+        let actor = app.store.audit_events(None).await.expect("audit")[0]
+            .actor
+            .clone();
         assert_eq!(actor, "api:hr", "the audit trail names the API key");
     }
 }
@@ -40,29 +50,53 @@ async fn missing_and_malformed_fields_are_each_named_and_nothing_is_written() {
     for app in apps {
         let before: Vec<i64> = table_counts(&app).await;
         let missing = json!({"person": {"name": "Bob"}, "manager_email": "carol@acme.test"});
-        let reply = app.api("POST", "/api/v1/cases", Some(&missing.to_string())).await;
+        let reply = app
+            .api("POST", "/api/v1/cases", Some(&missing.to_string()))
+            .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(reply.json()["error"], "invalid input");
-        assert_eq!(fields(&reply.json()), ["external_id", "person.email", "person.hub_username"]);
+        assert_eq!(
+            fields(&reply.json()),
+            ["external_id", "person.email", "person.hub_username"]
+        );
 
         let malformed = json!({"external_id": "HR-1", "person": {"email": "not-an-email", "hub_username": "-bob"},
             "manager_email": "carol", "effective_at": "tomorrow"});
-        let reply = app.api("POST", "/api/v1/cases", Some(&malformed.to_string())).await;
+        let reply = app
+            .api("POST", "/api/v1/cases", Some(&malformed.to_string()))
+            .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             fields(&reply.json()),
-            ["person.email", "person.hub_username", "manager_email", "effective_at"]
+            [
+                "person.email",
+                "person.hub_username",
+                "manager_email",
+                "effective_at"
+            ]
         );
 
         let mistyped = json!({"external_id": 1042, "person": {"email": "bob@acme.test", "hub_username": ["bob"]},
             "manager_email": "carol@acme.test"});
-        let reply = app.api("POST", "/api/v1/cases", Some(&mistyped.to_string())).await;
+        let reply = app
+            .api("POST", "/api/v1/cases", Some(&mistyped.to_string()))
+            .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(fields(&reply.json()), ["external_id", "person.hub_username"]);
+        assert_eq!(
+            fields(&reply.json()),
+            ["external_id", "person.hub_username"]
+        );
 
-        let broken = app.api("POST", "/api/v1/cases", Some("{\"external_id\": ")).await;
+        let broken = app
+            .api("POST", "/api/v1/cases", Some("{\"external_id\": "))
+            .await;
         assert_eq!(broken.status, StatusCode::BAD_REQUEST);
-        assert!(broken.json()["error"].as_str().unwrap_or_default().contains("not valid JSON"));
+        assert!(
+            broken.json()["error"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("not valid JSON")
+        );
         let array = app.api("POST", "/api/v1/cases", Some("[1, 2]")).await;
         assert_eq!(array.status, StatusCode::BAD_REQUEST);
 
@@ -81,7 +115,11 @@ async fn table_counts(app: &crate::support::TestApp) -> Vec<i64> {
 fn fields(body: &Value) -> Vec<String> {
     body["fields"]
         .as_array()
-        .map(|f| f.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect())
+        .map(|f| {
+            f.iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -106,16 +144,29 @@ async fn cases_are_listed_by_state_search_and_page() {
     for app in apps {
         for (n, user) in ["alice", "bob", "carla", "dave", "erin"].iter().enumerate() {
             let body = ticket(&format!("HR-{n}"), user).to_string();
-            assert_eq!(app.api("POST", "/api/v1/cases", Some(&body)).await.status, StatusCode::CREATED);
+            assert_eq!(
+                app.api("POST", "/api/v1/cases", Some(&body)).await.status,
+                StatusCode::CREATED
+            );
         }
         let all = app.api("GET", "/api/v1/cases", None).await;
         assert_eq!(all.json().as_array().map(Vec::len), Some(5));
         let first = all.json()[0]["id"].as_str().unwrap_or_default().to_owned();
-        let cancel = app.api("POST", &format!("/api/v1/cases/{first}/cancel"), None).await;
+        let cancel = app
+            .api("POST", &format!("/api/v1/cases/{first}/cancel"), None)
+            .await;
         assert_eq!(cancel.status, StatusCode::OK);
 
         let ids = |reply: &crate::support::Reply| -> Vec<String> {
-            reply.json().as_array().map(|a| a.iter().map(|c| c["external_id"].as_str().unwrap_or_default().to_owned()).collect()).unwrap_or_default()
+            reply
+                .json()
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|c| c["external_id"].as_str().unwrap_or_default().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
         };
         let cancelled = app.api("GET", "/api/v1/cases?state=cancelled", None).await;
         assert_eq!(cancelled.json().as_array().map(Vec::len), Some(1));
@@ -131,12 +182,20 @@ async fn cases_are_listed_by_state_search_and_page() {
         assert_eq!(ids(&page1).len(), 2);
         assert_eq!(ids(&page3).len(), 1);
         let mut seen = ids(&page1);
-        seen.extend(ids(&app.api("GET", "/api/v1/cases?limit=2&offset=2", None).await));
+        seen.extend(ids(&app
+            .api("GET", "/api/v1/cases?limit=2&offset=2", None)
+            .await));
         seen.extend(ids(&page3));
         seen.sort();
-        assert_eq!(seen, ["HR-0", "HR-1", "HR-2", "HR-3", "HR-4"], "pages cover every case once");
+        assert_eq!(
+            seen,
+            ["HR-0", "HR-1", "HR-2", "HR-3", "HR-4"],
+            "pages cover every case once"
+        );
 
-        let bad = app.api("GET", "/api/v1/cases?state=gone&limit=many", None).await;
+        let bad = app
+            .api("GET", "/api/v1/cases?state=gone&limit=many", None)
+            .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(fields(&bad.json()), ["state", "limit"]);
     }
@@ -147,21 +206,40 @@ async fn a_case_is_shown_and_cancelled_once() {
     let (_dir, apps) = apps().await;
     for app in apps {
         let body = ticket("HR-7", "bob").to_string();
-        let id = app.api("POST", "/api/v1/cases", Some(&body)).await.json()["id"].as_str().unwrap_or_default().to_owned();
+        let id = app.api("POST", "/api/v1/cases", Some(&body)).await.json()["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let shown = app.api("GET", &format!("/api/v1/cases/{id}"), None).await;
         assert_eq!(shown.status, StatusCode::OK);
         assert_eq!(shown.json()["external_id"], "HR-7");
 
         let path = format!("/api/v1/cases/{id}/cancel");
-        let cancelled = app.api("POST", &path, Some(r#"{"reason": "rehired"}"#)).await;
+        let cancelled = app
+            .api("POST", &path, Some(r#"{"reason": "rehired"}"#))
+            .await;
         assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
         assert_eq!(cancelled.json()["state"], "cancelled");
         let again = app.api("POST", &path, None).await;
-        assert_eq!(again.status, StatusCode::CONFLICT, "a closed case cannot be cancelled again");
+        assert_eq!(
+            again.status,
+            StatusCode::CONFLICT,
+            "a closed case cannot be cancelled again"
+        );
 
         let unknown = "00000000-0000-4000-8000-000000000000";
-        assert_eq!(app.api("GET", &format!("/api/v1/cases/{unknown}"), None).await.status, StatusCode::NOT_FOUND);
-        assert_eq!(app.api("GET", "/api/v1/cases/not-a-uuid", None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.api("GET", &format!("/api/v1/cases/{unknown}"), None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.api("GET", "/api/v1/cases/not-a-uuid", None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
     }
 }
 
@@ -172,19 +250,33 @@ async fn the_openapi_document_lists_every_api_path() {
     let reply = app.api_as(None, "GET", "/api/openapi.json", None).await;
     assert_eq!(reply.status, StatusCode::OK);
     let doc: Value = serde_json::from_str(&reply.body).expect("valid JSON");
-    assert!(doc["openapi"].as_str().unwrap_or_default().starts_with("3."));
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("3.")
+    );
     for (path, method) in [
         ("/api/v1/cases", "post"),
         ("/api/v1/cases", "get"),
         ("/api/v1/cases/{id}", "get"),
         ("/api/v1/cases/{id}/cancel", "post"),
     ] {
-        assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is documented"
+        );
     }
     for schema in ["TicketBody", "CaseBody", "StepBody", "ErrorBody"] {
-        assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema}");
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "schema {schema}"
+        );
     }
-    assert_eq!(doc["components"]["securitySchemes"]["api_key"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["api_key"]["scheme"],
+        "bearer"
+    );
 }
 
 #[tokio::test]
@@ -204,7 +296,11 @@ async fn metrics_count_cases_by_state_in_prometheus_text() {
             "leaver_hub_rate_limited_total 0",
             "leaver_email_outbox_depth 0",
         ] {
-            assert!(reply.body.lines().any(|l| l == line), "{line} in\n{}", reply.body);
+            assert!(
+                reply.body.lines().any(|l| l == line),
+                "{line} in\n{}",
+                reply.body
+            );
         }
     }
 }

@@ -5,6 +5,7 @@
 mod api_cases;
 mod auth;
 mod browser;
+mod chrome;
 mod evidence;
 mod import;
 mod pages;

@@ -44,7 +44,13 @@ impl Reply {
 }
 
 async fn reply(response: reqwest::Response) -> Reply {
-    let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let location = header(LOCATION);
     let set_cookies = response
         .headers()
@@ -68,7 +74,10 @@ fn password_hash() -> &'static str {
 
 /// `name="csrf" value="..."` from a page.
 pub fn csrf_in(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("the page has a CSRF field") + 19;
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("the page has a CSRF field")
+        + 19;
     html[at..].split('"').next().expect("value").to_owned()
 }
 
@@ -83,19 +92,34 @@ pub fn cookie(set_cookies: &[String], name: &str) -> Option<String> {
 impl TestApp {
     pub async fn spawn(store: SqlStore, db_url: String) -> TestApp {
         let store = Arc::new(store);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let state = leaver_web::AppState::new(store.clone());
         tokio::spawn(leaver_web::serve(listener, state, std::future::pending()));
         let (key, hash) = new_api_key();
         let now = OffsetDateTime::now_utc();
-        store.create_api_key("hr", &hash, now).await.expect("key").expect("new");
-        store.upsert_operator(OPERATOR, password_hash(), now).await.expect("operator");
+        store
+            .create_api_key("hr", &hash, now)
+            .await
+            .expect("key")
+            .expect("new");
+        store
+            .upsert_operator(OPERATOR, password_hash(), now)
+            .await
+            .expect("operator");
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        TestApp { url, store, db_url, http, key }
+        TestApp {
+            url,
+            store,
+            db_url,
+            http,
+            key,
+        }
     }
 
     /// An API call with the app's key.
@@ -104,14 +128,22 @@ impl TestApp {
     }
 
     /// An API call with `key` (or none).
-    pub async fn api_as(&self, key: Option<&str>, method: &str, path: &str, body: Option<&str>) -> Reply {
+    pub async fn api_as(
+        &self,
+        key: Option<&str>,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Reply {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut request = self.http.request(method, format!("{}{path}", self.url));
         if let Some(key) = key {
             request = request.bearer_auth(key);
         }
         if let Some(body) = body {
-            request = request.header(CONTENT_TYPE, "application/json").body(body.to_owned());
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_owned());
         }
         reply(request.send().await.expect("request")).await
     }
@@ -148,11 +180,20 @@ impl TestApp {
     }
 
     /// A multipart POST (the import upload).
-    pub async fn post_multipart(&self, path: &str, session: &Session, fields: &[(&str, &str)]) -> Reply {
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        session: &Session,
+        fields: &[(&str, &str)],
+    ) -> Reply {
         let boundary = "leaver-test-boundary-7d1f";
         let mut body = String::new();
         for (name, value) in fields {
-            let file = if *name == "file" { "; filename=\"cases.csv\"\r\nContent-Type: text/csv" } else { "" };
+            let file = if *name == "file" {
+                "; filename=\"cases.csv\"\r\nContent-Type: text/csv"
+            } else {
+                ""
+            };
             body.push_str(&format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{file}\r\n\r\n{value}\r\n"
             ));
@@ -161,7 +202,10 @@ impl TestApp {
         let request = self
             .http
             .post(format!("{}{path}", self.url))
-            .header(CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header(
+                CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
             .header(COOKIE, &session.cookie)
             .header(ORIGIN, &self.url)
             .body(body);
@@ -173,8 +217,14 @@ impl TestApp {
         let form = self.get("/login", None).await;
         let login_cookie = cookie(&form.set_cookies, "leaver_login").expect("login cookie");
         let csrf = csrf_in(&form.body);
-        let fields = [("email", email), ("password", password), ("csrf", &csrf), ("next", "/")];
-        self.post_form("/login", Some(&login_cookie), Some(&self.url), &fields).await
+        let fields = [
+            ("email", email),
+            ("password", password),
+            ("csrf", &csrf),
+            ("next", "/"),
+        ];
+        self.post_form("/login", Some(&login_cookie), Some(&self.url), &fields)
+            .await
     }
 
     /// A logged-in session of the test operator.
@@ -182,7 +232,10 @@ impl TestApp {
         let done = self.try_login(OPERATOR, PASSWORD).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
         let cookie = cookie(&done.set_cookies, "leaver_session").expect("session cookie");
-        let mut session = Session { cookie, csrf: String::new() };
+        let mut session = Session {
+            cookie,
+            csrf: String::new(),
+        };
         session.csrf = csrf_in(&self.get("/cases/new", Some(&session)).await.body);
         session
     }
@@ -191,12 +244,15 @@ impl TestApp {
     pub async fn submit(&self, session: &Session, path: &str, fields: &[(&str, &str)]) -> Reply {
         let mut all = vec![("csrf", session.csrf.as_str())];
         all.extend_from_slice(fields);
-        self.post_form(path, Some(&session.cookie), Some(&self.url), &all).await
+        self.post_form(path, Some(&session.cookie), Some(&self.url), &all)
+            .await
     }
 
     /// Rows in `table`.
     pub async fn count(&self, table: &str) -> i64 {
-        scratch::count_rows(&self.store, table).await.expect("count")
+        scratch::count_rows(&self.store, table)
+            .await
+            .expect("count")
     }
 
     /// `leaver ARGS` against this app's database, with `stdin` as its input.
@@ -211,7 +267,12 @@ impl TestApp {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("leaver runs");
-        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
         child.wait_with_output().expect("leaver ends")
     }
 }

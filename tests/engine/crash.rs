@@ -31,13 +31,17 @@ async fn crash_run(store: &leaver_store::SqlStore, url: &str, logs: &std::path::
     let sim = Sim::spawn(world.seed()).await;
     // A little latency on every Hub call widens the window between a write and the record of
     // its outcome, the window a crash must not turn into a second write.
-    sim.set_faults(json!({"latency_ms": 15})).await;
+    sim.set_faults(json!({"latency_ms": 20})).await;
     open_cases(store, &world).await;
     let mut server = Server::new(
         url,
         &sim.url,
         logs,
-        &[("LEAVER_LEASE_SECS", "2"), ("LEAVER_WORKERS", "2"), ("LEAVER_BATCH", "8")],
+        &[
+            ("LEAVER_LEASE_SECS", "2"),
+            ("LEAVER_WORKERS", "2"),
+            ("LEAVER_BATCH", "8"),
+        ],
     );
     server.start();
     let member_writes: u32 = world
@@ -50,15 +54,23 @@ async fn crash_run(store: &leaver_store::SqlStore, url: &str, logs: &std::path::
     let mut kills = 0;
     drive_to_completion(store, CASES, Duration::from_secs(150), async |_| {
         server.assert_running();
-        while kills < KILLS && sim.writes_on(&MEMBER_WRITES).await >= kill_after[kills] {
-            server.kill().await;
-            kills += 1;
-            server.start();
+        // Watch the Hub closely between two rounds of approvals, so that a kill follows the
+        // write that crossed its threshold within milliseconds.
+        for _ in 0..20 {
+            if kills < KILLS && sim.writes_on(&MEMBER_WRITES).await >= kill_after[kills] {
+                server.kill().await;
+                kills += 1;
+                server.start();
+            }
+            tokio::time::sleep(Duration::from_millis(3)).await;
         }
     })
     .await;
     server.kill().await;
-    assert_eq!(kills, KILLS, "every kill happened before the cases completed");
+    assert_eq!(
+        kills, KILLS,
+        "every kill happened before the cases completed"
+    );
 
     let calls = sim.calls().await;
     assert_each_destructive_write_once(&calls, &world.expected_writes());
@@ -91,8 +103,13 @@ async fn steps_found_already_done(store: &leaver_store::SqlStore) -> usize {
         .iter()
         .filter(|r| r.kind == "step_succeeded")
         .filter_map(|r| r.data["event"]["note"].as_str())
-        .filter(|note| note.contains("already has no access") || note.contains("is not a member of"))
+        .filter(|note| {
+            note.contains("already has no access") || note.contains("is not a member of")
+        })
         .collect();
-    println!("{} steps found their write already done after a kill", notes.len());
+    println!(
+        "{} steps found their write already done after a kill",
+        notes.len()
+    );
     notes.len()
 }

@@ -48,8 +48,14 @@ async fn a_hub_failing_one_call_in_five_and_bursting_429s_still_offboards_everyo
 
         let calls = sim.calls().await;
         let statuses: Vec<u16> = writes(&calls).iter().map(|w| w.status).collect();
-        assert!(statuses.contains(&503), "the storm reached the writes: {statuses:?}");
-        assert!(statuses.contains(&429), "the bursts reached the writes: {statuses:?}");
+        assert!(
+            statuses.contains(&503),
+            "the storm reached the writes: {statuses:?}"
+        );
+        assert!(
+            statuses.contains(&429),
+            "the bursts reached the writes: {statuses:?}"
+        );
         assert_each_destructive_write_once(&calls, &world.expected_writes());
         assert_offboarded(&sim.state().await, &world.leavers);
         assert_each_step_carried_out_once(&store).await;

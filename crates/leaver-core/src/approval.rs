@@ -50,7 +50,12 @@ impl Policy {
     /// The default: the manager approves the whole plan; a security group, if given, also
     /// approves promoting a successor and removing members.
     pub fn standard(security: Vec<EmailAddress>, escalate_to: Vec<EmailAddress>) -> Policy {
-        let mut rules = vec![Rule { name: "manager".into(), approvers: vec![Approver::Manager], kinds: vec![], mode: Mode::Any }];
+        let mut rules = vec![Rule {
+            name: "manager".into(),
+            approvers: vec![Approver::Manager],
+            kinds: vec![],
+            mode: Mode::Any,
+        }];
         if !security.is_empty() {
             rules.push(Rule {
                 name: "security".into(),
@@ -82,7 +87,10 @@ pub fn requests_for(policy: &Policy, case: &Case, steps: &[StepId]) -> Vec<Reque
             let covered: Vec<StepId> = steps
                 .iter()
                 .copied()
-                .filter(|id| case.step(*id).is_some_and(|s| rule.kinds.is_empty() || rule.kinds.contains(&s.kind)))
+                .filter(|id| {
+                    case.step(*id)
+                        .is_some_and(|s| rule.kinds.is_empty() || rule.kinds.contains(&s.kind))
+                })
                 .collect();
             if covered.is_empty() {
                 return None;
@@ -91,13 +99,31 @@ pub fn requests_for(policy: &Policy, case: &Case, steps: &[StepId]) -> Vec<Reque
                 Approver::Manager => case.manager_email.clone(),
                 Approver::Email(email) => email.clone(),
             };
-            let mut approvers: Vec<EmailAddress> = rule.approvers.iter().map(resolve).filter(|a| a != leaver).collect();
+            // Addresses keep the case of their local part as typed, and mail systems ignore it:
+            // `Bob@acme.test` is the leaver too.
+            let not_leaver = |a: &EmailAddress| !a.as_str().eq_ignore_ascii_case(leaver.as_str());
+            let mut approvers: Vec<EmailAddress> = rule
+                .approvers
+                .iter()
+                .map(resolve)
+                .filter(not_leaver)
+                .collect();
             if approvers.is_empty() {
-                approvers = policy.escalate_to.iter().filter(|a| *a != leaver).cloned().collect();
+                approvers = policy
+                    .escalate_to
+                    .iter()
+                    .filter(|a| not_leaver(a))
+                    .cloned()
+                    .collect();
             }
             approvers.sort();
             approvers.dedup();
-            Some(RequestDraft { rule: rule.name.clone(), mode: rule.mode, steps: covered, approvers })
+            Some(RequestDraft {
+                rule: rule.name.clone(),
+                mode: rule.mode,
+                steps: covered,
+                approvers,
+            })
         })
         .collect()
 }
@@ -135,7 +161,10 @@ pub fn outcome(mode: Mode, votes: &[Vote]) -> Option<Decision> {
 
 /// The steps every covering request approved, given each request's steps and outcome.
 pub fn approved_steps(requests: &[(Vec<StepId>, Option<Decision>)]) -> Vec<StepId> {
-    let mut steps: Vec<StepId> = requests.iter().flat_map(|(steps, _)| steps.iter().copied()).collect();
+    let mut steps: Vec<StepId> = requests
+        .iter()
+        .flat_map(|(steps, _)| steps.iter().copied())
+        .collect();
     steps.sort();
     steps.dedup();
     steps.retain(|step| {
@@ -152,7 +181,10 @@ mod tests {
     use super::*;
 
     fn vote(decision: Option<Decision>) -> Vote {
-        Vote { decision, escalation: false }
+        Vote {
+            decision,
+            escalation: false,
+        }
     }
 
     #[test]
@@ -166,14 +198,81 @@ mod tests {
 
     #[test]
     fn one_no_rejects_and_an_escalation_yes_settles() {
-        assert_eq!(outcome(Mode::Any, &[vote(Some(Decision::Reject)), vote(Some(Decision::Approve))]), Some(Decision::Reject));
-        let escalated = [vote(None), vote(None), Vote { decision: Some(Decision::Approve), escalation: true }];
+        assert_eq!(
+            outcome(
+                Mode::Any,
+                &[vote(Some(Decision::Reject)), vote(Some(Decision::Approve))]
+            ),
+            Some(Decision::Reject)
+        );
+        let escalated = [
+            vote(None),
+            vote(None),
+            Vote {
+                decision: Some(Decision::Approve),
+                escalation: true,
+            },
+        ];
         assert_eq!(outcome(Mode::All, &escalated), Some(Decision::Approve));
     }
 
     #[test]
+    fn the_leaver_is_never_asked_however_their_address_is_spelt() {
+        use crate::{Case, CaseId, Event, NewStep, Strategy, Target, Ticket, TicketInput, apply};
+        let input = TicketInput {
+            external_id: Some("HR-1".into()),
+            email: Some("bob@acme.test".into()),
+            hub_username: Some("bob".into()),
+            manager_email: Some("Bob@acme.test".into()),
+            ..TicketInput::default()
+        };
+        let ticket = Ticket::parse(&input).expect("ticket");
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        let step = NewStep {
+            id: StepId::random(),
+            kind: StepKind::RemoveMember,
+            target: Target::Org("acme-ai".into()),
+            strategy: Strategy::Api,
+            needs_approval: true,
+        };
+        let planned = Event::Planned {
+            steps: vec![step.clone()],
+            blocked_reason: None,
+        };
+        let case = apply(&Case::open(CaseId::random(), &ticket, now), planned, now)
+            .expect("planned")
+            .case;
+        let emails = |list: &[&str]| {
+            list.iter()
+                .map(|e| EmailAddress::parse(e).expect("email"))
+                .collect()
+        };
+        let policy = Policy::standard(
+            emails(&["BOB@acme.test", "sec@acme.test"]),
+            emails(&["bob@ACME.test", "ciso@acme.test"]),
+        );
+
+        let drafts = requests_for(&policy, &case, &[step.id]);
+
+        let asked: Vec<Vec<String>> = drafts
+            .iter()
+            .map(|d| d.approvers.iter().map(ToString::to_string).collect())
+            .collect();
+        assert_eq!(
+            asked,
+            [
+                vec!["ciso@acme.test".to_owned()],
+                vec!["sec@acme.test".to_owned()]
+            ]
+        );
+    }
+
+    #[test]
     fn a_step_is_approved_only_when_every_covering_request_is() {
-        let (a, b) = (StepId(uuid::Uuid::from_u128(1)), StepId(uuid::Uuid::from_u128(2)));
+        let (a, b) = (
+            StepId(uuid::Uuid::from_u128(1)),
+            StepId(uuid::Uuid::from_u128(2)),
+        );
         let requests = [(vec![a, b], Some(Decision::Approve)), (vec![b], None)];
         assert_eq!(approved_steps(&requests), vec![a]);
     }

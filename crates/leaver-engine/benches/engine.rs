@@ -72,7 +72,7 @@ async fn run(label: &str, store: SqlStore, settings: &Settings) {
     let workers = tokio::spawn(engine.run(settings.workers, stopped));
     let ids = open_all(&store, settings.cases).await;
     let opened = started.elapsed();
-    approve_until_done(&store, settings.cases).await;
+    approve_until_done(&store).await;
     let elapsed = started.elapsed();
     let _ = stop.send(true);
     workers.await.expect("workers");
@@ -130,8 +130,10 @@ fn world(orgs: usize) -> Value {
         }
         org_seeds.push(json!({"name": org, "plan": "team", "scim": "none", "members": members}));
         for (r, requests) in grants.into_iter().enumerate() {
-            repos.push(json!({"id": format!("{org}/m-{r}"), "type": "model", "private": false,
-                              "gated": "manual", "access_requests": requests}));
+            repos.push(
+                json!({"id": format!("{org}/m-{r}"), "type": "model", "private": false,
+                              "gated": "manual", "access_requests": requests}),
+            );
         }
     }
     json!({"users": users, "tokens": [{"user": "leaver-bot", "value": TOKEN}],
@@ -153,7 +155,8 @@ fn ticket(n: usize) -> Ticket {
 /// Opens every case through the batch intake path, 500 tickets per transaction.
 async fn open_all(store: &SqlStore, cases: usize) -> Vec<CaseId> {
     let mut ids = Vec::with_capacity(cases);
-    let tickets: Vec<(Ticket, CaseId)> = (0..cases).map(|n| (ticket(n), CaseId::random())).collect();
+    let tickets: Vec<(Ticket, CaseId)> =
+        (0..cases).map(|n| (ticket(n), CaseId::random())).collect();
     for chunk in tickets.chunks(500) {
         let opened = store
             .open_cases(chunk, &Actor::api("bench"), OffsetDateTime::now_utc())
@@ -164,29 +167,31 @@ async fn open_all(store: &SqlStore, cases: usize) -> Vec<CaseId> {
     ids
 }
 
-/// Approves cases as they come to await approval (500 per transaction), until no job is left.
-async fn approve_until_done(store: &SqlStore, cases: usize) {
+/// Approves cases as they come to await approval, up to `CHUNK` per transaction, until no job
+/// is left and nothing waits.
+async fn approve_until_done(store: &SqlStore) {
+    const CHUNK: u32 = 500;
     let filter = CaseFilter {
         state: Some(CaseState::AwaitingApproval),
-        limit: Some(u32::try_from(cases).expect("cases")),
+        limit: Some(CHUNK),
         ..CaseFilter::default()
     };
+    let approver = Actor::approver("manager@acme.test");
     loop {
         let waiting = store.list_cases(&filter).await.expect("list");
         let items: Vec<BatchItem> = waiting.iter().map(approval).collect();
-        for chunk in items.chunks(500) {
-            let approver = Actor::approver("manager@acme.test");
-            let results = store
-                .record_batch(chunk, &approver, OffsetDateTime::now_utc())
-                .await
-                .expect("approve");
-            results.into_iter().for_each(|r| r.expect("approved"));
+        let results = store
+            .record_batch(&items, &approver, OffsetDateTime::now_utc())
+            .await
+            .expect("approve");
+        results.into_iter().for_each(|r| r.expect("approved"));
+        if waiting.len() < CHUNK as usize {
+            let jobs = scratch::count_rows(store, "job").await.expect("jobs");
+            if waiting.is_empty() && jobs == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let jobs = scratch::count_rows(store, "job").await.expect("jobs");
-        if waiting.is_empty() && jobs == 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

@@ -50,7 +50,11 @@ impl Settler<'_> {
         if items.is_empty() {
             return;
         }
-        match self.store.record_batch(&items, &Actor::engine(), self.now).await {
+        match self
+            .store
+            .record_batch(&items, &Actor::engine(), self.now)
+            .await
+        {
             Ok(results) => {
                 for (job, result) in jobs.iter().zip(results) {
                     self.after_write(job, result).await;
@@ -59,7 +63,10 @@ impl Settler<'_> {
             Err(error) => {
                 tracing::warn!(%error, jobs = jobs.len(), "writing a batch failed; writing its jobs one by one");
                 for (job, item) in jobs.iter().zip(items) {
-                    let result = self.store.record_batch(&[item], &Actor::engine(), self.now).await;
+                    let result = self
+                        .store
+                        .record_batch(&[item], &Actor::engine(), self.now)
+                        .await;
                     let result = result.and_then(|mut results| results.pop().unwrap_or(Ok(())));
                     self.after_write(job, result).await;
                 }

@@ -86,14 +86,13 @@ impl AccountStore for SqlStore {
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let email = email.trim().to_lowercase();
-        let updated = sqlx::query(
-            "UPDATE operator SET password_hash = $1, updated_at = $2 WHERE email = $3",
-        )
-        .bind(password_hash)
-        .bind(ms(now))
-        .bind(&email)
-        .execute(self.pool())
-        .await?;
+        let updated =
+            sqlx::query("UPDATE operator SET password_hash = $1, updated_at = $2 WHERE email = $3")
+                .bind(password_hash)
+                .bind(ms(now))
+                .bind(&email)
+                .execute(self.pool())
+                .await?;
         if updated.rows_affected() > 0 {
             return Ok(false);
         }
@@ -111,12 +110,11 @@ impl AccountStore for SqlStore {
     }
 
     async fn operator_by_email(&self, email: &str) -> Result<Option<Operator>, StoreError> {
-        let row = sqlx::query(
-            "SELECT operator_id, email, password_hash FROM operator WHERE email = $1",
-        )
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(self.pool())
-        .await?;
+        let row =
+            sqlx::query("SELECT operator_id, email, password_hash FROM operator WHERE email = $1")
+                .bind(email.trim().to_lowercase())
+                .fetch_optional(self.pool())
+                .await?;
         row.map(|row| {
             Ok(Operator {
                 id: row.try_get("operator_id")?,

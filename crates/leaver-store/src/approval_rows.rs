@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// The link, its request and its case's state, joined.
-const LINK_VIEW: &str = "SELECT l.link_id, l.request_id, r.case_id, r.rule, r.mode, r.steps, r.state AS request_state,
+pub(crate) const LINK_VIEW: &str = "SELECT l.link_id, l.token_hash, l.request_id, r.case_id, r.rule, r.mode, r.steps, r.state AS request_state,
         c.state AS case_state, l.approver, l.escalation, l.created_at, l.expires_at, l.superseded_at,
         l.decided_at, l.decision, l.reason
      FROM approval_link l
@@ -20,16 +20,21 @@ const LINK_VIEW: &str = "SELECT l.link_id, l.request_id, r.case_id, r.rule, r.mo
 
 /// A snake_case enum stored as text (`any`, `approve`).
 pub(crate) fn enum_text<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn parse_enum<T: DeserializeOwned>(raw: &str) -> Result<T, StoreError> {
-    serde_json::from_value(serde_json::Value::String(raw.to_owned())).map_err(|e| StoreError::Corrupt(format!("{raw:?}: {e}")))
+    serde_json::from_value(serde_json::Value::String(raw.to_owned()))
+        .map_err(|e| StoreError::Corrupt(format!("{raw:?}: {e}")))
 }
 
 fn uuid(row: &AnyRow, column: &str) -> Result<Uuid, StoreError> {
     let raw: String = row.try_get(column)?;
-    raw.parse().map_err(|e| StoreError::Corrupt(format!("{column} {raw:?}: {e}")))
+    raw.parse()
+        .map_err(|e| StoreError::Corrupt(format!("{column} {raw:?}: {e}")))
 }
 
 fn time_opt(row: &AnyRow, column: &str) -> Result<Option<OffsetDateTime>, StoreError> {
@@ -37,7 +42,7 @@ fn time_opt(row: &AnyRow, column: &str) -> Result<Option<OffsetDateTime>, StoreE
     raw.map(from_ms).transpose()
 }
 
-fn view_from_row(row: &AnyRow) -> Result<LinkView, StoreError> {
+pub(crate) fn view_from_row(row: &AnyRow) -> Result<LinkView, StoreError> {
     let steps: String = row.try_get("steps")?;
     let mode: String = row.try_get("mode")?;
     let case_state: String = row.try_get("case_state")?;
@@ -49,7 +54,8 @@ fn view_from_row(row: &AnyRow) -> Result<LinkView, StoreError> {
         case_id: leaver_core::CaseId(uuid(row, "case_id")?),
         rule: row.try_get("rule")?,
         mode: parse_enum::<Mode>(&mode)?,
-        steps: serde_json::from_str(&steps).map_err(|e| StoreError::Corrupt(format!("steps: {e}")))?,
+        steps: serde_json::from_str(&steps)
+            .map_err(|e| StoreError::Corrupt(format!("steps: {e}")))?,
         request_state: row.try_get("request_state")?,
         case_state: case_state.parse().map_err(StoreError::Corrupt)?,
         approver: row.try_get("approver")?,
@@ -64,14 +70,24 @@ fn view_from_row(row: &AnyRow) -> Result<LinkView, StoreError> {
 }
 
 /// Links matching `filter` (a WHERE clause over `l`/`r`/`c` with `$1` bound to `value`).
-pub(crate) async fn views(conn: &mut AnyConnection, filter: &str, value: String) -> Result<Vec<LinkView>, StoreError> {
-    let sql = AssertSqlSafe(format!("{LINK_VIEW} WHERE {filter} ORDER BY l.created_at, l.link_id"));
+pub(crate) async fn views(
+    conn: &mut AnyConnection,
+    filter: &str,
+    value: String,
+) -> Result<Vec<LinkView>, StoreError> {
+    let sql = AssertSqlSafe(format!(
+        "{LINK_VIEW} WHERE {filter} ORDER BY l.created_at, l.link_id"
+    ));
     let rows = sqlx::query(sql).bind(value).fetch_all(conn).await?;
     rows.iter().map(view_from_row).collect()
 }
 
 /// The one link matching `filter`.
-pub(crate) async fn view(conn: &mut AnyConnection, filter: &str, value: String) -> Result<Option<LinkView>, StoreError> {
+pub(crate) async fn view(
+    conn: &mut AnyConnection,
+    filter: &str,
+    value: String,
+) -> Result<Option<LinkView>, StoreError> {
     Ok(views(conn, filter, value).await?.into_iter().next())
 }
 
@@ -90,7 +106,11 @@ pub(crate) async fn insert_link(
     (escalation, why): (bool, LinkEmail),
     minting: &Minting<'_>,
 ) -> Result<LinkView, StoreError> {
-    let Minting { minter, expires_at, now } = *minting;
+    let Minting {
+        minter,
+        expires_at,
+        now,
+    } = *minting;
     let link_id = Uuid::new_v4();
     sqlx::query(
         "INSERT INTO approval_link (link_id, request_id, approver, token_hash, escalation, created_at, expires_at)

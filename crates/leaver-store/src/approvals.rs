@@ -84,7 +84,10 @@ pub struct DecisionOrigin {
 #[derive(Clone, Debug)]
 pub enum Decided {
     /// Recorded; `link` shows it, `case_state` is the case's state after it.
-    Recorded { link: LinkView, case_state: CaseState },
+    Recorded {
+        link: LinkView,
+        case_state: CaseState,
+    },
     /// The link was used already (by this approver); nothing changed.
     AlreadyDecided(LinkView),
     /// Another approver settled the request first; nothing changed.

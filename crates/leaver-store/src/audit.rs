@@ -1,7 +1,8 @@
 //! Appending to and reading the audit chain.
 
+use crate::multi_row::{self, Marks};
 use crate::rows::ms;
-use crate::{AuditReport, StoreError, multi_row};
+use crate::{AuditReport, StoreError};
 use leaver_core::CaseId;
 use leaver_core::audit::{AuditRecord, verify_chain};
 use serde_json::Value;
@@ -57,6 +58,19 @@ pub(crate) async fn append_many(
     entries: Vec<Entry>,
     now: OffsetDateTime,
 ) -> Result<Vec<AuditRecord>, StoreError> {
+    let entries = entries
+        .into_iter()
+        .map(|entry| (actor.to_owned(), now, entry))
+        .collect();
+    append_each(tx, entries).await
+}
+
+/// [`append_many`] for records that each have their own actor and time (a batch of decisions
+/// by several approvers).
+pub(crate) async fn append_each(
+    tx: &mut Transaction<'static, Any>,
+    entries: Vec<(String, OffsetDateTime, Entry)>,
+) -> Result<Vec<AuditRecord>, StoreError> {
     if entries.is_empty() {
         return Ok(Vec::new());
     }
@@ -66,14 +80,14 @@ pub(crate) async fn append_many(
     let mut seq: i64 = head.try_get("seq")?;
     let mut hash: String = head.try_get("hash")?;
     let mut records = Vec::with_capacity(entries.len());
-    for entry in entries {
+    for (actor, at, entry) in entries {
         seq += 1;
         let record = AuditRecord::chained(
             &hash,
             seq,
-            ms(now),
+            ms(at),
             entry.case.map(|c| c.to_string()),
-            actor.to_owned(),
+            actor,
             entry.kind,
             entry.data,
         );
@@ -97,7 +111,7 @@ async fn insert_records(
 ) -> Result<(), StoreError> {
     let sql = format!(
         "INSERT INTO audit_event (seq, case_id, at, actor, kind, data, prev_hash, hash) VALUES {}",
-        multi_row::values(records.len(), 8)
+        Marks::of(tx).values(records.len(), 8)
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for record in records {

@@ -1,7 +1,8 @@
 //! Reading and writing cases and their steps.
 
+use crate::multi_row::{self, Marks};
 use crate::rows::{CASE_COLUMNS, STEP_COLUMNS, case_from_row, ms, step_from_row};
-use crate::{CaseFilter, StoreError, multi_row};
+use crate::{CaseFilter, StoreError};
 use leaver_core::audit::canonical_json;
 use leaver_core::{Case, CaseId, Step, Ticket};
 use sha2::{Digest, Sha256};
@@ -31,23 +32,15 @@ pub(crate) async fn insert_many(
     cases: &[(&Case, &str)],
 ) -> Result<HashSet<CaseId>, StoreError> {
     let mut inserted = HashSet::with_capacity(cases.len());
-    for chunk in cases.chunks(multi_row::rows_per_statement(12)) {
-        // run_now, blocked_reason and updated_at start as 0, NULL and created_at.
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let first = i * 12 + 1;
-                let last = first + 11;
-                format!("({}, 0, NULL, ${last})", multi_row::numbered(first, 12))
-            })
-            .collect();
+    for chunk in cases.chunks(multi_row::rows_per_statement(15)) {
         let sql = format!(
             "INSERT INTO offboarding_case (case_id, external_id, ticket_hash, state, email, name,
-                 hub_username, manager_email, successor, effective_at, reason, created_at,
-                 run_now, blocked_reason, updated_at)
+                 hub_username, manager_email, successor, effective_at, reason, run_now,
+                 blocked_reason, created_at, updated_at)
              VALUES {}
              ON CONFLICT (external_id) DO NOTHING
              RETURNING case_id",
-            rows.join(", ")
+            Marks::of(tx).values(chunk.len(), 15)
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for (case, hash) in chunk {
@@ -63,7 +56,10 @@ pub(crate) async fn insert_many(
                 .bind(case.successor.as_ref().map(ToString::to_string))
                 .bind(case.effective_at.map(ms))
                 .bind(case.reason.clone())
-                .bind(ms(case.created_at));
+                .bind(i64::from(case.run_now))
+                .bind(case.blocked_reason.clone())
+                .bind(ms(case.created_at))
+                .bind(ms(case.updated_at));
         }
         for row in query.fetch_all(&mut **tx).await? {
             inserted.insert(parse_id(&row)?);
@@ -107,7 +103,7 @@ pub(crate) async fn find_by_external_ids(
     for chunk in external_ids.chunks(multi_row::rows_per_statement(1)) {
         let sql = format!(
             "SELECT case_id, external_id, ticket_hash FROM offboarding_case WHERE external_id IN ({})",
-            multi_row::list(chunk.len())
+            Marks::of(tx).list(chunk.len())
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for id in chunk {
@@ -131,7 +127,7 @@ pub(crate) async fn load_many(
     for chunk in ids.chunks(multi_row::rows_per_statement(1)) {
         let sql = format!(
             "SELECT {CASE_COLUMNS} FROM offboarding_case WHERE case_id IN ({})",
-            multi_row::list(chunk.len())
+            Marks::of(conn).list(chunk.len())
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for id in chunk {
@@ -152,7 +148,7 @@ async fn attach_steps(conn: &mut AnyConnection, cases: &mut [Case]) -> Result<()
     }
     let sql = format!(
         "SELECT {STEP_COLUMNS} FROM step WHERE case_id IN ({}) ORDER BY case_id, position",
-        multi_row::list(cases.len())
+        Marks::of(conn).list(cases.len())
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for case in cases.iter() {
@@ -222,64 +218,106 @@ pub(crate) async fn save(
     before: &Case,
     after: &Case,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE offboarding_case SET state = $1, successor = $2, run_now = $3, blocked_reason = $4, updated_at = $5
-         WHERE case_id = $6",
-    )
-    .bind(after.state.as_str())
-    .bind(after.successor.as_ref().map(ToString::to_string))
-    .bind(i64::from(after.run_now))
-    .bind(after.blocked_reason.clone())
-    .bind(ms(after.updated_at))
-    .bind(after.id.to_string())
-    .execute(&mut **tx)
-    .await?;
-    for old in before
-        .steps
-        .iter()
-        .filter(|old| after.step(old.id).is_none())
-    {
-        sqlx::query("DELETE FROM step WHERE step_id = $1")
-            .bind(old.id.to_string())
-            .execute(&mut **tx)
-            .await?;
+    save_many(tx, &[(before, after)]).await
+}
+
+/// [`save`] for many cases, with one multi-row statement for the case rows and one for the
+/// changed steps (plus one per dropped step, which only a re-plan causes).
+pub(crate) async fn save_many(
+    tx: &mut Transaction<'static, Any>,
+    changes: &[(&Case, &Case)],
+) -> Result<(), StoreError> {
+    for chunk in changes.chunks(multi_row::rows_per_statement(6)) {
+        update_cases(tx, chunk).await?;
     }
-    for (position, step) in after.steps.iter().enumerate() {
-        if before.step(step.id) != Some(step) {
-            upsert_step(tx, after, position, step).await?;
+    for (before, after) in changes {
+        for old in before
+            .steps
+            .iter()
+            .filter(|old| after.step(old.id).is_none())
+        {
+            sqlx::query("DELETE FROM step WHERE step_id = $1")
+                .bind(old.id.to_string())
+                .execute(&mut **tx)
+                .await?;
         }
+    }
+    let steps: Vec<(&Case, usize, &Step)> = changes
+        .iter()
+        .flat_map(|(before, after)| {
+            after
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, step)| before.step(step.id) != Some(*step))
+                .map(|(position, step)| (*after, position, step))
+        })
+        .collect();
+    for chunk in steps.chunks(multi_row::rows_per_statement(STEP_VALUES)) {
+        upsert_steps(tx, chunk).await?;
     }
     Ok(())
 }
 
-async fn upsert_step(
+/// Updates the mutable columns of many case rows in one statement. A `VALUES` list's columns
+/// are `column1, column2, ..` on both SQLite and Postgres.
+async fn update_cases(
     tx: &mut Transaction<'static, Any>,
-    case: &Case,
-    position: usize,
-    step: &Step,
+    changes: &[(&Case, &Case)],
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    let sql = format!(
+        "UPDATE offboarding_case SET state = v.column2, successor = v.column3, run_now = v.column4,
+             blocked_reason = v.column5, updated_at = v.column6
+         FROM (VALUES {}) AS v WHERE offboarding_case.case_id = v.column1",
+        Marks::of(tx).values(changes.len(), 6)
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for (_, after) in changes {
+        query = query
+            .bind(after.id.to_string())
+            .bind(after.state.as_str())
+            .bind(after.successor.as_ref().map(ToString::to_string))
+            .bind(i64::from(after.run_now))
+            .bind(after.blocked_reason.clone())
+            .bind(ms(after.updated_at));
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The values [`upsert_steps`] binds per step.
+const STEP_VALUES: usize = 13;
+
+async fn upsert_steps(
+    tx: &mut Transaction<'static, Any>,
+    steps: &[(&Case, usize, &Step)],
+) -> Result<(), StoreError> {
+    let sql = format!(
         "INSERT INTO step (step_id, case_id, position, kind, target, strategy, state, attempts, error,
              next_retry_at, instructions, note, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         VALUES {}
          ON CONFLICT (step_id) DO UPDATE SET state = excluded.state, attempts = excluded.attempts,
              error = excluded.error, next_retry_at = excluded.next_retry_at,
              instructions = excluded.instructions, note = excluded.note, updated_at = excluded.updated_at",
-    )
-    .bind(step.id.to_string())
-    .bind(case.id.to_string())
-    .bind(i64::try_from(position).unwrap_or(i64::MAX))
-    .bind(step.kind.as_str())
-    .bind(step.target.to_string())
-    .bind(step.strategy.as_str())
-    .bind(step.state.as_str())
-    .bind(i64::from(step.attempts))
-    .bind(step.error.clone())
-    .bind(step.next_retry_at.map(ms))
-    .bind(step.instructions.clone())
-    .bind(step.note.clone())
-    .bind(ms(case.updated_at))
-    .execute(&mut **tx)
-    .await?;
+        Marks::of(tx).values(steps.len(), STEP_VALUES)
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for (case, position, step) in steps {
+        query = query
+            .bind(step.id.to_string())
+            .bind(case.id.to_string())
+            .bind(i64::try_from(*position).unwrap_or(i64::MAX))
+            .bind(step.kind.as_str())
+            .bind(step.target.to_string())
+            .bind(step.strategy.as_str())
+            .bind(step.state.as_str())
+            .bind(i64::from(step.attempts))
+            .bind(step.error.clone())
+            .bind(step.next_retry_at.map(ms))
+            .bind(step.instructions.clone())
+            .bind(step.note.clone())
+            .bind(ms(case.updated_at));
+    }
+    query.execute(&mut **tx).await?;
     Ok(())
 }

@@ -11,27 +11,43 @@ pub async fn connect(url: &str) -> Result<SqlStore, StoreError> {
     sqlx::any::install_default_drivers();
     let dialect = Dialect::from_url(url).ok_or_else(|| StoreError::UnsupportedUrl(redact(url)))?;
     let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
-    let pool = match dialect {
+    match dialect {
         Dialect::Sqlite => {
-            options
-                .max_connections(4)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        // WAL lets readers run beside the one writer; NORMAL sync is durable in WAL
-                        // up to the last checkpoint; busy_timeout makes writers queue, not fail.
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA busy_timeout = 30000").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        Ok(())
-                    })
-                })
-                .connect(&sqlite_url(url))
-                .await?
+            let url = sqlite_url(url);
+            let pool = sqlite_pool(options.clone().max_connections(4), &url).await?;
+            if url.contains(":memory:") {
+                // Every connection to `:memory:` is a database of its own: one pool only.
+                return Ok(SqlStore::new(pool, dialect));
+            }
+            // WAL lets the readers run beside one writer; writes get a connection of their
+            // own so that they queue in order (see `SqlStore`).
+            let writer = sqlite_pool(options.max_connections(1), &url).await?;
+            Ok(SqlStore::with_writer(pool, writer, dialect))
         }
-        Dialect::Postgres => options.max_connections(16).connect(url).await?,
-    };
-    Ok(SqlStore::new(pool, dialect))
+        Dialect::Postgres => Ok(SqlStore::new(
+            options.max_connections(16).connect(url).await?,
+            dialect,
+        )),
+    }
+}
+
+/// A pool of SQLite connections with the settings every connection needs.
+async fn sqlite_pool(options: AnyPoolOptions, url: &str) -> Result<sqlx::AnyPool, StoreError> {
+    let pool = options
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                // WAL lets readers run beside the one writer; NORMAL sync is durable in WAL
+                // up to the last checkpoint; busy_timeout makes writers queue, not fail.
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = NORMAL").await?;
+                conn.execute("PRAGMA busy_timeout = 30000").await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?;
+    Ok(pool)
 }
 
 /// Adds `mode=rwc` so that a missing SQLite file is created.

@@ -1,11 +1,12 @@
 //! The outbox: jobs written with the state change that causes them, claimed under a lease.
 
+use crate::multi_row::{self, Marks};
 use crate::rows::ms;
-use crate::{Dialect, StoreError, multi_row};
+use crate::{Dialect, StoreError};
 use leaver_core::{CaseId, Effect};
-use std::collections::{HashMap, HashSet};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -112,7 +113,7 @@ pub(crate) async fn enqueue_many(
             "INSERT INTO job (job_id, dedupe_key, case_id, kind, payload, run_at, created_at)
              VALUES {}
              ON CONFLICT (dedupe_key) DO UPDATE SET run_at = excluded.run_at, payload = excluded.payload",
-            multi_row::values(chunk.len(), 7)
+            Marks::of(tx).values(chunk.len(), 7)
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for row in chunk {
@@ -228,8 +229,12 @@ pub(crate) async fn finish_many(
 ) -> Result<HashSet<Uuid>, StoreError> {
     let mut finished = HashSet::with_capacity(leases.len());
     for chunk in leases.chunks(multi_row::rows_per_statement(2)) {
+        let marks = Marks::of(tx);
         let pairs: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(job_id = ${} AND locked_by = ${})", 2 * i + 1, 2 * i + 2))
+            .map(|i| {
+                let (job, token) = (marks.mark(2 * i + 1), marks.mark(2 * i + 2));
+                format!("(job_id = {job} AND locked_by = {token})")
+            })
             .collect();
         let sql = format!(
             "DELETE FROM job WHERE {} RETURNING job_id",

@@ -6,25 +6,27 @@
 //! the audit record, all in one transaction.
 
 mod accounts;
-mod transitions;
+mod approval_batch;
 mod approval_rows;
 pub mod approvals;
 mod approvals_sql;
 mod audit;
 mod cases;
 mod connect;
+mod decision_queue;
 mod dialect;
 mod error;
 mod jobs;
-pub mod outbox;
 mod multi_row;
 mod open_batch;
+pub mod outbox;
 mod record_batch;
 mod reports;
 mod rows;
 pub mod scratch;
 mod sql_store;
 mod store;
+mod transitions;
 
 pub use accounts::{AccountStore, ApiKey, Operator};
 pub use connect::connect;
@@ -32,6 +34,6 @@ pub use dialect::Dialect;
 pub use error::StoreError;
 pub use jobs::{Job, JobKind, Lease};
 pub use record_batch::{BatchItem, BatchWrite};
-pub use reports::{ReportStore, StepCount, StepRef};
+pub use reports::{ReportStore, StepCount, StepRef, WaitingApproval};
 pub use sql_store::SqlStore;
 pub use store::{Actor, AuditReport, CaseFilter, Opened, Store};

@@ -31,8 +31,12 @@ pub struct QueuedEmail {
 #[async_trait]
 pub trait MailOutbox: Send + Sync + std::fmt::Debug {
     /// Claims up to `limit` emails due for sending.
-    async fn claim_emails(&self, lease_for: Duration, limit: u32, now: OffsetDateTime)
-    -> Result<Vec<QueuedEmail>, StoreError>;
+    async fn claim_emails(
+        &self,
+        lease_for: Duration,
+        limit: u32,
+        now: OffsetDateTime,
+    ) -> Result<Vec<QueuedEmail>, StoreError>;
     /// Marks a claimed email sent.
     async fn email_sent(&self, email: &QueuedEmail, now: OffsetDateTime) -> Result<(), StoreError>;
     /// Puts a claimed email back for `retry_at`, or gives up on it (`None`) after a permanent error.
@@ -76,7 +80,12 @@ pub(crate) async fn queue(
 
 #[async_trait]
 impl MailOutbox for SqlStore {
-    async fn claim_emails(&self, lease_for: Duration, limit: u32, now: OffsetDateTime) -> Result<Vec<QueuedEmail>, StoreError> {
+    async fn claim_emails(
+        &self,
+        lease_for: Duration,
+        limit: u32,
+        now: OffsetDateTime,
+    ) -> Result<Vec<QueuedEmail>, StoreError> {
         let claim = Uuid::new_v4();
         let sql = sqlx::AssertSqlSafe(format!(
             "UPDATE email_outbox SET locked_by = $1, locked_until = $2, attempts = attempts + 1
@@ -94,7 +103,7 @@ impl MailOutbox for SqlStore {
             .bind(ms(now + lease_for))
             .bind(ms(now))
             .bind(i64::from(limit))
-            .fetch_all(self.pool())
+            .fetch_all(self.writer())
             .await?;
         rows.iter()
             .map(|row| {
@@ -122,7 +131,7 @@ impl MailOutbox for SqlStore {
             .bind(ms(now))
             .bind(email.email_id.to_string())
             .bind(email.claim.to_string())
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -148,15 +157,17 @@ impl MailOutbox for SqlStore {
         .bind(error)
         .bind(email.email_id.to_string())
         .bind(email.claim.to_string())
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
 
     async fn unsent_emails(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL")
-            .fetch_one(self.pool())
-            .await?;
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+        )
+        .fetch_one(self.pool())
+        .await?;
         Ok(row.try_get("n")?)
     }
 }

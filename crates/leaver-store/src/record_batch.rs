@@ -36,7 +36,7 @@ pub enum BatchWrite {
 
 /// Applies `events` in order to `case`: the transition, and for each event the kind and data of
 /// its audit record (the event, the state it led to and `detail`).
-fn apply_events(
+pub(crate) fn apply_events(
     case: &Case,
     events: Vec<Event>,
     detail: &Value,
@@ -162,11 +162,12 @@ pub(crate) async fn record_batch(
             lost.extend(newly_lost);
             continue;
         }
-        for (id, after) in &applied.after {
-            if let Some(before) = before.get(id) {
-                cases::save(&mut tx, before, after).await?;
-            }
-        }
+        let changes: Vec<(&Case, &Case)> = applied
+            .after
+            .iter()
+            .filter_map(|(id, after)| Some((before.get(id)?, after)))
+            .collect();
+        cases::save_many(&mut tx, &changes).await?;
         jobs::enqueue_many(&mut tx, &applied.effects, now).await?;
         audit::append_many(&mut tx, actor, applied.entries, now).await?;
         tx.commit().await?;

@@ -34,6 +34,20 @@ pub struct StepRef {
     pub since: OffsetDateTime,
 }
 
+/// One approver's open link: who must decide on which case, since when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaitingApproval {
+    pub case_id: CaseId,
+    pub external_id: String,
+    pub hub_username: String,
+    /// The policy rule that asked (`manager`, `security`).
+    pub rule: String,
+    pub approver: String,
+    /// When the request was opened.
+    pub since: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
 /// Summaries over the store. Implemented by [`SqlStore`].
 #[async_trait]
 pub trait ReportStore: Send + Sync + std::fmt::Debug {
@@ -52,6 +66,9 @@ pub trait ReportStore: Send + Sync + std::fmt::Debug {
         states: &[StepState],
         limit: u32,
     ) -> Result<Vec<StepRef>, StoreError>;
+
+    /// Open approval requests' undecided links, the longest waiting first.
+    async fn waiting_approvals(&self, limit: u32) -> Result<Vec<WaitingApproval>, StoreError>;
 
     /// The newest `limit` audit records, newest first.
     async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
@@ -73,8 +90,7 @@ fn parse<T: std::str::FromStr<Err = String>>(raw: &str) -> Result<T, StoreError>
 #[async_trait]
 impl ReportStore for SqlStore {
     async fn case_counts(&self) -> Result<BTreeMap<CaseState, i64>, StoreError> {
-        let mut counts: BTreeMap<CaseState, i64> =
-            CaseState::ALL.iter().map(|s| (*s, 0)).collect();
+        let mut counts: BTreeMap<CaseState, i64> = CaseState::ALL.iter().map(|s| (*s, 0)).collect();
         let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM offboarding_case GROUP BY state")
             .fetch_all(self.pool())
             .await?;
@@ -159,6 +175,37 @@ impl ReportStore for SqlStore {
                     state: parse(&state)?,
                     error: row.try_get("error")?,
                     since: from_ms(row.try_get("since")?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn waiting_approvals(&self, limit: u32) -> Result<Vec<WaitingApproval>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.case_id AS case_id, c.external_id AS external_id, c.hub_username AS hub_username,
+                    r.rule AS rule, l.approver AS approver, r.created_at AS since, l.expires_at AS expires_at
+             FROM approval_request r
+             JOIN offboarding_case c ON c.case_id = r.case_id
+             JOIN approval_link l ON l.request_id = r.request_id
+             WHERE r.state = 'open' AND l.decided_at IS NULL AND l.superseded_at IS NULL
+             ORDER BY r.created_at, r.case_id, l.approver LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let case_id: String = row.try_get("case_id")?;
+                Ok(WaitingApproval {
+                    case_id: case_id
+                        .parse()
+                        .map_err(|e| StoreError::Corrupt(format!("case_id {case_id}: {e}")))?,
+                    external_id: row.try_get("external_id")?,
+                    hub_username: row.try_get("hub_username")?,
+                    rule: row.try_get("rule")?,
+                    approver: row.try_get("approver")?,
+                    since: from_ms(row.try_get("since")?)?,
+                    expires_at: from_ms(row.try_get("expires_at")?)?,
                 })
             })
             .collect()

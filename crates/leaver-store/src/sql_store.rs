@@ -2,6 +2,7 @@
 //! the differences live in [`Dialect`] and in the two migration folders. SQL text is only ever
 //! assembled from constants (column lists, placeholders, dialect clauses); values are bound.
 
+use crate::decision_queue::DecisionQueue;
 use crate::{
     Actor, AuditReport, CaseFilter, Dialect, Job, Lease, Opened, Store, StoreError, audit, cases,
     jobs, transitions,
@@ -13,6 +14,7 @@ use leaver_core::{Case, CaseId, Effect, Event, Ticket, Transition};
 use serde_json::{Value, json};
 use sqlx::AnyPool;
 use sqlx::migrate::Migrator;
+use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 
@@ -23,12 +25,38 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres
 #[derive(Clone, Debug)]
 pub struct SqlStore {
     pool: AnyPool,
+    /// Where writes go. On SQLite, one connection: SQLite has one writer at a time anyway, and
+    /// writers queued here take turns in order, where several connections would collide and
+    /// sleep in SQLite's busy handler (1, 2, 5 ... 100 ms naps). On Postgres, `pool` itself.
+    writer: AnyPool,
+    /// Approval decisions waiting to be written together (see [`crate::decision_queue`]).
+    decisions: Arc<DecisionQueue>,
     dialect: Dialect,
 }
 
 impl SqlStore {
     pub(crate) fn new(pool: AnyPool, dialect: Dialect) -> SqlStore {
-        SqlStore { pool, dialect }
+        SqlStore::with_writer(pool.clone(), pool, dialect)
+    }
+
+    /// A store that reads through `pool` and writes through `writer`.
+    pub(crate) fn with_writer(pool: AnyPool, writer: AnyPool, dialect: Dialect) -> SqlStore {
+        SqlStore {
+            pool,
+            writer,
+            decisions: Arc::default(),
+            dialect,
+        }
+    }
+
+    /// The pool writes go through (see [`SqlStore`]).
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    /// The queue approval decisions are written through.
+    pub(crate) fn decisions(&self) -> &Arc<DecisionQueue> {
+        &self.decisions
     }
 
     /// The connection pool, for tests that must reach around the store (to tamper with rows).
@@ -48,7 +76,7 @@ impl Store for SqlStore {
             Dialect::Sqlite => &SQLITE_MIGRATIONS,
             Dialect::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await?;
+        migrator.run(&self.writer).await?;
         Ok(())
     }
 
@@ -66,7 +94,7 @@ impl Store for SqlStore {
     ) -> Result<Opened, StoreError> {
         let hash = cases::ticket_hash(ticket);
         let case = Case::open(id, ticket, now);
-        let mut tx = audit::begin_write(&self.pool).await?;
+        let mut tx = audit::begin_write(&self.writer).await?;
         if !cases::insert(&mut tx, &case, &hash).await? {
             let (existing, existing_hash) =
                 cases::find_by_external_id(&mut tx, ticket.external_id.as_str())
@@ -108,7 +136,7 @@ impl Store for SqlStore {
         actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<Vec<Result<Opened, StoreError>>, StoreError> {
-        open_batch::open_cases(&self.pool, tickets, actor.as_str(), now).await
+        open_batch::open_cases(&self.writer, tickets, actor.as_str(), now).await
     }
 
     async fn case(&self, id: CaseId) -> Result<Case, StoreError> {
@@ -133,7 +161,7 @@ impl Store for SqlStore {
         lease: Option<&Lease>,
         now: OffsetDateTime,
     ) -> Result<Transition, StoreError> {
-        let mut tx = audit::begin_write(&self.pool).await?;
+        let mut tx = audit::begin_write(&self.writer).await?;
         if let Some(lease) = lease {
             jobs::finish(&mut *tx, lease).await?;
         }
@@ -149,7 +177,7 @@ impl Store for SqlStore {
         actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
-        record_batch::record_batch(&self.pool, items, actor.as_str(), now).await
+        record_batch::record_batch(&self.writer, items, actor.as_str(), now).await
     }
 
     async fn claim_jobs(
@@ -158,11 +186,11 @@ impl Store for SqlStore {
         limit: u32,
         now: OffsetDateTime,
     ) -> Result<Vec<Job>, StoreError> {
-        jobs::claim(&self.pool, self.dialect, lease_for, limit, now).await
+        jobs::claim(&self.writer, self.dialect, lease_for, limit, now).await
     }
 
     async fn finish_job(&self, lease: &Lease) -> Result<(), StoreError> {
-        jobs::finish(&self.pool, lease).await
+        jobs::finish(&self.writer, lease).await
     }
 
     async fn reschedule_job(
@@ -171,7 +199,7 @@ impl Store for SqlStore {
         run_at: OffsetDateTime,
         error: &str,
     ) -> Result<(), StoreError> {
-        jobs::reschedule(&self.pool, lease, run_at, error).await
+        jobs::reschedule(&self.writer, lease, run_at, error).await
     }
 
     async fn append_audit(
@@ -182,7 +210,7 @@ impl Store for SqlStore {
         data: Value,
         now: OffsetDateTime,
     ) -> Result<AuditRecord, StoreError> {
-        let mut tx = audit::begin_write(&self.pool).await?;
+        let mut tx = audit::begin_write(&self.writer).await?;
         let record = audit::append(&mut tx, case, actor.as_str(), kind, data, now).await?;
         tx.commit().await?;
         Ok(record)

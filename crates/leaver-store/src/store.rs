@@ -73,7 +73,9 @@ pub struct AuditReport {
 /// outbox come with it (supertraits), so one `Arc<dyn Store>` reaches all of them.
 /// Implemented by [`crate::SqlStore`] for SQLite and Postgres.
 #[async_trait]
-pub trait Store: crate::approvals::ApprovalStore + crate::outbox::MailOutbox + Send + Sync + fmt::Debug {
+pub trait Store:
+    crate::approvals::ApprovalStore + crate::outbox::MailOutbox + Send + Sync + fmt::Debug
+{
     /// Which database this is.
     fn dialect(&self) -> Dialect;
 

@@ -19,13 +19,20 @@ pub(crate) async fn apply_events(
     now: OffsetDateTime,
 ) -> Result<Transition, StoreError> {
     let before = cases::load(tx, case).await?;
-    let mut current = Transition { case: before.clone(), effects: Vec::new() };
+    let mut current = Transition {
+        case: before.clone(),
+        effects: Vec::new(),
+    };
     let mut records = Vec::with_capacity(events.len());
     for event in events {
         let kind = event.name();
-        let event_json = serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let event_json =
+            serde_json::to_value(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let next = apply(&current.case, event, now)?;
-        records.push((kind, json!({ "event": event_json, "state": next.case.state, "detail": detail })));
+        records.push((
+            kind,
+            json!({ "event": event_json, "state": next.case.state, "detail": detail }),
+        ));
         current.case = next.case;
         current.effects.extend(next.effects);
     }

@@ -92,9 +92,13 @@ pub fn preview(data: &[u8]) -> Preview {
         .from_reader(data);
     let mut out = Preview::default();
     let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase()).collect(),
+        Ok(h) => h
+            .iter()
+            .map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase())
+            .collect(),
         Err(e) => {
-            out.errors.push(error(1, "header", format!("cannot read the header: {e}")));
+            out.errors
+                .push(error(1, "header", format!("cannot read the header: {e}")));
             return out;
         }
     };
@@ -105,7 +109,11 @@ pub fn preview(data: &[u8]) -> Preview {
         }
     }
     for column in REQUIRED.iter().filter(|c| !header.iter().any(|h| h == *c)) {
-        out.errors.push(error(1, column, "required column is missing from the header"));
+        out.errors.push(error(
+            1,
+            column,
+            "required column is missing from the header",
+        ));
     }
     if !out.errors.is_empty() {
         return out;
@@ -117,7 +125,8 @@ pub fn preview(data: &[u8]) -> Preview {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                out.errors.push(error(line, "row", format!("cannot be read: {e}")));
+                out.errors
+                    .push(error(line, "row", format!("cannot be read: {e}")));
                 continue;
             }
         };
@@ -138,7 +147,8 @@ pub fn preview(data: &[u8]) -> Preview {
         };
         match Ticket::parse(&input) {
             Err(fields) => {
-                out.errors.extend(fields.into_iter().map(|f| error(line, f.field, f.message)));
+                out.errors
+                    .extend(fields.into_iter().map(|f| error(line, f.field, f.message)));
             }
             Ok(ticket) => match seen.insert(ticket.external_id.to_string(), line) {
                 Some(first) => out.errors.push(error(
@@ -168,14 +178,21 @@ pub async fn write(
     let mut written = Written::default();
     let mut done = 0;
     for chunk in rows.chunks(BATCH) {
-        let tickets: Vec<_> = chunk.iter().map(|r| (r.ticket.clone(), CaseId::random())).collect();
-        let results = store.open_cases(&tickets, actor, OffsetDateTime::now_utc()).await?;
+        let tickets: Vec<_> = chunk
+            .iter()
+            .map(|r| (r.ticket.clone(), CaseId::random()))
+            .collect();
+        let results = store
+            .open_cases(&tickets, actor, OffsetDateTime::now_utc())
+            .await?;
         for (row, result) in chunk.iter().zip(results) {
             match result {
                 Ok(opened) if opened.created => written.created += 1,
                 Ok(_) => written.existing += 1,
                 Err(conflict @ StoreError::Conflict { .. }) => {
-                    written.errors.push(error(row.line, "external_id", conflict.to_string()));
+                    written
+                        .errors
+                        .push(error(row.line, "external_id", conflict.to_string()));
                 }
                 Err(other) => return Err(other),
             }
@@ -199,11 +216,19 @@ mod tests {
         let preview = preview(csv.as_bytes());
         assert_eq!(preview.rows, 3);
         assert_eq!(preview.good.len(), 1);
-        let flagged: Vec<(u64, &str)> =
-            preview.errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+        let flagged: Vec<(u64, &str)> = preview
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
         assert_eq!(
             flagged,
-            [(3, "email"), (3, "hub_username"), (3, "effective_at"), (4, "external_id")]
+            [
+                (3, "email"),
+                (3, "hub_username"),
+                (3, "effective_at"),
+                (4, "external_id")
+            ]
         );
         assert_eq!(preview.bad_rows(), 2);
     }

@@ -9,9 +9,9 @@
 pub mod approval_links;
 pub mod auth;
 mod error;
-pub mod mailbox;
 pub mod evidence;
 pub mod import;
+pub mod mailbox;
 mod routes;
 pub mod settings_view;
 mod state;

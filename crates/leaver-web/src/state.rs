@@ -28,6 +28,8 @@ pub struct AppState {
     pub approval_links: Option<ApprovalLinks>,
     /// Slows down whoever tries approval links that do not exist.
     pub guesses: Arc<GuessBrake>,
+    /// Slows down whoever keeps failing to log in (per address).
+    pub login_brake: Arc<GuessBrake>,
     /// The demo's mailbox, shown at `/mail`.
     pub mailbox: Option<Arc<dyn MailboxReader>>,
 }
@@ -48,6 +50,7 @@ impl AppState {
             secure_cookies: false,
             approval_links: None,
             guesses: Arc::default(),
+            login_brake: Arc::default(),
             mailbox: None,
         }
     }

@@ -18,8 +18,8 @@ pub struct ApprovalSetup {
     pub links: ApprovalLinks,
 }
 
-/// Builds the approval set-up; explains what is missing.
-pub fn approval_setup(settings: &Settings) -> anyhow::Result<ApprovalSetup> {
+/// Builds the approval set-up, with links leading to `public_url`; explains what is missing.
+pub fn approval_setup(settings: &Settings, public_url: &url::Url) -> anyhow::Result<ApprovalSetup> {
     let hours = |h: u64| Duration::from_secs(h * 3600);
     let emails = |list: &[String], var: &str| -> anyhow::Result<Vec<EmailAddress>> {
         list.iter().map(|e| EmailAddress::parse(e).map_err(|why| anyhow::anyhow!("{var}: {e:?} {why}"))).collect()
@@ -35,7 +35,7 @@ pub fn approval_setup(settings: &Settings) -> anyhow::Result<ApprovalSetup> {
         escalate_after: hours(settings.approval_escalate_hours),
         ..ApprovalSettings::default()
     };
-    let minter = Arc::new(Minter::new(secret_key(settings)?, &settings.public_url()?));
+    let minter = Arc::new(Minter::new(secret_key(settings)?, public_url));
     let mail = ApprovalMail { settings: approval.clone(), minter: minter.clone(), mailer: mailer(settings)? };
     Ok(ApprovalSetup { mail, links: ApprovalLinks { minter, lifetime: approval.link_lifetime } })
 }

@@ -114,15 +114,6 @@ impl Settings {
         settings.check()
     }
 
-    /// The base of links in emails: `LEAVER_PUBLIC_URL`, else `http://<bind>`.
-    pub fn public_url(&self) -> anyhow::Result<Url> {
-        match &self.public_url {
-            Some(url) => Ok(url.clone()),
-            None => Url::parse(&format!("http://{}", self.bind))
-                .map_err(|e| anyhow::anyhow!("building the public URL from LEAVER_BIND: {e}")),
-        }
-    }
-
     fn check(self) -> anyhow::Result<Settings> {
         anyhow::ensure!(
             leaver_store::Dialect::from_url(&self.database_url).is_some(),

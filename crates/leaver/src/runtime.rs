@@ -52,8 +52,18 @@ pub async fn start(
         !settings.orgs.is_empty(),
         "LEAVER_ORGS is empty: name the orgs Leaver manages (comma-separated)"
     );
+    let listener = TcpListener::bind(settings.bind)
+        .await
+        .with_context(|| format!("binding {} (LEAVER_BIND)", settings.bind))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    // Links in emails lead to LEAVER_PUBLIC_URL, else to the address actually bound (port 0
+    // picks one).
+    let public_url = match &settings.public_url {
+        Some(public) => public.clone(),
+        None => url.parse().context("the bound address as a URL")?,
+    };
     let (app_state, settings_view) = crate::web_state::app_state(settings, store.clone(), &hub);
-    let approvals = crate::approvals_setup::approval_setup(settings)?;
+    let approvals = crate::approvals_setup::approval_setup(settings, &public_url)?;
     let mut app_state = app_state.with_approval_links(approvals.links);
     if let Some(dir) = &settings.mailbox_dir {
         let mailbox = leaver_mail::Mailbox::open(dir.clone())?;
@@ -66,10 +76,6 @@ pub async fn start(
         engine_config(settings),
         Some(approvals.mail),
     );
-    let listener = TcpListener::bind(settings.bind)
-        .await
-        .with_context(|| format!("binding {} (LEAVER_BIND)", settings.bind))?;
-    let url = format!("http://{}", listener.local_addr()?);
     let (stop, stopped) = watch::channel(false);
     let settings_view = tokio::spawn(crate::web_state::watch_settings(
         engine.clone(),

@@ -126,22 +126,37 @@ pub fn assert_each_destructive_write_once(calls: &Value, expected: &BTreeMap<Str
         let want = expected.get(key).copied().unwrap_or(0);
         let got = actual.get(key).copied().unwrap_or(0);
         if want != got {
-            wrong.push(format!("{key}: expected {want} successful call(s), saw {got}"));
+            wrong.push(format!(
+                "{key}: expected {want} successful call(s), saw {got}"
+            ));
         }
     }
-    assert!(wrong.is_empty(), "destructive Hub writes:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "destructive Hub writes:\n{}",
+        wrong.join("\n")
+    );
 }
 
 /// The role of `user` in `org` per hubsim's state, if a member.
 pub fn role(state: &Value, org: &str, user: &str) -> Option<String> {
-    let org = state["orgs"].as_array()?.iter().find(|o| o["name"] == org)?;
-    let member = org["members"].as_array()?.iter().find(|m| m["user"] == user)?;
+    let org = state["orgs"]
+        .as_array()?
+        .iter()
+        .find(|o| o["name"] == org)?;
+    let member = org["members"]
+        .as_array()?
+        .iter()
+        .find(|m| m["user"] == user)?;
     member["role"].as_str().map(str::to_owned)
 }
 
 /// The status of `user`'s access request on `repo` per hubsim's state.
 pub fn access(state: &Value, repo: &str, user: &str) -> Option<String> {
-    let repo = state["repos"].as_array()?.iter().find(|r| r["id"] == repo)?;
+    let repo = state["repos"]
+        .as_array()?
+        .iter()
+        .find(|r| r["id"] == repo)?;
     let request = repo["access_requests"]
         .as_array()?
         .iter()

@@ -47,7 +47,10 @@ pub async fn open_cases(store: &SqlStore, world: &World) -> Vec<CaseId> {
 /// are completed.
 pub async fn approve_waiting(store: &SqlStore) -> usize {
     let all = store.list_cases(&everything()).await.expect("cases");
-    for case in all.iter().filter(|c| c.state == CaseState::AwaitingApproval) {
+    for case in all
+        .iter()
+        .filter(|c| c.state == CaseState::AwaitingApproval)
+    {
         let steps = case
             .steps
             .iter()
@@ -107,8 +110,15 @@ async fn states(store: &SqlStore) -> Vec<String> {
     let mut problems = Vec::new();
     for case in &cases {
         *by_state.entry(case.state.to_string()).or_default() += 1;
-        for step in case.steps.iter().filter(|s| s.state != StepState::Succeeded) {
-            problems.push(format!("{} {} {} {:?}", case.person.hub_username, step.kind, step.state, step.error));
+        for step in case
+            .steps
+            .iter()
+            .filter(|s| s.state != StepState::Succeeded)
+        {
+            problems.push(format!(
+                "{} {} {} {:?}",
+                case.person.hub_username, step.kind, step.state, step.error
+            ));
         }
     }
     problems.truncate(10);
@@ -126,15 +136,25 @@ pub async fn assert_each_step_carried_out_once(store: &SqlStore) {
     let mut count: HashMap<(String, String), u32> = HashMap::new();
     for record in &trail {
         if let Some(step) = record.data["event"]["step"].as_str() {
-            *count.entry((record.kind.clone(), step.to_owned())).or_default() += 1;
+            *count
+                .entry((record.kind.clone(), step.to_owned()))
+                .or_default() += 1;
         }
     }
     let n = |kind: &str, step: &str| count.get(&(kind.into(), step.into())).copied().unwrap_or(0);
     for case in store.list_cases(&everything()).await.expect("cases") {
-        assert_eq!(case.state, CaseState::Completed, "{}", case.person.hub_username);
+        assert_eq!(
+            case.state,
+            CaseState::Completed,
+            "{}",
+            case.person.hub_username
+        );
         for step in &case.steps {
             let id = step.id.to_string();
-            let what = format!("{} {} of {}", step.kind, step.target, case.person.hub_username);
+            let what = format!(
+                "{} {} of {}",
+                step.kind, step.target, case.person.hub_username
+            );
             assert_eq!(n("step_succeeded", &id), 1, "{what} succeeded once");
             assert_eq!(
                 n("step_started", &id),

@@ -19,7 +19,12 @@ pub struct Server {
 impl Server {
     /// A server for `database_url` and the Hub at `hub_url`, logging into `logs`; `env` adds
     /// or overrides `LEAVER_*` settings.
-    pub fn new(database_url: &str, hub_url: &str, logs: &Path, env: &[(&'static str, &str)]) -> Server {
+    pub fn new(
+        database_url: &str,
+        hub_url: &str,
+        logs: &Path,
+        env: &[(&'static str, &str)],
+    ) -> Server {
         Server {
             database_url: database_url.to_owned(),
             hub_url: hub_url.to_owned(),
@@ -45,6 +50,8 @@ impl Server {
             .env("LEAVER_HUB_URL", &self.hub_url)
             .env("LEAVER_HUB_TOKEN", super::TOKEN)
             .env("LEAVER_ORGS", super::ORGS)
+            // One key for every replica and restart (links signed by one verify on another).
+            .env("LEAVER_SECRET_KEY", "5e".repeat(32))
             .env("LEAVER_LOG", "warn,leaver=info")
             .stdin(Stdio::null())
             .stdout(Stdio::from(out))

@@ -35,7 +35,7 @@ impl World {
 
     fn holdings(i: usize) -> Holdings {
         let mut repos = vec![("models", "acme-ai/llama-ft")];
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             repos.push(("datasets", "acme-ai/faces"));
         }
         if i % 2 == 1 {
@@ -43,7 +43,7 @@ impl World {
         }
         Holdings {
             acme_role: if i == 0 { "admin" } else { "write" },
-            in_research: i % 2 == 0,
+            in_research: i.is_multiple_of(2),
             in_beta: i % 2 == 1,
             repos,
         }
@@ -60,7 +60,10 @@ impl World {
         let mut acme = vec![member("leaver-bot", "admin"), member("carol", "write")];
         let mut beta = vec![member("leaver-bot", "admin"), member("dave", "admin")];
         let mut requests: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-        requests.entry("acme-ai/llama-ft").or_default().push(accepted("dave"));
+        requests
+            .entry("acme-ai/llama-ft")
+            .or_default()
+            .push(accepted("dave"));
         for (i, leaver) in self.leavers.iter().enumerate() {
             let holdings = World::holdings(i);
             users.push(user(leaver));
@@ -106,14 +109,20 @@ impl World {
                 orgs.push("beta-lab");
             }
             for org in orgs {
-                add(format!("PUT /api/organizations/{org}/members/{leaver}/role"));
+                add(format!(
+                    "PUT /api/organizations/{org}/members/{leaver}/role"
+                ));
                 add(format!("DELETE /api/organizations/{org}/members/{leaver}"));
             }
             for (kind, repo) in holdings.repos {
-                add(format!("POST /api/{kind}/{repo}/user-access-request/handle"));
+                add(format!(
+                    "POST /api/{kind}/{repo}/user-access-request/handle"
+                ));
             }
             if let Some(successor) = self.successor(leaver) {
-                add(format!("PUT /api/organizations/acme-ai/members/{successor}/role"));
+                add(format!(
+                    "PUT /api/organizations/acme-ai/members/{successor}/role"
+                ));
             }
         }
         expected

@@ -85,13 +85,15 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let token: TokenField = serde_urlencoded::from_bytes(&bytes)
-            .unwrap_or(TokenField { csrf: None });
+        let token: TokenField =
+            serde_urlencoded::from_bytes(&bytes).unwrap_or(TokenField { csrf: None });
         check(&headers, state, token.csrf.as_deref(), &operator.csrf)
             .map_err(|e| crate::views::PageError::from(e).into_response())?;
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
-            crate::views::PageError::from(AppError::BadRequest(format!("the form is malformed: {e}")))
-                .into_response()
+            crate::views::PageError::from(AppError::BadRequest(format!(
+                "the form is malformed: {e}"
+            )))
+            .into_response()
         })?;
         Ok(CsrfForm { operator, form })
     }

@@ -1,8 +1,8 @@
 //! Operator passwords, hashed with argon2id (the crate's defaults: 19 MiB, 2 passes).
 
 use anyhow::Context;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 use std::sync::OnceLock;
 

@@ -62,7 +62,10 @@ fn to_login(parts: &Parts) -> Response {
     let target = if next == "/" {
         "/login".to_owned()
     } else {
-        format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+        format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
     };
     Redirect::to(&target).into_response()
 }

@@ -18,7 +18,12 @@ use time::{Date, OffsetDateTime};
 /// Audit kinds that record a decision on a plan.
 const DECISIONS: [&str; 3] = ["approval_decided", "approved", "rejected"];
 /// Audit kinds that record an attempt at a step against the Hub.
-const STEP_EVENTS: [&str; 4] = ["step_started", "step_succeeded", "step_failed", "step_waiting_manual"];
+const STEP_EVENTS: [&str; 4] = [
+    "step_started",
+    "step_succeeded",
+    "step_failed",
+    "step_waiting_manual",
+];
 
 /// A decision: who approved or rejected what, when, and from where.
 #[derive(Clone, Debug, Serialize)]
@@ -84,12 +89,17 @@ fn decision(record: &AuditRecord) -> Decision {
         "rejected" => "reject".into(),
         _ => "approve".into(),
     });
-    let reason = field("reason").or_else(|| data.pointer("/event/reason").and_then(Value::as_str).map(str::to_owned));
+    let reason = field("reason").or_else(|| {
+        data.pointer("/event/reason")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    });
     Decision {
         seq: record.seq,
         at_ms: record.at_ms,
         actor: record.actor.clone(),
-        approver: field("approver").or_else(|| record.actor.strip_prefix("approver:").map(str::to_owned)),
+        approver: field("approver")
+            .or_else(|| record.actor.strip_prefix("approver:").map(str::to_owned)),
         decision,
         reason,
         ip: field("ip"),
@@ -111,7 +121,11 @@ fn hub_call(case: &Case, record: &AuditRecord) -> HubCall {
         kind: step.map(|s| s.kind),
         target: step.map(|s| s.target.to_string()),
         outcome: record.kind.clone(),
-        error: record.data.pointer("/event/error").and_then(Value::as_str).map(str::to_owned),
+        error: record
+            .data
+            .pointer("/event/error")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         detail: record.data.get("detail").cloned().unwrap_or(Value::Null),
     }
 }
@@ -133,7 +147,13 @@ pub fn case_evidence(case: Case, records: Vec<AuditRecord>) -> CaseEvidence {
         .rev()
         .find(|c| c.kind == Some(StepKind::Verify) && c.outcome == "step_succeeded")
         .and_then(|c| c.detail.get("evidence").cloned());
-    CaseEvidence { case, decisions, hub_calls, verify_snapshot, records }
+    CaseEvidence {
+        case,
+        decisions,
+        hub_calls,
+        verify_snapshot,
+        records,
+    }
 }
 
 /// A period bound: an RFC 3339 time, or a date (its start; with `end`, the start of the next
@@ -147,7 +167,11 @@ pub fn period_bound(raw: &str, end: bool) -> Result<OffsetDateTime, String> {
         format!("{raw:?} is not a date like 2026-11-01 or a time like 2026-11-01T00:00:00Z")
     })?;
     let start = date.midnight().assume_utc();
-    Ok(if end { start + time::Duration::days(1) } else { start })
+    Ok(if end {
+        start + time::Duration::days(1)
+    } else {
+        start
+    })
 }
 
 /// The evidence for one case.
@@ -173,14 +197,24 @@ pub async fn for_period(
     let ids: BTreeSet<String> = records.iter().filter_map(|r| r.case_id.clone()).collect();
     let mut cases = Vec::with_capacity(ids.len());
     for id in ids {
-        let Ok(case_id) = id.parse::<CaseId>() else { continue };
+        let Ok(case_id) = id.parse::<CaseId>() else {
+            continue;
+        };
         let case = store.case(case_id).await?;
-        let own = records.iter().filter(|r| r.case_id.as_deref() == Some(id.as_str())).cloned().collect();
+        let own = records
+            .iter()
+            .filter(|r| r.case_id.as_deref() == Some(id.as_str()))
+            .cloned()
+            .collect();
         cases.push(case_evidence(case, own));
     }
     Ok(Evidence {
         generated_at: OffsetDateTime::now_utc(),
-        scope: format!("period {} .. {}", crate::views::when(from), crate::views::when(to)),
+        scope: format!(
+            "period {} .. {}",
+            crate::views::when(from),
+            crate::views::when(to)
+        ),
         chain: store.verify_audit().await?,
         cases,
     })

@@ -58,8 +58,23 @@ pub fn render(evidence: &Evidence, format: Format) -> anyhow::Result<String> {
 
 /// The CSV columns.
 pub const CSV_COLUMNS: [&str; 17] = [
-    "case_id", "external_id", "hub_username", "seq", "at", "actor", "kind", "step_kind", "target",
-    "outcome", "error", "approver", "decision", "reason", "ip", "user_agent", "detail",
+    "case_id",
+    "external_id",
+    "hub_username",
+    "seq",
+    "at",
+    "actor",
+    "kind",
+    "step_kind",
+    "target",
+    "outcome",
+    "error",
+    "approver",
+    "decision",
+    "reason",
+    "ip",
+    "user_agent",
+    "detail",
 ];
 
 fn csv(evidence: &Evidence) -> anyhow::Result<String> {
@@ -78,7 +93,9 @@ fn csv(evidence: &Evidence) -> anyhow::Result<String> {
                 when_ms(record.at_ms),
                 record.actor.clone(),
                 record.kind.clone(),
-                call.and_then(|c| c.kind).map(|k| k.to_string()).unwrap_or_default(),
+                call.and_then(|c| c.kind)
+                    .map(|k| k.to_string())
+                    .unwrap_or_default(),
                 opt(call.and_then(|c| c.target.as_ref())),
                 call.map(|c| c.outcome.clone()).unwrap_or_default(),
                 opt(call.and_then(|c| c.error.as_ref())),
@@ -91,7 +108,25 @@ fn csv(evidence: &Evidence) -> anyhow::Result<String> {
             ])?;
         }
     }
-    out.write_record(["", "", "", "", "", "", "chain_verification", "", "", "", "", "", "", "", "", "", &serde_json::to_string(&evidence.chain)?])?;
+    out.write_record([
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "chain_verification",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        &serde_json::to_string(&evidence.chain)?,
+    ])?;
     Ok(String::from_utf8(out.into_inner()?)?)
 }
 

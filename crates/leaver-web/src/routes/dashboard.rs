@@ -1,20 +1,27 @@
 //! `GET /`: cases by state, steps waiting for an approver (and for how long), and steps that
 //! need an operator (failed for good, waiting for a manual action, rejected).
 
+use crate::AppState;
 use crate::auth::CurrentOperator;
 use crate::views::{Chrome, PageError, age};
-use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use axum::Router;
 use leaver_core::StepState;
-use leaver_store::StepRef;
+use leaver_store::{StepRef, WaitingApproval};
 use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(dashboard))
+}
+
+/// An approver's open link as a dashboard row.
+struct ApprovalRow {
+    approval: WaitingApproval,
+    age: String,
+    expires: String,
 }
 
 /// A step as a dashboard row.
@@ -28,6 +35,7 @@ struct StepRow {
 struct Dashboard {
     chrome: Chrome,
     counts: Vec<(&'static str, i64)>,
+    approvals: Vec<ApprovalRow>,
     awaiting: Vec<StepRow>,
     attention: Vec<StepRow>,
 }
@@ -35,7 +43,10 @@ struct Dashboard {
 fn rows(steps: Vec<StepRef>, now: OffsetDateTime) -> Vec<StepRow> {
     steps
         .into_iter()
-        .map(|step| StepRow { age: age(step.since, now), step })
+        .map(|step| StepRow {
+            age: age(step.since, now),
+            step,
+        })
         .collect()
 }
 
@@ -46,17 +57,33 @@ async fn dashboard(
 ) -> Result<Dashboard, PageError> {
     let now = OffsetDateTime::now_utc();
     let counts = state.reports.case_counts().await?;
+    let approvals = state.reports.waiting_approvals(50).await?;
     let awaiting = state
         .reports
         .steps_in_states(&[StepState::AwaitingApproval], 50)
         .await?;
     let attention = state
         .reports
-        .steps_in_states(&[StepState::Failed, StepState::WaitingManual, StepState::Rejected], 50)
+        .steps_in_states(
+            &[
+                StepState::Failed,
+                StepState::WaitingManual,
+                StepState::Rejected,
+            ],
+            50,
+        )
         .await?;
     Ok(Dashboard {
         chrome: Chrome::from(&operator),
         counts: counts.into_iter().map(|(s, n)| (s.as_str(), n)).collect(),
+        approvals: approvals
+            .into_iter()
+            .map(|approval| ApprovalRow {
+                age: age(approval.since, now),
+                expires: crate::views::when(approval.expires_at),
+                approval,
+            })
+            .collect(),
         awaiting: rows(awaiting, now),
         attention: rows(attention, now),
     })

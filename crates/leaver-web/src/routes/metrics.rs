@@ -2,11 +2,11 @@
 //! calls and 429 answers (when it runs in this process), and the email outbox's depth.
 
 use crate::{AppError, AppState};
+use axum::Router;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::Router;
 use std::fmt::Write;
 
 pub fn router() -> Router<AppState> {
@@ -23,17 +23,44 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, App
     for (s, n) in state.reports.case_counts().await? {
         let _ = writeln!(out, "leaver_cases{{state=\"{s}\"}} {n}");
     }
-    family(&mut out, "leaver_steps", "gauge", "Steps by kind and state.");
+    family(
+        &mut out,
+        "leaver_steps",
+        "gauge",
+        "Steps by kind and state.",
+    );
     for c in state.reports.step_counts().await? {
-        let _ = writeln!(out, "leaver_steps{{kind=\"{}\",state=\"{}\"}} {}", c.kind, c.state, c.count);
+        let _ = writeln!(
+            out,
+            "leaver_steps{{kind=\"{}\",state=\"{}\"}} {}",
+            c.kind, c.state, c.count
+        );
     }
     let (calls, limited) = state.hub_counters.as_ref().map_or((0, 0), |read| read());
-    family(&mut out, "leaver_hub_calls_total", "counter", "Requests sent to the Hub by this process.");
+    family(
+        &mut out,
+        "leaver_hub_calls_total",
+        "counter",
+        "Requests sent to the Hub by this process.",
+    );
     let _ = writeln!(out, "leaver_hub_calls_total {calls}");
-    family(&mut out, "leaver_hub_rate_limited_total", "counter", "429 answers from the Hub.");
+    family(
+        &mut out,
+        "leaver_hub_rate_limited_total",
+        "counter",
+        "429 answers from the Hub.",
+    );
     let _ = writeln!(out, "leaver_hub_rate_limited_total {limited}");
     let depth = state.store.unsent_emails().await?;
-    family(&mut out, "leaver_email_outbox_depth", "gauge", "Emails waiting to be sent.");
+    family(
+        &mut out,
+        "leaver_email_outbox_depth",
+        "gauge",
+        "Emails waiting to be sent.",
+    );
     let _ = writeln!(out, "leaver_email_outbox_depth {depth}");
-    Ok(([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out))
+    Ok((
+        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        out,
+    ))
 }

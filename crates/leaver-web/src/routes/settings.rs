@@ -1,15 +1,15 @@
 //! `GET /settings`: the managed orgs, their detected plan and what the Hub token may do there,
 //! as the server last read them (never read inline: see `crate::settings_view`).
 
+use crate::AppState;
 use crate::auth::CurrentOperator;
 use crate::settings_view::SettingsView;
 use crate::views::{Chrome, when};
-use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use axum::Router;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/settings", get(settings))

@@ -26,7 +26,11 @@ struct ErrorPage<'a> {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, title, message) = match &self.0 {
-            AppError::NotFound => (StatusCode::NOT_FOUND, "Not found", "There is nothing here.".to_owned()),
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is nothing here.".to_owned(),
+            ),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", m.clone()),
             AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "Not logged in", m.clone()),
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "Refused", m.clone()),
@@ -34,13 +38,21 @@ impl IntoResponse for PageError {
             AppError::Validation(fields) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Invalid input",
-                fields.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                fields
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
             ),
             AppError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "Unavailable", m.clone()),
             // Logged with its chain by AppError's own response.
             AppError::Internal(_) => return internal(self.0),
         };
-        let page = ErrorPage { status: status.as_u16(), title, message };
+        let page = ErrorPage {
+            status: status.as_u16(),
+            title,
+            message,
+        };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, title.to_owned()).into_response(),
@@ -53,7 +65,9 @@ fn internal(error: AppError) -> Response {
     let page = ErrorPage {
         status: status.as_u16(),
         title: "Something went wrong",
-        message: "Leaver met an internal error; it was logged. Try again, or ask the operator on call.".into(),
+        message:
+            "Leaver met an internal error; it was logged. Try again, or ask the operator on call."
+                .into(),
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),

@@ -44,7 +44,9 @@ pub async fn apikey(settings: &Settings, command: ApikeyCommand) -> anyhow::Resu
     anyhow::ensure!(
         !name.is_empty()
             && name.len() <= 64
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
         "--name must be 1 to 64 letters, digits, '-', '_' or '.'"
     );
     let (key, hash) = new_api_key();
@@ -52,7 +54,9 @@ pub async fn apikey(settings: &Settings, command: ApikeyCommand) -> anyhow::Resu
     store
         .create_api_key(&name, &hash, OffsetDateTime::now_utc())
         .await?
-        .with_context(|| format!("an API key named {name:?} already exists; choose another name"))?;
+        .with_context(|| {
+            format!("an API key named {name:?} already exists; choose another name")
+        })?;
     eprintln!("API key {name:?} created. It is shown once, below: store it in the HR system now.");
     eprintln!("Send it as `Authorization: Bearer <key>`.");
     println!("{key}");

@@ -7,8 +7,8 @@ use leaver_core::CaseId;
 use leaver_store::Store;
 use leaver_web::evidence::render::{Format, render};
 use leaver_web::evidence::{for_case, for_period, period_bound};
-use time::OffsetDateTime;
 use std::process::ExitCode;
+use time::OffsetDateTime;
 
 pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<ExitCode> {
     match command {
@@ -37,7 +37,9 @@ pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<E
             from,
             to,
         } => {
-            let format: Format = format.parse().map_err(|e| anyhow::anyhow!("--format: {e}"))?;
+            let format: Format = format
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--format: {e}"))?;
             let store = super::store(settings).await?;
             let evidence = match case {
                 Some(id) => {
@@ -48,8 +50,10 @@ pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<E
                 }
                 None => {
                     let bound = |raw: Option<String>, end: bool, flag: &str| {
-                        raw.map(|r| period_bound(&r, end).map_err(|e| anyhow::anyhow!("{flag}: {e}")))
-                            .transpose()
+                        raw.map(|r| {
+                            period_bound(&r, end).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+                        })
+                        .transpose()
                     };
                     let from = bound(from, false, "--from")?.unwrap_or(OffsetDateTime::UNIX_EPOCH);
                     let to = bound(to, true, "--to")?.unwrap_or_else(OffsetDateTime::now_utc);

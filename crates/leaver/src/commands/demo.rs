@@ -33,6 +33,8 @@ pub async fn run(mut settings: Settings, once: bool) -> anyhow::Result<()> {
     println!("Leaver demo");
     println!("  mailbox (approve here)  {}/mail", running.url);
     println!("  Leaver                  {}", running.url);
+    let (operator, password) = crate::web_state::demo_operator(&store).await?;
+    println!("  operator pages          {}/login   ({operator} / {password})", running.url);
     println!("  Hub simulator           {}/_sim/state   (the demo world, live)", sim.url);
     println!("  database                {}", settings.database_url);
     println!("Cases: HR-1042 (bob, last admin of acme-ai; successor carol) and HR-1043 (frank).");
@@ -67,10 +69,8 @@ fn prepare(settings: &mut Settings, hub_url: &str) -> anyhow::Result<()> {
     settings.orgs = vec!["acme-ai".into(), "northwind".into()];
     settings.service_accounts = vec!["leaver-bot".into()];
     if std::net::TcpListener::bind(settings.bind).is_err() {
-        let free = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
-        settings.bind = free;
+        settings.bind = "127.0.0.1:0".parse()?;
     }
-    settings.public_url = Some(format!("http://{}", settings.bind).parse()?);
     Ok(())
 }
 

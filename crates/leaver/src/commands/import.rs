@@ -30,7 +30,10 @@ pub async fn run(settings: &Settings, file: &Path, dry_run: bool) -> anyhow::Res
     }
     let store = super::store(settings).await?;
     let progress = Progress::new(checked.good.len());
-    let written = write(&store, &checked.good, &Actor::cli(), |done| progress.set(done)).await?;
+    let written = write(&store, &checked.good, &Actor::cli(), |done| {
+        progress.set(done)
+    })
+    .await?;
     progress.finish();
     for error in &written.errors {
         eprintln!("{}: {error}", file.display());
@@ -46,7 +49,11 @@ pub async fn run(settings: &Settings, file: &Path, dry_run: bool) -> anyhow::Res
 }
 
 fn exit(ok: bool) -> ExitCode {
-    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 /// A progress bar on a terminal; on a pipe (CI, logs), a line per batch written.
@@ -59,8 +66,9 @@ impl Progress {
     fn new(total: usize) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(total as u64);
-            let style = ProgressStyle::with_template("{bar:40} {pos}/{len} cases {per_sec} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let style =
+                ProgressStyle::with_template("{bar:40} {pos}/{len} cases {per_sec} eta {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar
         });

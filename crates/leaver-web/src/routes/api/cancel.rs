@@ -43,12 +43,26 @@ pub(crate) async fn cancel(
     let body: CancelBody = if body.iter().all(u8::is_ascii_whitespace) {
         CancelBody::default()
     } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| AppError::BadRequest(format!("the body is not a valid cancel request: {e}")))?
+        serde_json::from_slice(&body).map_err(|e| {
+            AppError::BadRequest(format!("the body is not a valid cancel request: {e}"))
+        })?
     };
-    let reason = body.reason.filter(|r| !r.trim().is_empty()).unwrap_or_else(|| format!("cancelled through the API by {}", client.name));
+    let reason = body
+        .reason
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| format!("cancelled through the API by {}", client.name));
     let actor = Actor::api(&client.name);
     let now = OffsetDateTime::now_utc();
-    let t = state.store.record(id, vec![Event::Cancelled { reason }], &actor, json!({ "via": "api" }), None, now).await?;
+    let t = state
+        .store
+        .record(
+            id,
+            vec![Event::Cancelled { reason }],
+            &actor,
+            json!({ "via": "api" }),
+            None,
+            now,
+        )
+        .await?;
     Ok(Json(CaseBody::from(&t.case)))
 }

@@ -24,13 +24,18 @@ fn parse_ticket(body: &[u8]) -> Result<Ticket, AppError> {
     let json: Value = serde_json::from_slice(body)
         .map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     if !json.is_object() {
-        return Err(AppError::BadRequest("the body must be a JSON object (a ticket)".into()));
+        return Err(AppError::BadRequest(
+            "the body must be a JSON object (a ticket)".into(),
+        ));
     }
     let input = ticket_input(&json).map_err(AppError::Validation)?;
     Ticket::parse(&input).map_err(|errors| {
         let fields = errors
             .into_iter()
-            .map(|e| FieldError { field: json_path(e.field), message: e.message })
+            .map(|e| FieldError {
+                field: json_path(e.field),
+                message: e.message,
+            })
             .collect();
         AppError::Validation(fields)
     })
@@ -58,10 +63,17 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<CaseBody>), AppError> {
     let ticket = parse_ticket(&body)?;
     let actor = Actor::api(&client.name);
+    // The store keeps milliseconds: answer with the times a later read will show.
+    let now = OffsetDateTime::now_utc();
+    let now = now.replace_millisecond(now.millisecond()).unwrap_or(now);
     let opened = state
         .store
-        .open_case(&ticket, CaseId::random(), &actor, OffsetDateTime::now_utc())
+        .open_case(&ticket, CaseId::random(), &actor, now)
         .await?;
-    let status = if opened.created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if opened.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, Json(CaseBody::from(&opened.case))))
 }

@@ -5,8 +5,8 @@
 use leaver_core::{Case, FieldError, Step, TicketInput};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
 /// The person who leaves.
@@ -59,13 +59,22 @@ pub fn ticket_input(body: &Value) -> Result<TicketInput, Vec<FieldError>> {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(_) => {
-                errors.push(FieldError { field: path, message: "must be a string".into() });
+                errors.push(FieldError {
+                    field: path,
+                    message: "must be a string".into(),
+                });
                 None
             }
         }
     };
-    if body.get("person").is_some_and(|p| !p.is_object() && !p.is_null()) {
-        return Err(vec![FieldError { field: "person", message: "must be an object".into() }]);
+    if body
+        .get("person")
+        .is_some_and(|p| !p.is_object() && !p.is_null())
+    {
+        return Err(vec![FieldError {
+            field: "person",
+            message: "must be an object".into(),
+        }]);
     }
     let input = TicketInput {
         external_id: text("external_id"),
@@ -77,7 +86,11 @@ pub fn ticket_input(body: &Value) -> Result<TicketInput, Vec<FieldError>> {
         effective_at: text("effective_at"),
         reason: text("reason"),
     };
-    if errors.is_empty() { Ok(input) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(errors)
+    }
 }
 
 /// One field the API refused.
@@ -215,7 +228,12 @@ mod tests {
         let ticket = Ticket::parse(&ticket_input(&body).expect("text")).expect("valid");
         let mut case = Case::open(CaseId::random(), &ticket, datetime!(2026-01-01 0:00 UTC));
         let org = Target::Org("acme-ai".into());
-        case.steps.push(Step::planned(StepId::random(), StepKind::StripAccess, org, Strategy::Api));
+        case.steps.push(Step::planned(
+            StepId::random(),
+            StepKind::StripAccess,
+            org,
+            Strategy::Api,
+        ));
         let ours = serde_json::to_value(CaseBody::from(&case)).expect("json");
         assert_eq!(ours, serde_json::to_value(&case).expect("json"));
     }
@@ -223,7 +241,11 @@ mod tests {
     #[test]
     fn mistyped_fields_are_named_by_their_json_path() {
         let body = json!({"external_id": 7, "person": {"email": ["x"]}, "manager_email": null});
-        let fields: Vec<&str> = ticket_input(&body).expect_err("bad").iter().map(|e| e.field).collect();
+        let fields: Vec<&str> = ticket_input(&body)
+            .expect_err("bad")
+            .iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["external_id", "person.email"]);
         assert_eq!(json_path("hub_username"), "person.hub_username");
     }

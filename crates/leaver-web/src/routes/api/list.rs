@@ -47,13 +47,26 @@ fn number(field: &'static str, raw: Option<&str>, default: u32) -> Result<u32, F
 
 fn filter(params: &ListParams) -> Result<CaseFilter, AppError> {
     let mut errors = Vec::new();
-    let state = params.state.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
-        s.parse::<CaseState>()
-            .map_err(|message| errors.push(FieldError { field: "state", message }))
-            .ok()
-    });
-    let limit = number("limit", params.limit.as_deref(), 100).map_err(|e| errors.push(e)).ok();
-    let offset = number("offset", params.offset.as_deref(), 0).map_err(|e| errors.push(e)).ok();
+    let state = params
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| {
+            s.parse::<CaseState>()
+                .map_err(|message| {
+                    errors.push(FieldError {
+                        field: "state",
+                        message,
+                    })
+                })
+                .ok()
+        });
+    let limit = number("limit", params.limit.as_deref(), 100)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let offset = number("offset", params.offset.as_deref(), 0)
+        .map_err(|e| errors.push(e))
+        .ok();
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

@@ -1,7 +1,9 @@
 //! `GET /api/openapi.json`: the API's OpenAPI 3 document, generated from the handlers' and
 //! DTOs' annotations.
 
-use super::dto::{CancelBody, CaseBody, ErrorBody, FieldErrorBody, PersonBody, StepBody, TicketBody};
+use super::dto::{
+    CancelBody, CaseBody, ErrorBody, FieldErrorBody, PersonBody, StepBody, TicketBody,
+};
 use crate::AppState;
 use axum::routing::get;
 use axum::{Json, Router};

@@ -2,13 +2,13 @@
 //! Refused from another origin or without the form's key; a decided, expired, replaced or
 //! closed link changes nothing and says why.
 
-use super::page::{find, form_key, page, private, respond};
+use super::page::{find, form_key, miss, page, private, respond, too_many, well_formed};
 use crate::views::Flash;
 use crate::{AppError, AppState};
+use axum::Form;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use leaver_core::approval::Decision;
 use leaver_store::approvals::{Decided, DecisionOrigin, hash_token};
 use serde::Deserialize;
@@ -31,48 +31,68 @@ pub async fn decide(
     headers: HeaderMap,
     Form(form): Form<DecisionForm>,
 ) -> Response {
-    if let Err(refused) = same_origin(&state, &headers, &token, &form.csrf) {
+    if let Some(refused) = cross_site(&state, &headers, &token, &form.csrf) {
         return refused;
     }
-    let (link, case) = match find(&state, &token, peer.ip()).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
     let decision = match form.decision.as_str() {
         "approve" => Decision::Approve,
         "reject" => Decision::Reject,
-        _ => return with_flash(&state, &token, &link, &case, "Choose approve or reject.").await,
+        _ => return with_flash(&state, &token, peer, "Choose approve or reject.").await,
     };
     let reason = Some(form.reason.trim().to_owned()).filter(|r| !r.is_empty());
     if decision == Decision::Reject && reason.is_none() {
-        return with_flash(&state, &token, &link, &case, "Say why you reject: the reason goes to the operator.").await;
+        return with_flash(
+            &state,
+            &token,
+            peer,
+            "Say why you reject: the reason goes to the operator.",
+        )
+        .await;
+    }
+    if state.guesses.is_braked(peer.ip()) {
+        return too_many();
+    }
+    if !well_formed(&token) {
+        return miss(&state, peer.ip());
     }
     let origin = DecisionOrigin {
         ip: Some(peer.ip().to_string()),
-        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
     };
     let now = time::OffsetDateTime::now_utc();
-    match state.store.decide(&hash_token(&token), decision, reason, &origin, now).await {
+    // The link is read for a page only when the decision is refused: a decision that goes
+    // through costs its write and nothing else (see the approvals benchmark).
+    match state
+        .store
+        .decide(&hash_token(&token), decision, reason, &origin, now)
+        .await
+    {
         // Post/redirect/get: the page then shows "approved by X at T".
-        Ok(Decided::Recorded { .. }) => (private(), Redirect::to(&format!("/approvals/{token}"))).into_response(),
-        Ok(Decided::Unknown) => StatusCode::NOT_FOUND.into_response(),
-        Ok(_) => match page(&state, &token, &link, &case).await {
-            Ok(page) => respond(StatusCode::CONFLICT, page),
-            Err(error) => error.into_response(),
+        Ok(Decided::Recorded { .. }) => {
+            (private(), Redirect::to(&format!("/approvals/{token}"))).into_response()
+        }
+        Ok(Decided::Unknown) => miss(&state, peer.ip()),
+        Ok(_) => match find(&state, &token, peer.ip()).await {
+            Ok((link, case)) => match page(&state, &token, &link, &case).await {
+                Ok(page) => respond(StatusCode::CONFLICT, page),
+                Err(error) => error.into_response(),
+            },
+            Err(response) => response,
         },
         Err(error) => AppError::from(error).into_response(),
     }
 }
 
 /// The page again, with a notice, answering 422.
-async fn with_flash(
-    state: &AppState,
-    token: &str,
-    link: &leaver_store::approvals::LinkView,
-    case: &leaver_core::Case,
-    message: &str,
-) -> Response {
-    match page(state, token, link, case).await {
+async fn with_flash(state: &AppState, token: &str, peer: SocketAddr, message: &str) -> Response {
+    let (link, case) = match find(state, token, peer.ip()).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match page(state, token, &link, &case).await {
         Ok(mut page) => {
             page.flash = Some(Flash::error(message));
             respond(StatusCode::UNPROCESSABLE_ENTITY, page)
@@ -82,19 +102,34 @@ async fn with_flash(
 }
 
 /// A browser posting from another site sends its own `Origin`; a form rendered by us carries
-/// the link's form key. Either failing refuses the POST before anything is read.
-pub fn same_origin(state: &AppState, headers: &HeaderMap, token: &str, csrf: &str) -> Result<(), Response> {
-    let refuse = |why: &str| Err((StatusCode::FORBIDDEN, private(), why.to_owned()).into_response());
+/// the link's form key. Either failing refuses the POST (the refusal is returned) before
+/// anything is read.
+pub fn cross_site(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+    csrf: &str,
+) -> Option<Response> {
+    let refuse =
+        |why: &str| Some((StatusCode::FORBIDDEN, private(), why.to_owned()).into_response());
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
         let ours = state.public_origin.as_deref() == Some(origin)
-            || origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host);
+            || origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                == Some(host);
         if !ours {
             return refuse("This form may only be sent from Leaver's own page.");
         }
     }
     if csrf != form_key(token) {
-        return refuse("This form is not the one Leaver showed for this link; open the link again.");
+        return refuse(
+            "This form is not the one Leaver showed for this link; open the link again.",
+        );
     }
-    Ok(())
+    None
 }

@@ -24,12 +24,25 @@ pub enum Status {
     /// The approver may decide.
     Open,
     /// This link decided: "approved by X at T".
-    Decided { decision: &'static str, by: String, at: String, reason: Option<String> },
+    Decided {
+        decision: &'static str,
+        by: String,
+        at: String,
+        reason: Option<String>,
+    },
     /// Another approver settled the request.
-    Settled { decision: &'static str, by: String, at: String },
-    Expired { at: String },
+    Settled {
+        decision: &'static str,
+        by: String,
+        at: String,
+    },
+    Expired {
+        at: String,
+    },
     Superseded,
-    Closed { state: CaseState },
+    Closed {
+        state: CaseState,
+    },
 }
 
 #[derive(Template, WebTemplate)]
@@ -56,17 +69,30 @@ pub fn form_key(token: &str) -> String {
 }
 
 /// The page for `link` of `case`.
-pub async fn page(state: &AppState, token: &str, link: &LinkView, case: &Case) -> Result<ApprovalPage, AppError> {
+pub async fn page(
+    state: &AppState,
+    token: &str,
+    link: &LinkView,
+    case: &Case,
+) -> Result<ApprovalPage, AppError> {
     let steps = link
         .steps
         .iter()
         .filter_map(|id| case.step(*id))
-        .map(|s| StepLine { description: describe(case, s), how: how(s), state: s.state.to_string() })
+        .map(|s| StepLine {
+            description: describe(case, s),
+            how: how(s),
+            state: s.state.to_string(),
+        })
         .collect();
     Ok(ApprovalPage {
         token: token.to_owned(),
         csrf: form_key(token),
-        leaver: case.person.name.clone().unwrap_or_else(|| case.person.hub_username.to_string()),
+        leaver: case
+            .person
+            .name
+            .clone()
+            .unwrap_or_else(|| case.person.hub_username.to_string()),
         leaver_email: case.person.email.to_string(),
         hub_username: case.person.hub_username.to_string(),
         reason: case.reason.clone(),
@@ -81,60 +107,121 @@ pub async fn page(state: &AppState, token: &str, link: &LinkView, case: &Case) -
 }
 
 async fn status(state: &AppState, link: &LinkView) -> Result<Status, AppError> {
-    let word = |d: Decision| if d == Decision::Approve { "approved" } else { "rejected" };
+    let word = |d: Decision| {
+        if d == Decision::Approve {
+            "approved"
+        } else {
+            "rejected"
+        }
+    };
     if let (Some(decision), Some(at)) = (link.decision, link.decided_at) {
-        return Ok(Status::Decided { decision: word(decision), by: link.approver.clone(), at: when(at), reason: link.reason.clone() });
+        return Ok(Status::Decided {
+            decision: word(decision),
+            by: link.approver.clone(),
+            at: when(at),
+            reason: link.reason.clone(),
+        });
     }
     if link.case_state.is_closed() {
-        return Ok(Status::Closed { state: link.case_state });
+        return Ok(Status::Closed {
+            state: link.case_state,
+        });
     }
     if link.request_state != "open" {
         let links = state.store.links_of(link.case_id).await?;
-        let decider = links.into_iter().find(|l| l.request_id == link.request_id && l.decided_at.is_some());
+        let decider = links
+            .into_iter()
+            .find(|l| l.request_id == link.request_id && l.decided_at.is_some());
         return Ok(match decider {
             Some(d) => Status::Settled {
                 decision: word(d.decision.unwrap_or(Decision::Approve)),
                 by: d.approver,
                 at: d.decided_at.map(when).unwrap_or_default(),
             },
-            None => Status::Closed { state: link.case_state },
+            None => Status::Closed {
+                state: link.case_state,
+            },
         });
     }
     if link.superseded_at.is_some() {
         return Ok(Status::Superseded);
     }
     if link.expires_at <= time::OffsetDateTime::now_utc() {
-        return Ok(Status::Expired { at: when(link.expires_at) });
+        return Ok(Status::Expired {
+            at: when(link.expires_at),
+        });
     }
     Ok(Status::Open)
 }
 
 /// Finds the link for `token`, or answers 404 (and counts the miss against the caller).
-pub async fn find(state: &AppState, token: &str, ip: std::net::IpAddr) -> Result<(LinkView, Case), Response> {
+pub async fn find(
+    state: &AppState,
+    token: &str,
+    ip: std::net::IpAddr,
+) -> Result<(LinkView, Case), Response> {
     if state.guesses.is_braked(ip) {
         return Err(too_many());
     }
-    let well_formed = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
-    let link = if well_formed { state.store.link(&hash_token(token)).await.map_err(|e| AppError::from(e).into_response())? } else { None };
-    let Some(link) = link else {
-        if !state.guesses.allow_miss(ip) {
-            return Err(too_many());
-        }
-        return Err((StatusCode::NOT_FOUND, private(), "This approval link is not valid. Ask the sender for a new one.").into_response());
+    let link = if well_formed(token) {
+        state
+            .store
+            .link(&hash_token(token))
+            .await
+            .map_err(|e| AppError::from(e).into_response())?
+    } else {
+        None
     };
-    let case = state.store.case(link.case_id).await.map_err(|e| AppError::from(e).into_response())?;
+    let Some(link) = link else {
+        return Err(miss(state, ip));
+    };
+    let case = state
+        .store
+        .case(link.case_id)
+        .await
+        .map_err(|e| AppError::from(e).into_response())?;
     Ok((link, case))
 }
 
-fn too_many() -> Response {
-    (StatusCode::TOO_MANY_REQUESTS, private(), "Too many invalid approval links from your address; wait a minute.").into_response()
+/// Whether `token` looks like a link's secret (64 hex digits); others are not looked up.
+pub fn well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The answer to a link that does not exist: 404, counted against the caller (429 once over).
+pub fn miss(state: &AppState, ip: std::net::IpAddr) -> Response {
+    if !state.guesses.allow_miss(ip) {
+        return too_many();
+    }
+    (
+        StatusCode::NOT_FOUND,
+        private(),
+        "This approval link is not valid. Ask the sender for a new one.",
+    )
+        .into_response()
+}
+
+/// The answer to a caller over its allowance of unknown links.
+pub fn too_many() -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        private(),
+        "Too many invalid approval links from your address; wait a minute.",
+    )
+        .into_response()
 }
 
 /// Headers every approval response carries: the URL holds a secret.
 pub fn private() -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        // Not `no-referrer`: with it, browsers send `Origin: null` on the page's own form POST,
+        // which the cross-site check must refuse. `same-origin` keeps the URL (and its secret)
+        // from every other site.
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
     headers
 }

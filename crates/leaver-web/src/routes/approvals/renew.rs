@@ -1,7 +1,7 @@
 //! `POST /approvals/{token}/renew`: an expired, undecided link gets a fresh one, emailed to the
 //! same approver. Nothing else can be renewed.
 
-use super::decide::same_origin;
+use super::decide::cross_site;
 use super::page::{find, page, respond};
 use crate::views::Flash;
 use crate::{AppError, AppState};
@@ -27,7 +27,7 @@ pub async fn renew(
     headers: HeaderMap,
     Form(form): Form<RenewForm>,
 ) -> Response {
-    if let Err(refused) = same_origin(&state, &headers, &token, &form.csrf) {
+    if let Some(refused) = cross_site(&state, &headers, &token, &form.csrf) {
         return refused;
     }
     let (link, case) = match find(&state, &token, peer.ip()).await {

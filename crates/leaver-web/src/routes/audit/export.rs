@@ -2,16 +2,16 @@
 //! and `to` are dates (`2026-11-01`, `to` included) or RFC 3339 times; by default the last 30
 //! days.
 
-use crate::routes::cases::evidence as evidence_format;
 use crate::auth::CurrentOperator;
-use crate::evidence::{for_period, period_bound};
 use crate::evidence::render::render;
+use crate::evidence::{for_period, period_bound};
+use crate::routes::cases::evidence as evidence_format;
 use crate::views::PageError;
 use crate::{AppError, AppState};
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use leaver_core::FieldError;
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
@@ -28,7 +28,8 @@ struct Period {
 }
 
 fn bound(field: &'static str, raw: &str, end: bool) -> Result<OffsetDateTime, AppError> {
-    period_bound(raw, end).map_err(|message| AppError::Validation(vec![FieldError { field, message }]))
+    period_bound(raw, end)
+        .map_err(|message| AppError::Validation(vec![FieldError { field, message }]))
 }
 
 #[tracing::instrument(skip_all)]
@@ -40,7 +41,10 @@ async fn export(
     let format = evidence_format::format(period.format.as_deref())?;
     let now = OffsetDateTime::now_utc();
     let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
-    let to = given(&period.to).map(|t| bound("to", &t, true)).transpose()?.unwrap_or(now);
+    let to = given(&period.to)
+        .map(|t| bound("to", &t, true))
+        .transpose()?
+        .unwrap_or(now);
     let from = given(&period.from)
         .map(|f| bound("from", &f, false))
         .transpose()?

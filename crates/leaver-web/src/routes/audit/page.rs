@@ -1,13 +1,13 @@
 //! `GET /audit`: is the chain intact, the newest 100 records, and the period export form.
 
+use crate::AppState;
 use crate::auth::CurrentOperator;
 use crate::views::{Chrome, PageError, when_ms};
-use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use axum::Router;
 use leaver_core::audit::AuditRecord;
 use leaver_store::AuditReport;
 
@@ -43,5 +43,9 @@ async fn page(
 ) -> Result<AuditPage, PageError> {
     let report = state.store.verify_audit().await?;
     let records = state.reports.recent_audit(100).await?;
-    Ok(AuditPage { chrome: Chrome::from(&operator), report, records })
+    Ok(AuditPage {
+        chrome: Chrome::from(&operator),
+        report,
+        records,
+    })
 }

@@ -4,10 +4,10 @@
 use crate::auth::CsrfForm;
 use crate::views::PageError;
 use crate::{AppError, AppState};
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::routing::post;
-use axum::Router;
 use leaver_core::{CaseId, Event, StepId};
 use leaver_store::Actor;
 use serde::Deserialize;
@@ -55,7 +55,14 @@ async fn act(
     let detail = json!({ "via": "web" });
     state
         .store
-        .record(id, vec![event], &actor, detail, None, OffsetDateTime::now_utc())
+        .record(
+            id,
+            vec![event],
+            &actor,
+            detail,
+            None,
+            OffsetDateTime::now_utc(),
+        )
         .await?;
     Ok(Redirect::to(&format!("/cases/{id}?notice={notice}")))
 }
@@ -79,7 +86,14 @@ async fn run_now(
     Path(id): Path<String>,
     CsrfForm { operator, .. }: CsrfForm<Empty>,
 ) -> Result<Redirect, PageError> {
-    act(&state, case_id(&id)?, &operator.email, Event::RunNow, "run_now").await
+    act(
+        &state,
+        case_id(&id)?,
+        &operator.email,
+        Event::RunNow,
+        "run_now",
+    )
+    .await
 }
 
 async fn retry(
@@ -87,7 +101,9 @@ async fn retry(
     Path((id, step)): Path<(String, String)>,
     CsrfForm { operator, .. }: CsrfForm<Empty>,
 ) -> Result<Redirect, PageError> {
-    let event = Event::RetryRequested { step: step_id(&step)? };
+    let event = Event::RetryRequested {
+        step: step_id(&step)?,
+    };
     act(&state, case_id(&id)?, &operator.email, event, "retry").await
 }
 
@@ -99,8 +115,15 @@ async fn manual_done(
     let note = form.note.map(|n| n.trim().to_owned()).unwrap_or_default();
     if note.is_empty() {
         let message = "say what was done, for the record".into();
-        return Err(AppError::Validation(vec![leaver_core::FieldError { field: "note", message }]).into());
+        return Err(AppError::Validation(vec![leaver_core::FieldError {
+            field: "note",
+            message,
+        }])
+        .into());
     }
-    let event = Event::ManualDone { step: step_id(&step)?, note };
+    let event = Event::ManualDone {
+        step: step_id(&step)?,
+        note,
+    };
     act(&state, case_id(&id)?, &operator.email, event, "manual_done").await
 }

@@ -1,16 +1,16 @@
 //! `GET /cases/new` shows the ticket form; `POST /cases/new` checks every field with
 //! `Ticket::parse` (re-showing the form with each bad field named) and opens the case.
 
+use crate::AppState;
 use crate::auth::{CsrfForm, CurrentOperator};
 use crate::views::{Chrome, PageError};
-use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use leaver_core::{CaseId, FieldError, Ticket, TicketInput};
 use leaver_store::{Actor, StoreError};
 use time::OffsetDateTime;
@@ -42,16 +42,37 @@ const FIELDS: [(&str, &str, &str, bool); 8] = [
     ("email", "Leaver's work email", "email", true),
     ("name", "Full name", "text", false),
     ("hub_username", "Hugging Face username", "text", true),
-    ("manager_email", "Manager's email (approves the plan)", "email", true),
+    (
+        "manager_email",
+        "Manager's email (approves the plan)",
+        "email",
+        true,
+    ),
     ("successor", "Successor admin (Hub username)", "text", false),
-    ("effective_at", "Effective at (RFC 3339, e.g. 2026-12-01T17:00:00Z)", "text", false),
+    (
+        "effective_at",
+        "Effective at (RFC 3339, e.g. 2026-12-01T17:00:00Z)",
+        "text",
+        false,
+    ),
     ("reason", "Reason", "text", false),
 ];
 
-fn page(operator: &CurrentOperator, input: &TicketInput, errors: &[FieldError], error: Option<String>) -> NewPage {
+fn page(
+    operator: &CurrentOperator,
+    input: &TicketInput,
+    errors: &[FieldError],
+    error: Option<String>,
+) -> NewPage {
     let values = [
-        &input.external_id, &input.email, &input.name, &input.hub_username,
-        &input.manager_email, &input.successor, &input.effective_at, &input.reason,
+        &input.external_id,
+        &input.email,
+        &input.name,
+        &input.hub_username,
+        &input.manager_email,
+        &input.successor,
+        &input.effective_at,
+        &input.reason,
     ];
     let fields = FIELDS
         .iter()
@@ -62,10 +83,17 @@ fn page(operator: &CurrentOperator, input: &TicketInput, errors: &[FieldError], 
             kind,
             required,
             value: value.clone().unwrap_or_default(),
-            error: errors.iter().find(|e| e.field == name).map(|e| e.message.clone()),
+            error: errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message.clone()),
         })
         .collect();
-    NewPage { chrome: Chrome::from(operator), fields, error }
+    NewPage {
+        chrome: Chrome::from(operator),
+        fields,
+        error,
+    }
 }
 
 async fn form(operator: CurrentOperator) -> NewPage {
@@ -80,14 +108,25 @@ async fn submit(
     let ticket = match Ticket::parse(&form) {
         Ok(ticket) => ticket,
         Err(errors) => {
-            let html = page(&operator, &form, &errors, Some("Please fix the fields marked below; nothing was saved.".into()));
+            let html = page(
+                &operator,
+                &form,
+                &errors,
+                Some("Please fix the fields marked below; nothing was saved.".into()),
+            );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
         }
     };
     let actor = Actor::operator(&operator.email);
     let now = OffsetDateTime::now_utc();
-    match state.store.open_case(&ticket, CaseId::random(), &actor, now).await {
-        Ok(opened) => Ok(Redirect::to(&format!("/cases/{}?notice=opened", opened.case.id)).into_response()),
+    match state
+        .store
+        .open_case(&ticket, CaseId::random(), &actor, now)
+        .await
+    {
+        Ok(opened) => {
+            Ok(Redirect::to(&format!("/cases/{}?notice=opened", opened.case.id)).into_response())
+        }
         Err(conflict @ StoreError::Conflict { .. }) => {
             let html = page(&operator, &form, &[], Some(conflict.to_string()));
             Ok((StatusCode::CONFLICT, html).into_response())

@@ -1,15 +1,15 @@
 //! `GET /cases/{id}/evidence?format=json|csv|html`: one case's evidence for an auditor.
 
 use crate::auth::CurrentOperator;
-use crate::evidence::render::{Format, render};
 use crate::evidence::for_case;
+use crate::evidence::render::{Format, render};
 use crate::views::PageError;
 use crate::{AppError, AppState};
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use leaver_core::{CaseId, FieldError};
 use serde::Deserialize;
 
@@ -24,16 +24,24 @@ pub(crate) struct FormatQuery {
 
 /// The requested format (JSON when not given).
 pub(crate) fn format(query: Option<&str>) -> Result<Format, AppError> {
-    query
-        .unwrap_or("json")
-        .parse()
-        .map_err(|message| AppError::Validation(vec![FieldError { field: "format", message }]))
+    query.unwrap_or("json").parse().map_err(|message| {
+        AppError::Validation(vec![FieldError {
+            field: "format",
+            message,
+        }])
+    })
 }
 
 /// The rendering as a response, named `name.<ext>` for a save-as.
 pub(crate) fn respond(body: String, format: Format, name: &str) -> Response {
     let disposition = format!("inline; filename=\"{name}.{}\"", format.extension());
-    ([(CONTENT_TYPE, format.content_type().to_owned()), (CONTENT_DISPOSITION, disposition)], body)
+    (
+        [
+            (CONTENT_TYPE, format.content_type().to_owned()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
         .into_response()
 }
 

@@ -6,9 +6,9 @@ use crate::views::{Chrome, PageError, Pager, when};
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use axum::Router;
 use leaver_core::{Case, CaseState, FieldError};
 use leaver_store::CaseFilter;
 use serde::Deserialize;
@@ -45,8 +45,9 @@ impl ListPage {
 }
 
 fn link(state: &str, q: &str, page: u32) -> String {
-    let query = serde_urlencoded::to_string([("state", state), ("q", q), ("page", &page.to_string())])
-        .unwrap_or_default();
+    let query =
+        serde_urlencoded::to_string([("state", state), ("q", q), ("page", &page.to_string())])
+            .unwrap_or_default();
     format!("/cases?{query}")
 }
 
@@ -61,7 +62,12 @@ async fn list(
         .filter(|s| !s.is_empty())
         .map(str::parse::<CaseState>)
         .transpose()
-        .map_err(|message| AppError::Validation(vec![FieldError { field: "state", message }]))?;
+        .map_err(|message| {
+            AppError::Validation(vec![FieldError {
+                field: "state",
+                message,
+            }])
+        })?;
     let q = query.q.unwrap_or_default().trim().to_owned();
     let page = query.page.unwrap_or(1).max(1);
     let mut filter = CaseFilter {

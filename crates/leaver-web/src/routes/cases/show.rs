@@ -6,9 +6,9 @@ use crate::views::{Chrome, Flash, PageError, when, when_ms};
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
-use axum::Router;
 use leaver_core::audit::AuditRecord;
 use leaver_core::{Case, CaseId, StepId, StepState};
 use serde::Deserialize;
@@ -78,10 +78,20 @@ fn timeline_row(case: &Case, record: &AuditRecord) -> TimelineRow {
         .and_then(|s| s.parse::<StepId>().ok())
         .and_then(|id| case.step(id))
         .map(|s| format!("{} {}", s.kind, s.target));
-    let said = ["/event/error", "/event/note", "/event/reason", "/event/instructions", "/detail/note"]
-        .iter()
-        .find_map(|p| data.pointer(p).and_then(Value::as_str));
-    let summary = [step.as_deref(), said].into_iter().flatten().collect::<Vec<_>>().join(": ");
+    let said = [
+        "/event/error",
+        "/event/note",
+        "/event/reason",
+        "/event/instructions",
+        "/detail/note",
+    ]
+    .iter()
+    .find_map(|p| data.pointer(p).and_then(Value::as_str));
+    let summary = [step.as_deref(), said]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(": ");
     TimelineRow {
         seq: record.seq,
         at: when_ms(record.at_ms),
@@ -102,12 +112,18 @@ async fn show(
     let case = state.store.case(id).await?;
     let records = state.store.audit_events(Some(id)).await?;
     let now = OffsetDateTime::now_utc();
-    let timeline = records.iter().rev().map(|r| timeline_row(&case, r)).collect();
+    let timeline = records
+        .iter()
+        .rev()
+        .map(|r| timeline_row(&case, r))
+        .collect();
     Ok(ShowPage {
         chrome: Chrome::from(&operator),
         flash: flash(notice.notice.as_deref()),
         can_cancel: !case.state.is_closed(),
-        can_run_now: !case.state.is_closed() && !case.run_now && case.effective_at.is_some_and(|t| t > now),
+        can_run_now: !case.state.is_closed()
+            && !case.run_now
+            && case.effective_at.is_some_and(|t| t > now),
         case,
         timeline,
     })

@@ -2,16 +2,16 @@
 //! and opens a case for each good one.
 
 use super::preview::PreviewPage;
+use crate::AppState;
 use crate::auth::CsrfForm;
 use crate::import::{Written, preview, write};
 use crate::views::{Chrome, PageError};
-use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
 use leaver_store::Actor;
 use serde::Deserialize;
 
@@ -45,5 +45,10 @@ async fn confirm(
     let actor = Actor::operator(&operator.email);
     let written = write(&*state.store, &checked.good, &actor, |_| {}).await?;
     let skipped = checked.bad_rows();
-    Ok(DonePage { chrome, written, skipped }.into_response())
+    Ok(DonePage {
+        chrome,
+        written,
+        skipped,
+    }
+    .into_response())
 }

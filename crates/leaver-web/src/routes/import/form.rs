@@ -1,13 +1,13 @@
 //! `GET /import`: the upload form.
 
+use crate::AppState;
 use crate::auth::CurrentOperator;
 use crate::import::COLUMNS;
 use crate::views::Chrome;
-use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::routing::get;
 use axum::Router;
+use axum::routing::get;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/import", get(form))

@@ -6,8 +6,8 @@ mod form;
 mod preview;
 
 use crate::AppState;
-use axum::extract::DefaultBodyLimit;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 
 /// Imports of 10,000 rows are about 1 MB; leave room.
 const MAX_UPLOAD: usize = 32 * 1024 * 1024;

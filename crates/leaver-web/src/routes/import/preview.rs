@@ -8,10 +8,10 @@ use crate::views::{Chrome, PageError};
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
 use axum::routing::post;
-use axum::Router;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/import/preview", post(submit))

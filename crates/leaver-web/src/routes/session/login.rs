@@ -9,13 +9,14 @@ use crate::views::PageError;
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
+use std::net::SocketAddr;
 use time::OffsetDateTime;
 
 const LOGIN_COOKIE: &str = "leaver_login";
@@ -55,29 +56,60 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 /// The form with a fresh double-submit token.
-fn form(state: &AppState, status: StatusCode, next: String, email: String, error: Option<String>) -> Response {
+fn form(
+    state: &AppState,
+    status: StatusCode,
+    next: String,
+    email: String,
+    error: Option<String>,
+) -> Response {
     let csrf = random_token("");
     let cookie = cookies::set(LOGIN_COOKIE, &csrf, 3600, state.secure_cookies);
-    let page = LoginPage { next, csrf, email, error };
+    let page = LoginPage {
+        next,
+        csrf,
+        email,
+        error,
+    };
     (status, AppendHeaders([(SET_COOKIE, cookie)]), page).into_response()
 }
 
 async fn show(State(state): State<AppState>, Query(q): Query<Next>) -> Response {
-    form(&state, StatusCode::OK, safe_next(q.next.as_deref()), String::new(), None)
+    form(
+        &state,
+        StatusCode::OK,
+        safe_next(q.next.as_deref()),
+        String::new(),
+        None,
+    )
 }
 
 #[tracing::instrument(skip_all)]
 async fn submit(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(login): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let expected = cookies::get(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() {
-        return Err(AppError::Forbidden("the login form needs cookies: enable them and reload".into()).into());
+        return Err(AppError::Forbidden(
+            "the login form needs cookies: enable them and reload".into(),
+        )
+        .into());
     }
     check(&headers, &state, login.csrf.as_deref(), &expected)?;
     let next = safe_next(login.next.as_deref());
+    if state.login_brake.is_braked(peer.ip()) {
+        let error = Some("Too many failed logins from your address: wait a minute.".to_owned());
+        return Ok(form(
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            next,
+            login.email,
+            error,
+        ));
+    }
     let operator = state.accounts.operator_by_email(&login.email).await?;
     let stored = operator.as_ref().map(|o| o.password_hash.clone());
     let password = login.password;
@@ -86,8 +118,15 @@ async fn submit(
         .map_err(|e| AppError::Internal(e.into()))?;
     let Some(operator) = operator.filter(|_| ok) else {
         tracing::info!("failed login");
+        state.login_brake.allow_miss(peer.ip());
         let error = Some("Wrong email or password.".to_owned());
-        return Ok(form(&state, StatusCode::UNAUTHORIZED, next, login.email, error));
+        return Ok(form(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            next,
+            login.email,
+            error,
+        ));
     };
     let session = start_session(&state, &operator.id, OffsetDateTime::now_utc()).await?;
     let clear = cookies::set(LOGIN_COOKIE, "", 0, state.secure_cookies);
@@ -101,7 +140,10 @@ mod tests {
 
     #[test]
     fn login_only_ever_redirects_within_the_site() {
-        assert_eq!(safe_next(Some("/cases?state=running")), "/cases?state=running");
+        assert_eq!(
+            safe_next(Some("/cases?state=running")),
+            "/cases?state=running"
+        );
         assert_eq!(safe_next(Some("//evil.test/")), "/");
         assert_eq!(safe_next(Some("https://evil.test/")), "/");
         assert_eq!(safe_next(None), "/");

@@ -1,16 +1,16 @@
 //! `GET /logout` asks to confirm (a link must not log anyone out); `POST /logout` ends the
 //! session and clears its cookie.
 
+use crate::AppState;
 use crate::auth::{CsrfForm, CurrentOperator, SESSION_COOKIE, cookies};
 use crate::views::{Chrome, PageError};
-use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -24,7 +24,9 @@ struct LogoutPage {
 }
 
 async fn confirm(operator: CurrentOperator) -> LogoutPage {
-    LogoutPage { chrome: Chrome::from(&operator) }
+    LogoutPage {
+        chrome: Chrome::from(&operator),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -34,7 +36,10 @@ async fn logout(
     State(state): State<AppState>,
     CsrfForm { operator, .. }: CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    state.accounts.delete_session(&operator.session_hash).await?;
+    state
+        .accounts
+        .delete_session(&operator.session_hash)
+        .await?;
     let clear = cookies::set(SESSION_COOKIE, "", 0, state.secure_cookies);
     Ok((AppendHeaders([(SET_COOKIE, clear)]), Redirect::to("/login")).into_response())
 }

@@ -1,0 +1,319 @@
+//! Links that are not the approver's own, valid, unused link decide nothing: forged, tampered,
+//! expired, used, another case's, or merely fetched by a scanner.
+
+use crate::support::http::{computed_form_key, form_key_in, random_token};
+use crate::support::mail::token_of;
+use crate::support::{MANAGER, Options, apps};
+use leaver_core::StepState;
+use leaver_store::approvals::{ApprovalStore, hash_token};
+use reqwest::StatusCode;
+use std::time::Duration;
+
+#[tokio::test]
+async fn a_forged_token_approves_nothing() {
+    let (_dir, apps) = apps(Options::default()).await;
+    for app in &apps {
+        let case = app.open_and_ask("HR-1", "bob").await;
+        let audit = app.count("audit_event").await;
+        let forged = random_token();
+
+        let page = app.get(&format!("{}/approvals/{forged}", app.url)).await;
+        let posted = app.post_token(&forged, "approve", "").await;
+
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{:?}", app.backend);
+        assert_eq!(posted.status, StatusCode::NOT_FOUND, "{:?}", app.backend);
+        app.assert_nothing_decided(case).await;
+        assert_eq!(app.count("audit_event").await, audit, "{:?}", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_tampered_token_approves_nothing() {
+    let (_dir, apps) = apps(Options::default()).await;
+    for app in &apps {
+        let case = app.open_and_ask("HR-1", "bob").await;
+        let link = app.link_for(MANAGER, "bob");
+        let real_key = app.form_key(&link).await;
+        let mut tampered = link.token.clone().into_bytes();
+        tampered[31] = if tampered[31] == b'0' { b'1' } else { b'0' };
+        let tampered = String::from_utf8(tampered).expect("hex");
+        assert_ne!(tampered, link.token);
+
+        let page = app.get(&format!("{}/approvals/{tampered}", app.url)).await;
+        let with_its_key = app.post_token(&tampered, "approve", "").await;
+        let form = crate::support::http::Decision {
+            decision: "approve",
+            reason: "",
+            csrf: Some(&real_key),
+            origin: Some(&app.url),
+        };
+        let with_real_key = app
+            .decide(&format!("{}/approvals/{tampered}", app.url), &form)
+            .await;
+
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{:?}", app.backend);
+        assert_eq!(
+            with_its_key.status,
+            StatusCode::NOT_FOUND,
+            "{:?}",
+            app.backend
+        );
+        assert_eq!(
+            with_real_key.status,
+            StatusCode::FORBIDDEN,
+            "the real page's key is bound to the real token"
+        );
+        app.assert_nothing_decided(case).await;
+    }
+}
+
+#[tokio::test]
+async fn an_expired_link_approves_nothing_and_offers_a_fresh_link_that_works() {
+    // Links die the moment they are minted; renewed ones live 72 hours.
+    let (_dir, apps) = apps(Options {
+        link_lifetime: Duration::ZERO,
+        ..Options::default()
+    })
+    .await;
+    for app in &apps {
+        let backend = app.backend;
+        let case = app.open_and_ask("HR-1", "bob").await;
+        let old = app.link_for(MANAGER, "bob");
+
+        let page = app.get(&old.url).await;
+        assert_eq!(page.status, StatusCode::OK, "{backend:?}");
+        assert!(
+            page.body.contains("id=\"expired\"") && page.body.contains("id=\"renew\""),
+            "{}",
+            page.body
+        );
+        assert!(
+            !page.body.contains("id=\"approve\""),
+            "an expired link offers no approve button"
+        );
+        let refused = app.post_token(&old.token, "approve", "").await;
+        assert_eq!(
+            refused.status,
+            StatusCode::CONFLICT,
+            "{backend:?}: {}",
+            refused.body
+        );
+        app.assert_nothing_decided(case).await;
+
+        // "Send me a fresh link": a new email with a new link; the old one is replaced.
+        let csrf = form_key_in(&page.body).expect("renew form key");
+        let renewed = app
+            .post_form(
+                &format!("{}/renew", old.url),
+                Some(&app.url),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(
+            renewed.status,
+            StatusCode::OK,
+            "{backend:?}: {}",
+            renewed.body
+        );
+        assert!(
+            renewed
+                .body
+                .contains(&format!("A fresh link is on its way to {MANAGER}")),
+            "{}",
+            renewed.body
+        );
+        app.deliver().await;
+        let fresh = app.link_for(MANAGER, "bob");
+        assert_ne!(fresh.token, old.token, "{backend:?}");
+        assert!(
+            fresh.subject.starts_with("New approval link:"),
+            "{}",
+            fresh.subject
+        );
+        assert_eq!(
+            app.audited(case, "approval_link_renewed").await,
+            1,
+            "{backend:?}"
+        );
+        let again = app
+            .post_form(
+                &format!("{}/renew", old.url),
+                Some(&app.url),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(
+            again.status,
+            StatusCode::CONFLICT,
+            "a replaced link cannot be renewed twice"
+        );
+        assert!(
+            app.get(&old.url).await.body.contains("id=\"superseded\""),
+            "{backend:?}"
+        );
+        app.assert_nothing_decided(case).await;
+
+        let approved = app.press(&fresh, "approve", "").await;
+
+        assert_eq!(
+            approved.status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: {}",
+            approved.body
+        );
+        let current = app.case(case).await;
+        assert!(
+            current.steps.iter().all(|s| s.state == StepState::Approved),
+            "{backend:?}: {:?}",
+            current.steps
+        );
+        let old_link = app
+            .store
+            .link(&hash_token(&old.token))
+            .await
+            .expect("link")
+            .expect("old link");
+        assert_eq!(
+            old_link.decided_at, None,
+            "{backend:?}: the expired link itself stays unused"
+        );
+        let tokens = [old.token.clone(), fresh.token.clone()];
+        assert_eq!(
+            app.columns_containing(&tokens).await,
+            Vec::<String>::new(),
+            "{backend:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_used_link_changes_nothing_and_shows_who_decided() {
+    let (_dir, apps) = apps(Options::default()).await;
+    for app in &apps {
+        let backend = app.backend;
+        let case = app.open_and_ask("HR-1", "bob").await;
+        let link = app.link_for(MANAGER, "bob");
+        let csrf = app.form_key(&link).await;
+        assert_eq!(
+            app.press(&link, "approve", "").await.status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}"
+        );
+        let links_after_first = app.store.links_of(case).await.expect("links");
+        let audit = app.count("audit_event").await;
+
+        let form = crate::support::http::Decision {
+            decision: "approve",
+            reason: "",
+            csrf: Some(&csrf),
+            origin: Some(&app.url),
+        };
+        let twice = app.decide(&link.url, &form).await;
+        let reject = crate::support::http::Decision {
+            decision: "reject",
+            reason: "changed my mind",
+            ..form
+        };
+        let turned = app.decide(&link.url, &reject).await;
+
+        assert_eq!(twice.status, StatusCode::CONFLICT, "{backend:?}");
+        assert!(
+            twice
+                .body
+                .contains(&format!("<strong>Approved</strong> by {MANAGER} at ")),
+            "{}",
+            twice.body
+        );
+        assert_eq!(turned.status, StatusCode::CONFLICT, "{backend:?}");
+        assert_eq!(
+            app.store.links_of(case).await.expect("links"),
+            links_after_first,
+            "{backend:?}"
+        );
+        assert_eq!(app.count("audit_event").await, audit, "{backend:?}");
+        assert_eq!(
+            app.audited(case, "approval_decided").await,
+            1,
+            "{backend:?}"
+        );
+        assert_eq!(app.audited(case, "rejected").await, 0, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn one_case_token_never_touches_another_case() {
+    let (_dir, apps) = apps(Options::default()).await;
+    for app in &apps {
+        let backend = app.backend;
+        let case_a = app.open_and_ask("HR-1", "bob").await;
+        let case_b = app.open_and_ask("HR-2", "frank").await;
+        let (link_a, link_b) = (app.link_for(MANAGER, "bob"), app.link_for(MANAGER, "frank"));
+        assert_ne!(link_a.token, link_b.token);
+        let key_a = app.form_key(&link_a).await;
+
+        // A's form key posted to B's link, then A's link used as meant.
+        let form = crate::support::http::Decision {
+            decision: "approve",
+            reason: "",
+            csrf: Some(&key_a),
+            origin: Some(&app.url),
+        };
+        let crossed = app.decide(&link_b.url, &form).await;
+        let approved = app.decide(&link_a.url, &form).await;
+
+        assert_eq!(crossed.status, StatusCode::FORBIDDEN, "{backend:?}");
+        assert_eq!(approved.status, StatusCode::SEE_OTHER, "{backend:?}");
+        let a = app.case(case_a).await;
+        assert!(
+            a.steps.iter().all(|s| s.state == StepState::Approved),
+            "{backend:?}: {:?}",
+            a.steps
+        );
+        app.assert_nothing_decided(case_b).await;
+        assert_eq!(
+            token_of(&link_b.url).as_deref(),
+            Some(link_b.token.as_str())
+        );
+        assert_ne!(
+            computed_form_key(&link_a.token),
+            computed_form_key(&link_b.token)
+        );
+    }
+}
+
+#[tokio::test]
+async fn prefetching_a_link_with_get_or_head_changes_nothing() {
+    let (_dir, apps) = apps(Options::default()).await;
+    for app in &apps {
+        let backend = app.backend;
+        let case = app.open_and_ask("HR-1", "bob").await;
+        let link = app.link_for(MANAGER, "bob");
+        let links_before = app.store.links_of(case).await.expect("links");
+        let (audit, jobs) = (app.count("audit_event").await, app.count("job").await);
+
+        for url in [
+            format!("{}?decision=approve", link.url),
+            format!("{}?decision=reject", link.url),
+            link.url.clone(),
+        ] {
+            for _ in 0..3 {
+                assert_eq!(app.get(&url).await.status, StatusCode::OK, "{backend:?}");
+                let head = app.head(&url).await;
+                assert_eq!(head.status, StatusCode::OK, "{backend:?}");
+                assert!(head.body.is_empty(), "HEAD has no body");
+            }
+        }
+
+        app.assert_nothing_decided(case).await;
+        assert_eq!(
+            app.store.links_of(case).await.expect("links"),
+            links_before,
+            "{backend:?}"
+        );
+        assert_eq!(
+            (app.count("audit_event").await, app.count("job").await),
+            (audit, jobs),
+            "{backend:?}"
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! Nobody approves their own offboarding: whatever the policy and the ticket say, the leaver is
+//! never given a link, not as manager, not in the security group, not as escalation target.
+
+use crate::support::{HOUR, Options, apps, emails};
+use leaver_core::approval::Policy;
+use leaver_store::approvals::ApprovalStore;
+
+#[tokio::test]
+async fn nobody_is_ever_sent_a_link_to_approve_their_own_offboarding() {
+    // The leaver (bob@acme.test) is everywhere, spelt as people spell addresses.
+    let security = emails(&["bob@acme.test", "Bob@acme.test", "sec@acme.test"]);
+    let escalate_to = emails(&["BOB@acme.test", "ciso@acme.test"]);
+    let options = Options {
+        policy: Policy::standard(security, escalate_to),
+        manual_clock: true,
+        ..Options::default()
+    };
+    let (_dir, apps) = apps(options).await;
+    for app in &apps {
+        let backend = app.backend;
+        let is_leaver = |address: &str| address.eq_ignore_ascii_case("bob@acme.test");
+        // The ticket names the leaver as their own manager (in another case).
+        let case = app.open_managed_by("HR-1", "bob", "Bob@acme.test").await;
+        app.deliver().await;
+        app.advance(49 * HOUR);
+        app.deliver().await;
+
+        let links = app.store.links_of(case).await.expect("links");
+        let approvers: Vec<&str> = links.iter().map(|l| l.approver.as_str()).collect();
+        assert!(
+            !approvers.iter().any(|a| is_leaver(a)),
+            "{backend:?}: {approvers:?}"
+        );
+        assert!(
+            approvers.contains(&"sec@acme.test"),
+            "{backend:?}: {approvers:?}"
+        );
+        assert!(
+            approvers.contains(&"ciso@acme.test"),
+            "{backend:?}: asked in the leaver's stead: {approvers:?}"
+        );
+        let mails = app.mails();
+        assert!(!mails.is_empty(), "{backend:?}");
+        let recipients: Vec<&String> = mails.iter().flat_map(|m| &m.to).collect();
+        assert!(
+            !recipients.iter().any(|r| is_leaver(r)),
+            "{backend:?}: {recipients:?}"
+        );
+        assert!(
+            app.audited(case, "approval_escalated").await > 0,
+            "{backend:?}: escalation ran"
+        );
+    }
+}
