@@ -80,3 +80,22 @@ fn help_explains_every_command() {
         );
     }
 }
+
+#[test]
+fn a_malformed_approval_rule_is_named_by_entry_and_field() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("leaver.toml");
+    let db = format!("sqlite://{}", dir.path().join("rules.db").display());
+    let rules = "[[approval_rules]]\nname = \"security\"\napprovers = [\"manager\", \"sec@acme.test\"]\n\n\
+                 [[approval_rules]]\nname = \"board\"\napprovers = [\"not an address\"]\nmode = \"most\"\n";
+    std::fs::write(&file, rules).expect("write");
+    let vars = [
+        ("LEAVER_DATABASE_URL", db.as_str()),
+        ("LEAVER_BIND", "127.0.0.1:0"),
+        ("LEAVER_HUB_TOKEN", "hf_unused"),
+        ("LEAVER_ORGS", "acme-ai"),
+    ];
+    let out = leaver_with(&vars, &["--config", file.to_str().expect("utf-8"), "serve"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("approval_rules[1].approvers"), "{}", stderr(&out));
+}

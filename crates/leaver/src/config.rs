@@ -57,8 +57,32 @@ pub struct Settings {
     pub approval_remind_hours: u64,
     /// Hours before an undecided request is escalated.
     pub approval_escalate_hours: u64,
+    /// Approval rules (TOML only: `[[approval_rules]]`); when given, they replace the default
+    /// policy (the manager approves everything, plus `approval_security`).
+    #[serde(default)]
+    pub approval_rules: Vec<RuleSetting>,
     /// Write emails as files into this folder instead of sending them (the demo's mailbox).
     pub mailbox_dir: Option<std::path::PathBuf>,
+}
+
+/// One approval rule as the TOML file spells it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetting {
+    /// A short name shown to approvers (`security`).
+    pub name: String,
+    /// `"manager"` (the leaver's manager) or email addresses.
+    pub approvers: Vec<String>,
+    /// Step kinds it covers (`remove_member`, ...); empty or absent: every step.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// `any` (one yes is enough, the default) or `all`.
+    #[serde(default = "any")]
+    pub mode: String,
+}
+
+fn any() -> String {
+    "any".into()
 }
 
 /// The defaults: a local SQLite file, the public Hub, no token.
