@@ -68,7 +68,9 @@ async fn approval_link(sink: &leaver_mail::smtp_sink::SmtpSink, recipient: &str)
             if !message.rcpt_to.iter().any(|r| r.contains(recipient)) {
                 continue;
             }
-            let parsed = mail_parser::MessageParser::default().parse(message.data.as_bytes()).expect("MIME");
+            let parsed = mail_parser::MessageParser::default()
+                .parse(message.data.as_bytes())
+                .expect("MIME");
             let text = parsed.body_text(0).expect("a text part").into_owned();
             let link = text
                 .split_whitespace()
@@ -76,7 +78,10 @@ async fn approval_link(sink: &leaver_mail::smtp_sink::SmtpSink, recipient: &str)
                 .expect("a link to the approval page");
             return link.to_owned();
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "no approval email for {recipient}");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no approval email for {recipient}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -219,7 +224,6 @@ async fn an_operator_opens_a_case_in_the_browser_watches_it_complete_and_exports
     let decided = decided.text().await.expect("text");
     assert!(decided.contains("Approved by erin@acme.test"), "{decided}");
     shot(&browser, "5-approved").await;
-
 
     let done = wait_for_state(&store, id, |s| {
         matches!(s, CaseState::Completed | CaseState::NeedsAttention)

@@ -40,7 +40,8 @@ impl World {
         if self.org(org).is_none() {
             return;
         }
-        let seq = self.audit.len().to_string();
+        let seq = self.audit_count.to_string();
+        self.audit_count += 1;
         let mut body = json!({
             "_id": ids::stable_id("audit", &[org, &seq]),
             "createdAt": now_iso(),
@@ -89,7 +90,7 @@ impl World {
                 });
             }
         }
-        self.audit.push(AuditEvent {
+        self.audit.entry(org.to_string()).or_default().push(AuditEvent {
             org: org.to_string(),
             body,
         });

@@ -78,8 +78,10 @@ pub struct World {
     /// Current state, in seed shape. After adding or removing users or tokens, call
     /// [`World::reindex`] (lookups stay correct without it, only slower).
     pub seed: Seed,
-    /// Audit events of every org, oldest first.
-    pub audit: Vec<AuditEvent>,
+    /// Audit events per org, oldest first (kept per org so that an export reads only its org).
+    pub audit: HashMap<String, Vec<AuditEvent>>,
+    /// How many audit events were recorded in all, for their ids.
+    pub audit_count: usize,
     /// Position of each user in `seed.users`, so big orgs list in linear time.
     user_index: HashMap<String, usize>,
     /// Position of each token in `seed.tokens` (every request resolves one).
@@ -91,7 +93,8 @@ impl World {
     pub fn new(seed: Seed) -> World {
         let mut world = World {
             seed: normalize(seed),
-            audit: Vec::new(),
+            audit: HashMap::new(),
+            audit_count: 0,
             user_index: HashMap::new(),
             token_index: HashMap::new(),
         };

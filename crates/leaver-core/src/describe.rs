@@ -13,15 +13,25 @@ pub fn describe(case: &Case, step: &Step) -> String {
     };
     match step.kind {
         StepKind::ReassignLastAdmin => match &case.successor {
-            Some(successor) => format!("Make {successor} an admin of {place}, since {leaver} is its last admin"),
-            None => format!("Promote a successor to admin of {place}, since {leaver} is its last admin"),
+            Some(successor) => {
+                format!("Make {successor} an admin of {place}, since {leaver} is its last admin")
+            }
+            None => {
+                format!("Promote a successor to admin of {place}, since {leaver} is its last admin")
+            }
         },
-        StepKind::StripAccess => format!("Set {leaver}'s role in {place} to no access and remove them from its resource groups"),
+        StepKind::StripAccess => format!(
+            "Set {leaver}'s role in {place} to no access and remove them from its resource groups"
+        ),
         StepKind::RevokeGatedAccess => format!("Revoke {leaver}'s access to {place}"),
         StepKind::RemoveMember => format!("Remove {leaver} from {place}"),
         StepKind::CancelInvitation => format!("Cancel {leaver}'s pending invitation to {place}"),
-        StepKind::FlagTokens => format!("Revoke known tokens of {leaver} and have an admin check Tokens Management"),
-        StepKind::Verify => format!("Check on {place} that {leaver} holds nothing any more, and keep the evidence"),
+        StepKind::FlagTokens => {
+            format!("Revoke known tokens of {leaver} and have an admin check Tokens Management")
+        }
+        StepKind::Verify => {
+            format!("Check on {place} that {leaver} holds nothing any more, and keep the evidence")
+        }
     }
 }
 

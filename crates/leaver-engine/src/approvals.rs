@@ -68,20 +68,53 @@ impl ApprovalMail {
             })
             .collect();
         let expires = now + self.settings.link_lifetime;
-        store.open_requests(case.id, &requests, self.minter.as_ref(), expires, Some(lease), now).await?;
+        store
+            .open_requests(
+                case.id,
+                &requests,
+                self.minter.as_ref(),
+                expires,
+                Some(lease),
+                now,
+            )
+            .await?;
         Ok(())
     }
 
     /// Queues the reminders and escalations due at `now`. Returns (reminders, escalations).
-    pub async fn tick(&self, store: &dyn Store, now: OffsetDateTime) -> Result<(usize, usize), StoreError> {
+    pub async fn tick(
+        &self,
+        store: &dyn Store,
+        now: OffsetDateTime,
+    ) -> Result<(usize, usize), StoreError> {
         let s = &self.settings;
-        let reminded = store.remind(now - s.remind_after, s.max_reminders, self.minter.as_ref(), now).await?;
-        let targets: Vec<String> = s.policy.escalate_to.iter().map(ToString::to_string).collect();
+        let reminded = store
+            .remind(
+                now - s.remind_after,
+                s.max_reminders,
+                self.minter.as_ref(),
+                now,
+            )
+            .await?;
+        let targets: Vec<String> = s
+            .policy
+            .escalate_to
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let escalated = if targets.is_empty() {
             0
         } else {
             let expires = now + s.link_lifetime;
-            store.escalate(now - s.escalate_after, &targets, self.minter.as_ref(), expires, now).await?
+            store
+                .escalate(
+                    now - s.escalate_after,
+                    &targets,
+                    self.minter.as_ref(),
+                    expires,
+                    now,
+                )
+                .await?
         };
         Ok((reminded, escalated))
     }

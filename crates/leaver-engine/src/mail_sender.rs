@@ -12,7 +12,12 @@ const LEASE: Duration = Duration::from_secs(120);
 
 impl ApprovalMail {
     /// Sends up to `limit` due emails. Returns how many were sent.
-    pub async fn send_due(&self, store: &dyn Store, limit: u32, now: OffsetDateTime) -> Result<usize, StoreError> {
+    pub async fn send_due(
+        &self,
+        store: &dyn Store,
+        limit: u32,
+        now: OffsetDateTime,
+    ) -> Result<usize, StoreError> {
         let mut sent = 0;
         for queued in store.claim_emails(LEASE, limit, now).await? {
             let email = Email {
@@ -29,7 +34,9 @@ impl ApprovalMail {
                 Err(error) => {
                     let retry_at = error.is_transient().then(|| now + backoff(queued.attempts));
                     tracing::warn!(%error, kind = %queued.kind, retry = retry_at.is_some(), "sending an email failed");
-                    store.email_failed(&queued, &error.to_string(), retry_at, now).await?;
+                    store
+                        .email_failed(&queued, &error.to_string(), retry_at, now)
+                        .await?;
                 }
             }
         }
@@ -39,5 +46,7 @@ impl ApprovalMail {
 
 /// 5 s, 10 s, 20 s ... up to 10 minutes.
 fn backoff(attempts: u32) -> Duration {
-    Duration::from_secs(5).saturating_mul(2u32.saturating_pow(attempts.saturating_sub(1))).min(Duration::from_secs(600))
+    Duration::from_secs(5)
+        .saturating_mul(2u32.saturating_pow(attempts.saturating_sub(1)))
+        .min(Duration::from_secs(600))
 }

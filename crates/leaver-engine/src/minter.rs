@@ -5,8 +5,12 @@
 use hmac::{Hmac, Mac};
 use leaver_core::describe::{describe, how};
 use leaver_core::{Case, StepState};
-use leaver_mail::{ApprovalEscalation, ApprovalReminder, ApprovalRequest, FreshLink, RenderEmail, StepLine};
-use leaver_store::approvals::{LinkEmail, LinkMinter, LinkView, OutgoingEmail, TOKEN_PLACEHOLDER, hash_token};
+use leaver_mail::{
+    ApprovalEscalation, ApprovalReminder, ApprovalRequest, FreshLink, RenderEmail, StepLine,
+};
+use leaver_store::approvals::{
+    LinkEmail, LinkMinter, LinkView, OutgoingEmail, TOKEN_PLACEHOLDER, hash_token,
+};
 use sha2::Sha256;
 use time::format_description::well_known::Rfc2822;
 use uuid::Uuid;
@@ -19,20 +23,27 @@ pub struct Minter {
 
 impl std::fmt::Debug for Minter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Minter").field("key", &"[REDACTED]").field("public_url", &self.public_url).finish()
+        f.debug_struct("Minter")
+            .field("key", &"[REDACTED]")
+            .field("public_url", &self.public_url)
+            .finish()
     }
 }
 
 impl Minter {
     /// `key` must be at least 32 bytes of secret randomness.
     pub fn new(key: Vec<u8>, public_url: &url::Url) -> Minter {
-        Minter { key, public_url: public_url.as_str().trim_end_matches('/').to_owned() }
+        Minter {
+            key,
+            public_url: public_url.as_str().trim_end_matches('/').to_owned(),
+        }
     }
 
     /// The secret of `link_id`: 256 bits, hex.
     pub fn token(&self, link_id: Uuid) -> String {
         // HMAC accepts keys of any length; `new_from_slice` cannot fail for HMAC.
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!());
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!());
         mac.update(b"leaver approval link ");
         mac.update(link_id.as_bytes());
         hex::encode(mac.finalize().into_bytes())
@@ -53,7 +64,11 @@ impl Minter {
             .iter()
             .filter_map(|id| case.step(*id))
             .filter(|s| s.state != StepState::Skipped)
-            .map(|s| StepLine { description: describe(case, s), target: s.target.to_string(), strategy: how(s).into() })
+            .map(|s| StepLine {
+                description: describe(case, s),
+                target: s.target.to_string(),
+                strategy: how(s).into(),
+            })
             .collect();
         ApprovalRequest {
             to: link.approver.clone(),
@@ -68,7 +83,10 @@ impl Minter {
             reject_url: format!("{page}?decision=reject"),
             view_url: page,
             expires_at: link.expires_at.format(&Rfc2822).unwrap_or_default(),
-            requested_by: format!("Leaver, for ticket {} ({} approval)", case.external_id, link.rule),
+            requested_by: format!(
+                "Leaver, for ticket {} ({} approval)",
+                case.external_id, link.rule
+            ),
         }
     }
 }
@@ -82,10 +100,23 @@ impl LinkMinter for Minter {
         let request = self.request_view(case, link);
         let (kind, rendered) = match why {
             LinkEmail::Request => ("approval_request", request.render()),
-            LinkEmail::Reminder(reminder) => ("approval_reminder", ApprovalReminder { request, reminder }.render()),
+            LinkEmail::Reminder(reminder) => (
+                "approval_reminder",
+                ApprovalReminder { request, reminder }.render(),
+            ),
             LinkEmail::Escalation => {
-                let escalated_because = format!("the {} approval for {} was not given in time", link.rule, case.external_id);
-                ("approval_escalation", ApprovalEscalation { request, escalated_because }.render())
+                let escalated_because = format!(
+                    "the {} approval for {} was not given in time",
+                    link.rule, case.external_id
+                );
+                (
+                    "approval_escalation",
+                    ApprovalEscalation {
+                        request,
+                        escalated_because,
+                    }
+                    .render(),
+                )
             }
             LinkEmail::FreshLink => {
                 let fresh = FreshLink {
@@ -102,11 +133,26 @@ impl LinkMinter for Minter {
             }
         };
         match rendered {
-            Ok(email) => OutgoingEmail { kind: kind.into(), recipient: email.to, subject: email.subject, text: email.text, html: email.html },
+            Ok(email) => OutgoingEmail {
+                kind: kind.into(),
+                recipient: email.to,
+                subject: email.subject,
+                text: email.text,
+                html: email.html,
+            },
             Err(error) => {
                 tracing::error!(%error, "rendering an approval email failed; sending a plain one");
-                let text = format!("Please review the offboarding of {}: {}/approvals/{TOKEN_PLACEHOLDER}", case.person.email, self.public_url);
-                OutgoingEmail { kind: kind.into(), recipient: link.approver.clone(), subject: "Offboarding approval".into(), html: text.clone(), text }
+                let text = format!(
+                    "Please review the offboarding of {}: {}/approvals/{TOKEN_PLACEHOLDER}",
+                    case.person.email, self.public_url
+                );
+                OutgoingEmail {
+                    kind: kind.into(),
+                    recipient: link.approver.clone(),
+                    subject: "Offboarding approval".into(),
+                    html: text.clone(),
+                    text,
+                }
             }
         }
     }

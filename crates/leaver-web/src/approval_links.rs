@@ -27,7 +27,10 @@ const GUESSES_PER_MINUTE: u32 = 20;
 impl GuessBrake {
     /// Records a miss from `ip`; false once the address is over its allowance.
     pub fn allow_miss(&self, ip: IpAddr) -> bool {
-        let mut hits = self.hits.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut hits = self
+            .hits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
         let entry = hits.entry(ip).or_insert((now, 0));
         if now.duration_since(entry.0) > Duration::from_secs(60) {
@@ -39,7 +42,12 @@ impl GuessBrake {
 
     /// Whether `ip` is over its allowance right now (checked before any lookup).
     pub fn is_braked(&self, ip: IpAddr) -> bool {
-        let hits = self.hits.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        hits.get(&ip).is_some_and(|(start, n)| start.elapsed() <= Duration::from_secs(60) && *n > GUESSES_PER_MINUTE)
+        let hits = self
+            .hits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        hits.get(&ip).is_some_and(|(start, n)| {
+            start.elapsed() <= Duration::from_secs(60) && *n > GUESSES_PER_MINUTE
+        })
     }
 }

@@ -30,6 +30,7 @@ fn main() -> anyhow::Result<()> {
     let links = env_usize("BENCH_LINKS", 2_000);
     let clients = env_usize("BENCH_CLIENTS", 64);
     tokio::runtime::Builder::new_multi_thread()
+        .global_queue_interval(u32::try_from(env_usize("BENCH_GQI", 61))?)
         .enable_all()
         .build()?
         .block_on(run(links, clients))

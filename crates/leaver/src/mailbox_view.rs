@@ -21,7 +21,12 @@ fn item(email: StoredEmail) -> MailItem {
 
 impl MailboxReader for MailboxView {
     fn list(&self) -> Vec<MailItem> {
-        self.0.list().unwrap_or_default().into_iter().map(item).collect()
+        self.0
+            .list()
+            .unwrap_or_default()
+            .into_iter()
+            .map(item)
+            .collect()
     }
 
     fn get(&self, id: &str) -> Option<MailItem> {

@@ -32,8 +32,10 @@ pub async fn export(
     let q = params.get("q").unwrap_or("");
     let events: Vec<Value> = world
         .audit
-        .iter()
-        .filter(|e| e.org == org_name && audit::matches(&e.body, q))
+        .get(&org_name)
+        .into_iter()
+        .flatten()
+        .filter(|e| audit::matches(&e.body, q))
         .map(|e| e.body.clone())
         .collect();
     let skip = events.len().saturating_sub(MAX_EVENTS);

@@ -4,13 +4,15 @@ use crate::mailbox::MailItem;
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/mail", get(list)).route("/mail/{id}", get(show))
+    Router::new()
+        .route("/mail", get(list))
+        .route("/mail/{id}", get(show))
 }
 
 #[derive(Template, WebTemplate)]
@@ -21,7 +23,9 @@ struct MailList {
 
 async fn list(State(state): State<AppState>) -> Result<MailList, AppError> {
     let mailbox = state.mailbox.as_ref().ok_or(AppError::NotFound)?;
-    Ok(MailList { emails: mailbox.list() })
+    Ok(MailList {
+        emails: mailbox.list(),
+    })
 }
 
 /// The email's own HTML, as a mail client would show it.

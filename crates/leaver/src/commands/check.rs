@@ -42,9 +42,14 @@ pub async fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
         },
     }
     match &settings.smtp_url {
-        None => println!("skip  SMTP (LEAVER_SMTP_URL is not set: emails are written to ./leaver-mailbox instead)"),
+        None => println!(
+            "skip  SMTP (LEAVER_SMTP_URL is not set: emails are written to ./leaver-mailbox instead)"
+        ),
         Some(url) => {
-            let checked = match leaver_mail::Mailer::from_url(secrecy::ExposeSecret::expose_secret(url), &settings.mail_from) {
+            let checked = match leaver_mail::Mailer::from_url(
+                secrecy::ExposeSecret::expose_secret(url),
+                &settings.mail_from,
+            ) {
                 Ok(mailer) => mailer.check().await,
                 Err(e) => Err(e),
             };

@@ -22,7 +22,9 @@ const MANAGER: &str = "erin@acme.test";
 pub async fn run(mut settings: Settings, once: bool) -> anyhow::Result<()> {
     let seed = hubsim::Seed::from_json(WORLD)
         .map_err(|(path, e)| anyhow::anyhow!("the embedded demo world, at {path}: {e}"))?;
-    let sim = hubsim::spawn(seed).await.context("starting the Hub simulator")?;
+    let sim = hubsim::spawn(seed)
+        .await
+        .context("starting the Hub simulator")?;
     prepare(&mut settings, &sim.url)?;
     let store = Arc::new(super::store(&settings).await?);
     let running = runtime::start(&settings, store.clone(), runtime::hub(&settings)?).await?;
@@ -34,8 +36,14 @@ pub async fn run(mut settings: Settings, once: bool) -> anyhow::Result<()> {
     println!("  mailbox (approve here)  {}/mail", running.url);
     println!("  Leaver                  {}", running.url);
     let (operator, password) = crate::web_state::demo_operator(&store).await?;
-    println!("  operator pages          {}/login   ({operator} / {password})", running.url);
-    println!("  Hub simulator           {}/_sim/state   (the demo world, live)", sim.url);
+    println!(
+        "  operator pages          {}/login   ({operator} / {password})",
+        running.url
+    );
+    println!(
+        "  Hub simulator           {}/_sim/state   (the demo world, live)",
+        sim.url
+    );
     println!("  database                {}", settings.database_url);
     println!("Cases: HR-1042 (bob, last admin of acme-ai; successor carol) and HR-1043 (frank).");
     if !once {
@@ -45,7 +53,11 @@ pub async fn run(mut settings: Settings, once: bool) -> anyhow::Result<()> {
         follow(&*store, &running.url, case, once).await?;
     }
     let report = store.verify_audit().await?;
-    let verdict = if report.broken.is_none() { "intact" } else { "BROKEN" };
+    let verdict = if report.broken.is_none() {
+        "intact"
+    } else {
+        "BROKEN"
+    };
     println!("\naudit trail: {} records, {verdict}", report.records);
     if !once {
         println!("\nServing until Ctrl-C.");
@@ -74,7 +86,13 @@ fn prepare(settings: &mut Settings, hub_url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn open(store: &dyn Store, id: &str, user: &str, name: &str, successor: Option<&str>) -> anyhow::Result<CaseId> {
+async fn open(
+    store: &dyn Store,
+    id: &str,
+    user: &str,
+    name: &str,
+    successor: Option<&str>,
+) -> anyhow::Result<CaseId> {
     let ticket = Ticket::parse(&TicketInput {
         external_id: Some(id.into()),
         email: Some(format!("{user}@acme.test")),
@@ -86,26 +104,69 @@ async fn open(store: &dyn Store, id: &str, user: &str, name: &str, successor: Op
         ..TicketInput::default()
     })
     .map_err(|e| anyhow::anyhow!("demo ticket: {e:?}"))?;
-    Ok(store.open_case(&ticket, CaseId::random(), &Actor::cli(), OffsetDateTime::now_utc()).await?.case.id)
+    Ok(store
+        .open_case(
+            &ticket,
+            CaseId::random(),
+            &Actor::cli(),
+            OffsetDateTime::now_utc(),
+        )
+        .await?
+        .case
+        .id)
 }
 
 /// Shows the plan, (with `--once`) approves it through the emailed link, and waits for the end.
 async fn follow(store: &dyn Store, url: &str, id: CaseId, once: bool) -> anyhow::Result<()> {
-    let planned = wait(store, id, Duration::from_secs(60), |s| s != CaseState::Planning).await?;
-    println!("{} {}: {} steps, {}", planned.external_id, planned.person.hub_username, planned.steps.len(), planned.state);
+    let planned = wait(store, id, Duration::from_secs(60), |s| {
+        s != CaseState::Planning
+    })
+    .await?;
+    println!(
+        "{} {}: {} steps, {}",
+        planned.external_id,
+        planned.person.hub_username,
+        planned.steps.len(),
+        planned.state
+    );
     for step in &planned.steps {
-        println!("    {:<20} {:<28} {}", step.kind, step.target, step.strategy);
+        println!(
+            "    {:<20} {:<28} {}",
+            step.kind, step.target, step.strategy
+        );
     }
     if once {
         approve_by_email(url, &planned).await?;
         println!("  approved by {MANAGER} through the link in their email");
     }
-    let patience = if once { Duration::from_secs(120) } else { Duration::from_secs(24 * 3600) };
-    let done = wait(store, id, patience, |s| matches!(s, CaseState::Completed | CaseState::NeedsAttention | CaseState::Cancelled)).await?;
+    let patience = if once {
+        Duration::from_secs(120)
+    } else {
+        Duration::from_secs(24 * 3600)
+    };
+    let done = wait(store, id, patience, |s| {
+        matches!(
+            s,
+            CaseState::Completed | CaseState::NeedsAttention | CaseState::Cancelled
+        )
+    })
+    .await?;
     println!("  -> {}", done.state);
-    for step in done.steps.iter().filter(|s| s.note.is_some() || s.error.is_some()) {
-        let text = step.error.as_deref().or(step.note.as_deref()).unwrap_or_default();
-        println!("    {:<20} {}", step.kind, text.lines().next().unwrap_or_default());
+    for step in done
+        .steps
+        .iter()
+        .filter(|s| s.note.is_some() || s.error.is_some())
+    {
+        let text = step
+            .error
+            .as_deref()
+            .or(step.note.as_deref())
+            .unwrap_or_default();
+        println!(
+            "    {:<20} {}",
+            step.kind,
+            text.lines().next().unwrap_or_default()
+        );
     }
     Ok(())
 }
@@ -117,18 +178,32 @@ async fn approve_by_email(url: &str, case: &Case) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
     for _ in 0..300 {
         let emails = mailbox.list()?;
-        let email = emails.iter().find(|e| e.to.contains(MANAGER) && e.text.contains(case.person.email.as_str()));
+        let email = emails
+            .iter()
+            .find(|e| e.to.contains(MANAGER) && e.text.contains(case.person.email.as_str()));
         if let Some(link) = email.and_then(|e| approval_link(&e.text)) {
             let page = http.get(&link).send().await?.text().await?;
             let csrf = hidden_field(&page, "csrf").context("the approval page has no form")?;
             let form = [("decision", "approve"), ("csrf", csrf.as_str())];
-            let answer = http.post(&link).header("origin", url).form(&form).send().await?;
-            anyhow::ensure!(answer.status().is_success(), "approving answered {}", answer.status());
+            let answer = http
+                .post(&link)
+                .header("origin", url)
+                .form(&form)
+                .send()
+                .await?;
+            anyhow::ensure!(
+                answer.status().is_success(),
+                "approving answered {}",
+                answer.status()
+            );
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    anyhow::bail!("no approval email for {} arrived within 30 s", case.external_id)
+    anyhow::bail!(
+        "no approval email for {} arrived within 30 s",
+        case.external_id
+    )
 }
 
 /// The first approval link in an email's text, without its `?decision=...`.
@@ -146,7 +221,12 @@ fn hidden_field(html: &str, name: &str) -> Option<String> {
     html[at..].split('"').next().map(str::to_owned)
 }
 
-async fn wait(store: &dyn Store, id: CaseId, patience: Duration, until: impl Fn(CaseState) -> bool) -> anyhow::Result<Case> {
+async fn wait(
+    store: &dyn Store,
+    id: CaseId,
+    patience: Duration,
+    until: impl Fn(CaseState) -> bool,
+) -> anyhow::Result<Case> {
     let deadline = tokio::time::Instant::now() + patience;
     while tokio::time::Instant::now() < deadline {
         let case = store.case(id).await?;
