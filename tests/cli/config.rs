@@ -97,5 +97,9 @@ fn a_malformed_approval_rule_is_named_by_entry_and_field() {
     ];
     let out = leaver_with(&vars, &["--config", file.to_str().expect("utf-8"), "serve"]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("approval_rules[1].approvers"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("approval_rules[1].approvers"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -90,10 +90,13 @@ impl World {
                 });
             }
         }
-        self.audit.entry(org.to_string()).or_default().push(AuditEvent {
-            org: org.to_string(),
-            body,
-        });
+        self.audit
+            .entry(org.to_string())
+            .or_default()
+            .push(AuditEvent {
+                org: org.to_string(),
+                body,
+            });
     }
 }
 

@@ -130,7 +130,10 @@ impl Engine {
         let mut loops = JoinSet::new();
         if let Some(approvals) = &self.approvals {
             let (engine, mut stop) = (self.clone(), stop.clone());
-            let every = approvals.settings.tick_every.min(engine.config.idle_wait * 4);
+            let every = approvals
+                .settings
+                .tick_every
+                .min(engine.config.idle_wait * 4);
             loops.spawn(async move {
                 while !*stop.borrow() {
                     if let Err(e) = engine.run_mail_once().await {

@@ -77,10 +77,7 @@ async fn write_all(queue: Arc<DecisionQueue>, pool: AnyPool) {
             state.pending.drain(..n).collect()
         };
         let (items, replies): (Vec<DecisionIn>, Vec<Reply>) = batch.into_iter().unzip();
-        let t0 = std::time::Instant::now();
-        let n = items.len();
         let results = decide_each(&pool, &items).await;
-        if std::env::var("DQ_TRACE").is_ok() { eprintln!("batch {n} {:?}", t0.elapsed()); }
         for (reply, result) in replies.into_iter().zip(results) {
             // A caller that went away no longer needs its answer; its decision stands.
             let _ = reply.send(result);

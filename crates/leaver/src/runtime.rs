@@ -87,11 +87,7 @@ pub async fn start(
     let shutdown = async move {
         let _ = web_stopped.wait_for(|stop| *stop).await;
     };
-    let web = tokio::spawn(leaver_web::serve(
-        listener,
-        app_state,
-        shutdown,
-    ));
+    let web = tokio::spawn(leaver_web::serve(listener, app_state, shutdown));
     Ok(Running {
         url,
         stop,

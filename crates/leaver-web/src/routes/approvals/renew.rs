@@ -5,10 +5,10 @@ use super::decide::cross_site;
 use super::page::{find, page, respond};
 use crate::views::Flash;
 use crate::{AppError, AppState};
+use axum::Form;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use leaver_store::approvals::hash_token;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -38,13 +38,35 @@ pub async fn renew(
         return AppError::Unavailable("approval emails are not configured".into()).into_response();
     };
     let now = time::OffsetDateTime::now_utc();
-    let renewed = state.store.renew_link(&hash_token(&token), links.minter.as_ref(), now + links.lifetime, now).await;
+    let renewed = state
+        .store
+        .renew_link(
+            &hash_token(&token),
+            links.minter.as_ref(),
+            now + links.lifetime,
+            now,
+        )
+        .await;
     let (status, message) = match renewed {
-        Ok(Some(_)) => (StatusCode::OK, Flash::info(format!("A fresh link is on its way to {}.", link.approver))),
-        Ok(None) => (StatusCode::CONFLICT, Flash::error("This link cannot be renewed: it is still valid, was used, or the case is closed.")),
+        Ok(Some(_)) => (
+            StatusCode::OK,
+            Flash::info(format!("A fresh link is on its way to {}.", link.approver)),
+        ),
+        Ok(None) => (
+            StatusCode::CONFLICT,
+            Flash::error(
+                "This link cannot be renewed: it is still valid, was used, or the case is closed.",
+            ),
+        ),
         Err(error) => return AppError::from(error).into_response(),
     };
-    let link = state.store.link(&hash_token(&token)).await.ok().flatten().unwrap_or(link);
+    let link = state
+        .store
+        .link(&hash_token(&token))
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(link);
     match page(&state, &token, &link, &case).await {
         Ok(mut page) => {
             page.flash = Some(message);

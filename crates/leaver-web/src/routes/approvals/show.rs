@@ -26,7 +26,9 @@ pub async fn show(
     };
     match page(&state, &token, &link, &case).await {
         Ok(mut page) => {
-            page.preselect = preselect.decision.filter(|d| d == "approve" || d == "reject");
+            page.preselect = preselect
+                .decision
+                .filter(|d| d == "approve" || d == "reject");
             respond(StatusCode::OK, page)
         }
         Err(error) => error.into_response(),
