@@ -1,13 +1,12 @@
 //! Links that are not the approver's own, valid, unused link decide nothing: forged, tampered,
-//! expired, used, another case's, or merely fetched by a scanner.
+//! used, another case's, or merely fetched by a scanner (expired links: `expiry.rs`).
 
-use crate::support::http::{computed_form_key, form_key_in, random_token};
+use crate::support::http::{computed_form_key, random_token};
 use crate::support::mail::token_of;
 use crate::support::{MANAGER, Options, apps};
 use leaver_core::StepState;
-use leaver_store::approvals::{ApprovalStore, hash_token};
+use leaver_store::approvals::ApprovalStore;
 use reqwest::StatusCode;
-use std::time::Duration;
 
 #[tokio::test]
 async fn a_forged_token_approves_nothing() {
@@ -64,125 +63,6 @@ async fn a_tampered_token_approves_nothing() {
             "the real page's key is bound to the real token"
         );
         app.assert_nothing_decided(case).await;
-    }
-}
-
-#[tokio::test]
-async fn an_expired_link_approves_nothing_and_offers_a_fresh_link_that_works() {
-    // Links die the moment they are minted; renewed ones live 72 hours.
-    let (_dir, apps) = apps(Options {
-        link_lifetime: Duration::ZERO,
-        ..Options::default()
-    })
-    .await;
-    for app in &apps {
-        let backend = app.backend;
-        let case = app.open_and_ask("HR-1", "bob").await;
-        let old = app.link_for(MANAGER, "bob");
-
-        let page = app.get(&old.url).await;
-        assert_eq!(page.status, StatusCode::OK, "{backend:?}");
-        assert!(
-            page.body.contains("id=\"expired\"") && page.body.contains("id=\"renew\""),
-            "{}",
-            page.body
-        );
-        assert!(
-            !page.body.contains("id=\"approve\""),
-            "an expired link offers no approve button"
-        );
-        let refused = app.post_token(&old.token, "approve", "").await;
-        assert_eq!(
-            refused.status,
-            StatusCode::CONFLICT,
-            "{backend:?}: {}",
-            refused.body
-        );
-        app.assert_nothing_decided(case).await;
-
-        // "Send me a fresh link": a new email with a new link; the old one is replaced.
-        let csrf = form_key_in(&page.body).expect("renew form key");
-        let renewed = app
-            .post_form(
-                &format!("{}/renew", old.url),
-                Some(&app.url),
-                &[("csrf", &csrf)],
-            )
-            .await;
-        assert_eq!(
-            renewed.status,
-            StatusCode::OK,
-            "{backend:?}: {}",
-            renewed.body
-        );
-        assert!(
-            renewed
-                .body
-                .contains(&format!("A fresh link is on its way to {MANAGER}")),
-            "{}",
-            renewed.body
-        );
-        app.deliver().await;
-        let fresh = app.link_for(MANAGER, "bob");
-        assert_ne!(fresh.token, old.token, "{backend:?}");
-        assert!(
-            fresh.subject.starts_with("New approval link:"),
-            "{}",
-            fresh.subject
-        );
-        assert_eq!(
-            app.audited(case, "approval_link_renewed").await,
-            1,
-            "{backend:?}"
-        );
-        let again = app
-            .post_form(
-                &format!("{}/renew", old.url),
-                Some(&app.url),
-                &[("csrf", &csrf)],
-            )
-            .await;
-        assert_eq!(
-            again.status,
-            StatusCode::CONFLICT,
-            "a replaced link cannot be renewed twice"
-        );
-        assert!(
-            app.get(&old.url).await.body.contains("id=\"superseded\""),
-            "{backend:?}"
-        );
-        app.assert_nothing_decided(case).await;
-
-        let approved = app.press(&fresh, "approve", "").await;
-
-        assert_eq!(
-            approved.status,
-            StatusCode::SEE_OTHER,
-            "{backend:?}: {}",
-            approved.body
-        );
-        let current = app.case(case).await;
-        assert!(
-            current.steps.iter().all(|s| s.state == StepState::Approved),
-            "{backend:?}: {:?}",
-            current.steps
-        );
-        let old_link = app
-            .store
-            .link(&hash_token(&old.token))
-            .await
-            .expect("link")
-            .expect("old link");
-        assert_eq!(
-            old_link.decided_at, None,
-            "{backend:?}: the expired link itself stays unused"
-        );
-        let tokens = [old.token.clone(), fresh.token.clone()];
-        assert_eq!(
-            app.columns_containing(&tokens).await,
-            Vec::<String>::new(),
-            "{backend:?}"
-        );
     }
 }
 

@@ -6,6 +6,7 @@
 mod attacks_forms;
 mod attacks_links;
 mod concurrency;
+mod expiry;
 mod happy_path;
 mod outage;
 mod secrets;

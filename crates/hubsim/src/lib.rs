@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod auth;
 pub mod calls;
+pub mod dump;
 pub mod errors;
 pub mod extract;
 pub mod faults;

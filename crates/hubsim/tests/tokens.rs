@@ -100,36 +100,13 @@ async fn org_token_revocation_checks_plan_rights_and_value() {
     let mut seed = base_seed();
     seed["orgs"][0]["plan"] = json!("enterprise");
     let sim = Sim::start(seed).await;
-    assert_error(
-        sim.post(revoke, Some("hf_bob"), json!({"token": "hf_carol"}))
-            .await,
-        403,
-    )
-    .await;
-    assert_error(
-        sim.post(revoke, Some("hf_alice_admin"), json!({"token": "nope"}))
-            .await,
-        400,
-    )
-    .await;
-    assert_error(
-        sim.post(
-            revoke,
-            Some("hf_alice_admin"),
-            json!({"token": "hf_alice_admin"}),
-        )
-        .await,
-        400,
-    )
-    .await;
-    assert_error(
-        sim.post(
-            revoke,
-            Some("hf_alice_admin"),
-            json!({"token": "hf_unknown"}),
-        )
-        .await,
-        404,
-    )
-    .await;
+    for (caller, token, status) in [
+        ("hf_bob", "hf_carol", 403),
+        ("hf_alice_admin", "nope", 400),
+        ("hf_alice_admin", "hf_alice_admin", 400),
+        ("hf_alice_admin", "hf_unknown", 404),
+    ] {
+        let response = sim.post(revoke, Some(caller), json!({"token": token}));
+        assert_error(response.await, status).await;
+    }
 }

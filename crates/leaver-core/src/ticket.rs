@@ -94,7 +94,7 @@ impl Ticket {
             });
         }
         if let (Some(person), Some(manager)) = (&email, &manager_email)
-            && person == manager
+            && person.as_str().eq_ignore_ascii_case(manager.as_str())
         {
             errors.push(FieldError {
                 field: "manager_email",
@@ -270,5 +270,14 @@ mod tests {
             ..input()
         };
         assert_eq!(fields(&own), ["successor", "manager_email"]);
+        let shouted = TicketInput {
+            manager_email: Some("BOB@acme.test".into()),
+            ..input()
+        };
+        assert_eq!(
+            fields(&shouted),
+            ["manager_email"],
+            "addresses compare without case"
+        );
     }
 }

@@ -62,7 +62,10 @@ impl Engine {
             return Ok(0);
         };
         let now = self.clock.now();
-        approvals.tick(&*self.store, now).await?;
+        // A failed reminder pass must not hold back the mail that is already queued.
+        if let Err(error) = approvals.tick(&*self.store, now).await {
+            tracing::warn!(%error, "queueing reminders and escalations failed");
+        }
         approvals.send_due(&*self.store, 32, now).await
     }
 

@@ -1,7 +1,9 @@
 //! Fresh, migrated stores for tests across the workspace: a SQLite file in a temporary folder
-//! always, and a new Postgres database when `TEST_POSTGRES_URL` is set.
+//! always, and a new Postgres database when `TEST_POSTGRES_URL` is set; and a valid ticket to
+//! open cases with.
 
 use crate::{SqlStore, Store, StoreError, connect};
+use leaver_core::{Ticket, TicketInput};
 use std::path::Path;
 
 /// A migrated SQLite store in `dir`.
@@ -49,4 +51,17 @@ pub async fn count_rows(store: &SqlStore, table: &str) -> Result<i64, StoreError
     let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}"));
     let row = sqlx::query(sql).fetch_one(store.pool()).await?;
     Ok(row.try_get("n")?)
+}
+
+/// A valid ticket for `user` (`{user}@acme.test`, Hub username `user`, manager
+/// `carol@acme.test`) under `external_id`.
+pub fn ticket(external_id: &str, user: &str) -> Ticket {
+    Ticket::parse(&TicketInput {
+        external_id: Some(external_id.into()),
+        email: Some(format!("{user}@acme.test")),
+        hub_username: Some(user.into()),
+        manager_email: Some("carol@acme.test".into()),
+        ..TicketInput::default()
+    })
+    .expect("valid ticket")
 }

@@ -2,23 +2,12 @@
 //! `TEST_POSTGRES_URL`) Postgres.
 
 use leaver_core::{
-    CaseId, CaseState, Event, NewStep, StepId, StepKind, StepState, Strategy, Target, Ticket,
-    TicketInput,
+    CaseId, CaseState, Event, NewStep, StepId, StepKind, StepState, Strategy, Target,
 };
+use leaver_store::scratch::ticket;
 use leaver_store::{AccountStore, Actor, CaseFilter, ReportStore, Store, scratch};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
-
-fn ticket(id: &str, user: &str) -> Ticket {
-    Ticket::parse(&TicketInput {
-        external_id: Some(id.into()),
-        email: Some(format!("{user}@acme.test")),
-        hub_username: Some(user.into()),
-        manager_email: Some("carol@acme.test".into()),
-        ..TicketInput::default()
-    })
-    .expect("valid")
-}
 
 #[tokio::test]
 async fn sessions_end_at_their_expiry_or_logout() {

@@ -1,7 +1,8 @@
 //! The batch paths (`open_cases`, `record_batch`, `cases`), run against SQLite and (when
 //! `TEST_POSTGRES_URL` is set) Postgres: one transaction for many items, each item standing alone.
 
-use leaver_core::{CaseId, CaseState, Event, StepId, Ticket, TicketInput};
+use leaver_core::{CaseId, CaseState, Event, StepId, Ticket};
+use leaver_store::scratch::ticket;
 use leaver_store::{Actor, BatchItem, BatchWrite, Lease, SqlStore, Store, StoreError, scratch};
 use serde_json::json;
 use std::time::Duration;
@@ -9,17 +10,6 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 
 const NOW: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
-
-fn ticket(external_id: &str, user: &str) -> Ticket {
-    Ticket::parse(&TicketInput {
-        external_id: Some(external_id.into()),
-        email: Some(format!("{user}@acme.test")),
-        hub_username: Some(user.into()),
-        manager_email: Some("carol@acme.test".into()),
-        ..TicketInput::default()
-    })
-    .expect("valid ticket")
-}
 
 async fn stores() -> (tempfile::TempDir, Vec<(SqlStore, String)>) {
     let dir = tempfile::tempdir().expect("temp dir");

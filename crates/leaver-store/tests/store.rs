@@ -1,6 +1,8 @@
 //! One suite, run unchanged against SQLite and (when `TEST_POSTGRES_URL` is set) Postgres.
 
-use leaver_core::{CaseId, CaseState, Effect, Event, StepId, Ticket, TicketInput};
+use leaver_core::audit::BrokenLink;
+use leaver_core::{CaseId, CaseState, Effect, Event, StepId};
+use leaver_store::scratch::ticket;
 use leaver_store::{Actor, CaseFilter, JobKind, SqlStore, Store, StoreError, scratch};
 use serde_json::json;
 use std::collections::HashSet;
@@ -9,17 +11,6 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 
 const NOW: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
-
-fn ticket(external_id: &str, user: &str) -> Ticket {
-    Ticket::parse(&TicketInput {
-        external_id: Some(external_id.into()),
-        email: Some(format!("{user}@acme.test")),
-        hub_username: Some(user.into()),
-        manager_email: Some("carol@acme.test".into()),
-        ..TicketInput::default()
-    })
-    .expect("valid ticket")
-}
 
 async fn stores() -> (tempfile::TempDir, Vec<(SqlStore, String)>) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -291,6 +282,21 @@ async fn a_transition_stores_state_jobs_and_audit_together() {
     }
 }
 
+/// Runs `sql` on the store's tables behind its back, then returns the broken link
+/// `verify_audit` must report (`what` names the expected finding).
+async fn tamper_and_verify(store: &SqlStore, sql: &'static str, what: &str) -> BrokenLink {
+    sqlx::query(sql)
+        .execute(store.pool())
+        .await
+        .expect("tamper");
+    store
+        .verify_audit()
+        .await
+        .expect("verify")
+        .broken
+        .expect(what)
+}
+
 #[tokio::test]
 async fn the_audit_chain_verifies_and_names_the_first_edited_or_deleted_record() {
     let (_dir, stores) = stores().await;
@@ -305,28 +311,20 @@ async fn the_audit_chain_verifies_and_names_the_first_edited_or_deleted_record()
             "{url}"
         );
 
-        sqlx::query("UPDATE audit_event SET actor = 'mallory' WHERE seq = 3")
-            .execute(store.pool())
-            .await
-            .expect("tamper");
-        let broken = store
-            .verify_audit()
-            .await
-            .expect("verify")
-            .broken
-            .expect("edit detected");
+        let broken = tamper_and_verify(
+            store,
+            "UPDATE audit_event SET actor = 'mallory' WHERE seq = 3",
+            "edit detected",
+        )
+        .await;
         assert_eq!(broken.seq, 3, "{url}: {}", broken.reason);
 
-        sqlx::query("DELETE FROM audit_event WHERE seq = 3")
-            .execute(store.pool())
-            .await
-            .expect("delete");
-        let broken = store
-            .verify_audit()
-            .await
-            .expect("verify")
-            .broken
-            .expect("deletion detected");
+        let broken = tamper_and_verify(
+            store,
+            "DELETE FROM audit_event WHERE seq = 3",
+            "deletion detected",
+        )
+        .await;
         assert_eq!(broken.seq, 3, "{url}: {}", broken.reason);
     }
 }
@@ -337,16 +335,8 @@ async fn deleting_the_newest_audit_record_is_detected() {
     for (store, url) in &stores {
         open(store, "HR-D1", "bob").await;
         open(store, "HR-D2", "dave").await;
-        sqlx::query("DELETE FROM audit_event WHERE seq = 2")
-            .execute(store.pool())
-            .await
-            .expect("delete");
-        let broken = store
-            .verify_audit()
-            .await
-            .expect("verify")
-            .broken
-            .expect("detected");
+        let broken =
+            tamper_and_verify(store, "DELETE FROM audit_event WHERE seq = 2", "detected").await;
         assert_eq!(broken.seq, 2, "{url}: {}", broken.reason);
     }
 }

@@ -3,6 +3,8 @@
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use hubsim::dump::{access, role};
+
 /// A running hubsim (in this process) and an HTTP client for its control routes.
 pub struct Sim {
     pub url: String,
@@ -136,32 +138,6 @@ pub fn assert_each_destructive_write_once(calls: &Value, expected: &BTreeMap<Str
         "destructive Hub writes:\n{}",
         wrong.join("\n")
     );
-}
-
-/// The role of `user` in `org` per hubsim's state, if a member.
-pub fn role(state: &Value, org: &str, user: &str) -> Option<String> {
-    let org = state["orgs"]
-        .as_array()?
-        .iter()
-        .find(|o| o["name"] == org)?;
-    let member = org["members"]
-        .as_array()?
-        .iter()
-        .find(|m| m["user"] == user)?;
-    member["role"].as_str().map(str::to_owned)
-}
-
-/// The status of `user`'s access request on `repo` per hubsim's state.
-pub fn access(state: &Value, repo: &str, user: &str) -> Option<String> {
-    let repo = state["repos"]
-        .as_array()?
-        .iter()
-        .find(|r| r["id"] == repo)?;
-    let request = repo["access_requests"]
-        .as_array()?
-        .iter()
-        .find(|r| r["user"] == user)?;
-    request["status"].as_str().map(str::to_owned)
 }
 
 /// Asserts that no leaver is left in any org or with accepted or pending access, that carol

@@ -53,6 +53,8 @@ impl Server {
             // One key for every replica and restart (links signed by one verify on another).
             .env("LEAVER_SECRET_KEY", "5e".repeat(32))
             .env("LEAVER_LOG", "warn,leaver=info")
+            // Approval emails stay beside the logs, never in the working tree.
+            .env("LEAVER_MAILBOX_DIR", self.logs.join("mailbox"))
             .stdin(Stdio::null())
             .stdout(Stdio::from(out))
             .stderr(Stdio::from(err))

@@ -14,6 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 
+pub use hubsim::dump::{access, role};
+
 pub const TOKEN: &str = "hf_leaver_bot_admin";
 
 /// bob: last admin of acme-ai (team), read member of beta-lab (enterprise), accepted on three
@@ -178,30 +180,4 @@ impl World {
 
 pub async fn count(store: &SqlStore, table: &str) -> i64 {
     scratch::count_rows(store, table).await.expect("count")
-}
-
-/// The role of `user` in `org` according to hubsim's state, if a member.
-pub fn role(state: &Value, org: &str, user: &str) -> Option<String> {
-    let org = state["orgs"]
-        .as_array()?
-        .iter()
-        .find(|o| o["name"] == org)?;
-    let member = org["members"]
-        .as_array()?
-        .iter()
-        .find(|m| m["user"] == user)?;
-    member["role"].as_str().map(str::to_owned)
-}
-
-/// The status of `user`'s access request on `repo`, per hubsim's state.
-pub fn access(state: &Value, repo: &str, user: &str) -> Option<String> {
-    let repo = state["repos"]
-        .as_array()?
-        .iter()
-        .find(|r| r["id"] == repo)?;
-    let request = repo["access_requests"]
-        .as_array()?
-        .iter()
-        .find(|r| r["user"] == user)?;
-    request["status"].as_str().map(str::to_owned)
 }

@@ -108,25 +108,15 @@ fn csv(evidence: &Evidence) -> anyhow::Result<String> {
             ])?;
         }
     }
-    out.write_record([
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "chain_verification",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        &serde_json::to_string(&evidence.chain)?,
-    ])?;
+    // The last line: blank but for `kind` and the chain verification as `detail`.
+    let chain = serde_json::to_string(&evidence.chain)?;
+    let mut last = [""; CSV_COLUMNS.len()];
+    for (column, value) in [("kind", "chain_verification"), ("detail", chain.as_str())] {
+        if let Some(at) = CSV_COLUMNS.iter().position(|c| *c == column) {
+            last[at] = value;
+        }
+    }
+    out.write_record(last)?;
     Ok(String::from_utf8(out.into_inner()?)?)
 }
 

@@ -7,9 +7,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{
-    Filter, GROUP_SCHEMA, authorize, base_url, list_response, mode_of, patch_operations, users,
-};
+use super::{GROUP_SCHEMA, authorize, base_url, filtered_list, mode_of, patch_operations, users};
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Params};
 use crate::ids;
@@ -73,21 +71,17 @@ pub async fn list(
 ) -> ApiResult<Json<Value>> {
     let world = state.world();
     let (org, _) = authorize(&world, &headers, &org, mode_of(&uri), false)?;
-    let filter = Filter::from_params(&params, &["displayname", "id", "externalid"])?;
-    let base = base_url(params.self_url());
-    let resources = org
-        .scim_groups
-        .iter()
-        .filter(|g| {
-            filter.as_ref().is_none_or(|f| match f.attr.as_str() {
-                "id" => f.matches(Some(&g.id)),
-                "externalid" => f.matches(g.external_id.as_deref()),
-                _ => f.matches(Some(&g.display_name)),
-            })
-        })
-        .map(|g| render(org, g, &base, with_members(&params)))
-        .collect();
-    Ok(Json(list_response(resources, &params)?))
+    filtered_list(
+        &params,
+        &["displayname", "id", "externalid"],
+        &org.scim_groups,
+        |f, g| match f.attr.as_str() {
+            "id" => f.matches(Some(&g.id)),
+            "externalid" => f.matches(g.external_id.as_deref()),
+            _ => f.matches(Some(&g.display_name)),
+        },
+        |g, base| render(org, g, base, with_members(&params)),
+    )
 }
 
 /// `GET .../Groups/{id}`.
@@ -179,10 +173,12 @@ pub async fn patch(
     let (org, _) = authorize(&world, &headers, &org_name, mode, true)?;
     let mut group = find_group(org, &id)?.clone();
     for op in patch_operations(&body)? {
-        let kind = op["op"].as_str().unwrap_or("").to_ascii_lowercase();
-        let path = op["path"].as_str().unwrap_or("");
-        let value = &op["value"];
-        match (kind.as_str(), path) {
+        let (kind, path, value) = (
+            op.kind.as_str(),
+            op.path.as_deref().unwrap_or(""),
+            &op.value,
+        );
+        match (kind, path) {
             ("add", "members") => {
                 for name in member_names(org, mode, value)? {
                     if !group.members.contains(&name) {

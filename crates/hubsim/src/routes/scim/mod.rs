@@ -13,14 +13,15 @@ mod provisioning;
 mod user_patch;
 mod users;
 
-use axum::Router;
 use axum::http::{HeaderMap, Uri};
 use axum::routing::get;
+use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use crate::audit::Actor;
 use crate::auth::{self, Identity};
 use crate::errors::{ApiError, ApiResult};
+use crate::extract::Params;
 use crate::roles;
 use crate::seed::{OrgSeed, ScimMode, TokenRole};
 use crate::state::{AppState, World};
@@ -131,10 +132,7 @@ pub(crate) fn base_url(self_url: &str) -> String {
 
 /// A `ListResponse` page from `startIndex` (1-based, default 1) and `count` (default and
 /// max 1000), over resources already filtered and ordered.
-pub(crate) fn list_response(
-    resources: Vec<Value>,
-    params: &crate::extract::Params,
-) -> ApiResult<Value> {
+pub(crate) fn list_response(resources: Vec<Value>, params: &Params) -> ApiResult<Value> {
     let start = params
         .number("startIndex")
         .map_err(ApiError::scim)?
@@ -156,14 +154,51 @@ pub(crate) fn list_response(
     }))
 }
 
+/// The `ListResponse` of a list endpoint: the `items` that pass the request's `filter`
+/// (`eq` on one of `allowed`, see [`Filter`]; `matches` says whether one item does), each
+/// rendered against the request's base URL, paged by [`list_response`].
+pub(crate) fn filtered_list<T>(
+    params: &Params,
+    allowed: &[&str],
+    items: impl IntoIterator<Item = T>,
+    matches: impl Fn(&Filter, &T) -> bool,
+    render: impl Fn(T, &str) -> Value,
+) -> ApiResult<Json<Value>> {
+    let filter = Filter::from_params(params, allowed)?;
+    let base = base_url(params.self_url());
+    let resources = items
+        .into_iter()
+        .filter(|item| filter.as_ref().is_none_or(|f| matches(f, item)))
+        .map(|item| render(item, &base))
+        .collect();
+    Ok(Json(list_response(resources, params)?))
+}
+
+/// One operation of a PatchOp body.
+pub(crate) struct PatchOp {
+    /// `op`, lowercased (`add`, `replace`, `remove`); empty when missing.
+    pub kind: String,
+    /// `path`, if given.
+    pub path: Option<String>,
+    /// `value` (null when missing).
+    pub value: Value,
+}
+
 /// Reads a PatchOp body's operations, checking the schema.
-pub(crate) fn patch_operations(body: &Value) -> ApiResult<Vec<Value>> {
+pub(crate) fn patch_operations(body: &Value) -> ApiResult<Vec<PatchOp>> {
     let ops = body
         .get("Operations")
         .or_else(|| body.get("operations"))
         .and_then(Value::as_array)
         .ok_or_else(|| ApiError::bad_request("PatchOp body needs Operations").scim())?;
-    Ok(ops.clone())
+    Ok(ops
+        .iter()
+        .map(|op| PatchOp {
+            kind: op["op"].as_str().unwrap_or("").to_ascii_lowercase(),
+            path: op["path"].as_str().map(str::to_string),
+            value: op["value"].clone(),
+        })
+        .collect())
 }
 
 /// A SCIM boolean: `true`/`false`, or the strings `"True"`/`"False"` some IdPs send.

@@ -133,16 +133,16 @@ pub async fn patch(
     let user = users::find(org, mode, &id)?;
     let mut changes = Changes::default();
     for op in patch_operations(&body)? {
-        let kind = op["op"].as_str().unwrap_or("").to_ascii_lowercase();
-        let path = op.get("path").and_then(Value::as_str);
-        match (kind.as_str(), path) {
+        let kind = op.kind.as_str();
+        match (kind, op.path.as_deref()) {
             ("remove", Some(p)) if p == "externalId" && mode == ScimMode::Managed => {
                 changes.external_id = Some(None);
             }
             ("remove", _) => return Err(bad("remove is only supported for externalId".into())),
-            ("add" | "replace", Some(path)) => changes.set(path, &op["value"], mode)?,
+            ("add" | "replace", Some(path)) => changes.set(path, &op.value, mode)?,
             ("add" | "replace", None) => {
-                let fields = op["value"]
+                let fields = op
+                    .value
                     .as_object()
                     .ok_or_else(|| bad("value must be an object".into()))?;
                 for (path, value) in fields {

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::provisioning;
-use super::{Filter, USER_SCHEMA, authorize, base_url, list_response, mode_of, scim_bool};
+use super::{USER_SCHEMA, authorize, base_url, filtered_list, mode_of, scim_bool};
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Params};
 use crate::ids;
@@ -109,23 +109,18 @@ pub async fn list(
     let mode = mode_of(&uri);
     let world = state.world();
     let (org, _) = authorize(&world, &headers, &org, mode, false)?;
-    let allowed = ["id", "username", "externalid", "emails", "emails.value"];
-    let filter = Filter::from_params(&params, &allowed)?;
-    let base = base_url(params.self_url());
-    let resources = all(org, mode)
-        .into_iter()
-        .filter(|u| {
-            let Some(f) = &filter else { return true };
-            match f.attr.as_str() {
-                "id" => f.matches(Some(&u.id)),
-                "username" => f.matches(Some(&u.username)),
-                "externalid" => f.matches(u.external_id.as_deref()),
-                _ => f.matches(world.user(&u.username).and_then(|a| a.email.as_deref())),
-            }
-        })
-        .map(|u| render(&world, &u, &base))
-        .collect();
-    Ok(Json(list_response(resources, &params)?))
+    filtered_list(
+        &params,
+        &["id", "username", "externalid", "emails", "emails.value"],
+        all(org, mode),
+        |f, u| match f.attr.as_str() {
+            "id" => f.matches(Some(&u.id)),
+            "username" => f.matches(Some(&u.username)),
+            "externalid" => f.matches(u.external_id.as_deref()),
+            _ => f.matches(world.user(&u.username).and_then(|a| a.email.as_deref())),
+        },
+        |u, base| render(&world, &u, base),
+    )
 }
 
 /// `GET .../Users/{id}`.
