@@ -223,7 +223,7 @@ mod tests {
             external_id: Some("HR-1".into()),
             email: Some("bob@acme.test".into()),
             hub_username: Some("bob".into()),
-            manager_email: Some("Bob@acme.test".into()),
+            manager_email: Some("erin@acme.test".into()),
             ..TicketInput::default()
         };
         let ticket = Ticket::parse(&input).expect("ticket");
@@ -239,9 +239,11 @@ mod tests {
             steps: vec![step.clone()],
             blocked_reason: None,
         };
-        let case = apply(&Case::open(CaseId::random(), &ticket, now), planned, now)
+        let mut case = apply(&Case::open(CaseId::random(), &ticket, now), planned, now)
             .expect("planned")
             .case;
+        // `Ticket::parse` refuses this; the policy must hold even for a case that slipped past.
+        case.manager_email = EmailAddress::parse("Bob@acme.test").expect("email");
         let emails = |list: &[&str]| {
             list.iter()
                 .map(|e| EmailAddress::parse(e).expect("email"))
