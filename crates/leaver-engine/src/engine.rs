@@ -56,17 +56,28 @@ impl Engine {
         })
     }
 
-    /// Sends due emails and queues due reminders and escalations. Returns emails sent.
+    /// Queues due reminders and escalations, then sends due emails. Returns emails sent.
     pub async fn run_mail_once(&self) -> Result<usize, StoreError> {
-        let Some(approvals) = &self.approvals else {
-            return Ok(0);
-        };
-        let now = self.clock.now();
-        // A failed reminder pass must not hold back the mail that is already queued.
-        if let Err(error) = approvals.tick(&*self.store, now).await {
+        self.tick_approvals().await;
+        self.send_mail_once().await
+    }
+
+    /// Queues due reminders and escalations. A failed pass is logged: it must not hold back
+    /// the mail that is already queued.
+    async fn tick_approvals(&self) {
+        if let Some(approvals) = &self.approvals
+            && let Err(error) = approvals.tick(&*self.store, self.clock.now()).await
+        {
             tracing::warn!(%error, "queueing reminders and escalations failed");
         }
-        approvals.send_due(&*self.store, 32, now).await
+    }
+
+    /// Sends due emails. Returns how many were sent.
+    async fn send_mail_once(&self) -> Result<usize, StoreError> {
+        match &self.approvals {
+            Some(approvals) => approvals.send_due(&*self.store, 32, self.clock.now()).await,
+            None => Ok(0),
+        }
     }
 
     /// The shared org index.
@@ -133,16 +144,21 @@ impl Engine {
         let mut loops = JoinSet::new();
         if let Some(approvals) = &self.approvals {
             let (engine, mut stop) = (self.clone(), stop.clone());
-            let every = approvals
-                .settings
-                .tick_every
-                .min(engine.config.idle_wait * 4);
+            // Mail goes out within a second; reminders and escalations (a write transaction
+            // each pass) are looked for only every `tick_every`.
+            let send_every = engine.config.idle_wait * 4;
+            let tick_every = approvals.settings.tick_every;
             loops.spawn(async move {
+                let mut last_tick: Option<tokio::time::Instant> = None;
                 while !*stop.borrow() {
-                    if let Err(e) = engine.run_mail_once().await {
+                    if last_tick.is_none_or(|at| at.elapsed() >= tick_every) {
+                        engine.tick_approvals().await;
+                        last_tick = Some(tokio::time::Instant::now());
+                    }
+                    if let Err(e) = engine.send_mail_once().await {
                         tracing::warn!(error = %e, "sending mail failed");
                     }
-                    let _ = tokio::time::timeout(every, stop.changed()).await;
+                    let _ = tokio::time::timeout(send_every, stop.changed()).await;
                 }
             });
         }

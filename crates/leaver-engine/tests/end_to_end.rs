@@ -120,30 +120,68 @@ async fn a_refused_hub_write_fails_the_step_with_the_hubs_message_and_a_retry_fi
             {"route": "PUT /api/organizations/{org}/members/{user}/role", "status": 403, "count": 100}
         ]});
         let url = format!("{}/_sim/faults", world.sim.url);
-        world.http.post(&url).json(&faults).send().await.expect("faults");
+        world
+            .http
+            .post(&url)
+            .json(&faults)
+            .send()
+            .await
+            .expect("faults");
         world.approve_all(case).await;
         world.settle().await;
 
         let stuck = world.store.case(case).await.expect("case");
         assert_eq!(stuck.state, CaseState::NeedsAttention);
-        let failed: Vec<_> = stuck.steps.iter().filter(|s| s.state == StepState::Failed).collect();
-        assert!(failed.iter().any(|s| s.kind == StepKind::ReassignLastAdmin), "{failed:?}");
+        let failed: Vec<_> = stuck
+            .steps
+            .iter()
+            .filter(|s| s.state == StepState::Failed)
+            .collect();
+        assert!(
+            failed.iter().any(|s| s.kind == StepKind::ReassignLastAdmin),
+            "{failed:?}"
+        );
         for step in &failed {
-            assert!(step.error.as_deref().is_some_and(|e| e.contains("403")), "{:?}", step.error);
+            assert!(
+                step.error.as_deref().is_some_and(|e| e.contains("403")),
+                "{:?}",
+                step.error
+            );
         }
         // Nothing that waits for the promotion ran: acme-ai's later steps and verify.
         let waiting = stuck.steps.iter().filter(|s| {
-            s.kind == StepKind::Verify || (s.target.org() == Some("acme-ai") && s.kind != StepKind::ReassignLastAdmin)
+            s.kind == StepKind::Verify
+                || (s.target.org() == Some("acme-ai") && s.kind != StepKind::ReassignLastAdmin)
         });
-        assert!(waiting.clone().all(|s| s.state == StepState::Approved), "{:?}", stuck.steps);
-        assert_eq!(role(&world.sim_state().await, "acme-ai", "bob").as_deref(), Some("admin"));
+        assert!(
+            waiting.clone().all(|s| s.state == StepState::Approved),
+            "{:?}",
+            stuck.steps
+        );
+        assert_eq!(
+            role(&world.sim_state().await, "acme-ai", "bob").as_deref(),
+            Some("admin")
+        );
 
         // The cause goes away; an operator retries; nothing was lost.
-        world.http.post(&url).json(&serde_json::json!({})).send().await.expect("clear");
-        let retries = failed.iter().map(|s| leaver_core::Event::RetryRequested { step: s.id }).collect();
+        world
+            .http
+            .post(&url)
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .expect("clear");
+        let retries = failed
+            .iter()
+            .map(|s| leaver_core::Event::RetryRequested { step: s.id })
+            .collect();
         let operator = leaver_store::Actor::operator("ops@acme.test");
         let now = time::OffsetDateTime::now_utc();
-        world.store.record(case, retries, &operator, serde_json::json!({}), None, now).await.expect("retry");
+        world
+            .store
+            .record(case, retries, &operator, serde_json::json!({}), None, now)
+            .await
+            .expect("retry");
         world.settle().await;
         let done = world.store.case(case).await.expect("case");
         assert_eq!(done.state, CaseState::Completed, "{:?}", done.steps);

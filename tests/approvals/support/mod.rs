@@ -185,15 +185,11 @@ impl TestApp {
 
     /// Opens a case for `user` (managed by [`MANAGER`]) as HR would.
     pub async fn open(&self, external_id: &str, user: &str) -> CaseId {
-        self.open_managed_by(external_id, user, MANAGER).await
-    }
-
-    pub async fn open_managed_by(&self, external_id: &str, user: &str, manager: &str) -> CaseId {
         let ticket = Ticket::parse(&TicketInput {
             external_id: Some(external_id.into()),
             email: Some(format!("{user}@acme.test")),
             hub_username: Some(user.into()),
-            manager_email: Some(manager.into()),
+            manager_email: Some(MANAGER.into()),
             reason: Some("resignation".into()),
             ..TicketInput::default()
         })
