@@ -118,11 +118,20 @@ impl OrgFacts {
             .iter()
             .filter(|(user, m)| {
                 m.role == "admin"
-                    && user.as_str() != leaver
-                    && *user != &self.token.user
-                    && !service_accounts.iter().any(|s| s == *user)
+                    && is_person_staying(user, leaver, &self.token.user, service_accounts)
             })
             .map(|(user, _)| user.as_str())
             .collect()
     }
+}
+
+/// Whether `user` counts as a person who stays: not the leaver, not Leaver's own account, not a
+/// service account. The planner and the engine's last-admin guard both ask this.
+pub fn is_person_staying(
+    user: &str,
+    leaver: &str,
+    token_user: &str,
+    service_accounts: &[String],
+) -> bool {
+    user != leaver && user != token_user && !service_accounts.iter().any(|s| s == user)
 }

@@ -7,5 +7,8 @@ mod facts;
 mod planner;
 
 pub use calls::hub_calls;
-pub use facts::{AccessStatus, GatedRepo, HubPlan, MemberFacts, OrgFacts, ScimMode, TokenFacts};
+pub use facts::{
+    AccessStatus, GatedRepo, HubPlan, MemberFacts, OrgFacts, ScimMode, TokenFacts,
+    is_person_staying,
+};
 pub use planner::{Plan, PlanContext, PlannedStep, plan};

@@ -2,6 +2,7 @@
 
 use super::StepContext;
 use crate::outcome::StepError;
+use leaver_core::plan::is_person_staying;
 use leaver_hub::Member;
 
 /// Admins who are people: not the leaver, not Leaver's own account, not a service account.
@@ -11,9 +12,7 @@ pub(crate) fn other_human_admins<'m>(cx: &StepContext<'_>, members: &'m [Member]
         .filter(|m| m.role.as_deref() == Some("admin"))
         .map(|m| m.user.as_str())
         .filter(|user| {
-            *user != cx.leaver()
-                && *user != cx.me.name
-                && !cx.config.service_accounts.iter().any(|s| s == user)
+            is_person_staying(user, cx.leaver(), &cx.me.name, &cx.config.service_accounts)
         })
         .collect()
 }
