@@ -7,9 +7,10 @@ use leaver_hub::{HubClient, HubConfig};
 use leaver_store::scratch;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const CASES: usize = 30;
+const BURST_EVERY: Duration = Duration::from_millis(500);
 
 /// 20% of all calls fail with 503, and the next three calls to each member route with 429.
 fn stormy() -> Value {
@@ -37,9 +38,14 @@ async fn a_hub_failing_one_call_in_five_and_bursting_429s_still_offboards_everyo
         let workers = tokio::spawn(engine.run(2, stopped));
         open_cases(&store, &world).await;
         sim.set_faults(stormy()).await;
-        // Each poll renews the 429 bursts, so they keep coming for the whole run.
+        // A fresh burst of 429s every half second, for the whole run: bursts, not a wall
+        // (renewed on every poll they would refuse a route for good and no retry budget could win).
+        let mut last_burst = Instant::now();
         drive_to_completion(&store, CASES, Duration::from_secs(120), async |_| {
-            sim.set_faults(stormy()).await;
+            if last_burst.elapsed() >= BURST_EVERY {
+                sim.set_faults(stormy()).await;
+                last_burst = Instant::now();
+            }
         })
         .await;
         sim.clear_faults().await;
