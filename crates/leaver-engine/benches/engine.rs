@@ -1,7 +1,12 @@
 //! `cargo bench -p leaver-engine --bench engine`: 10,000 cases opened, planned, approved and
-//! carried out against an in-process hubsim (no quota), on SQLite and, when
-//! `TEST_POSTGRES_URL` is set, on Postgres. Prints cases per second, peak memory (VmHWM) and Hub
-//! calls per case. `BENCH_CASES`, `BENCH_WORKERS` and `BENCH_BATCH` override the defaults.
+//! carried out against hubsim (no quota), on SQLite and, when `TEST_POSTGRES_URL` is set, on
+//! Postgres. Prints cases per second, peak memory (VmHWM) and Hub calls per case.
+//! `BENCH_CASES`, `BENCH_WORKERS` and `BENCH_BATCH` override the defaults; `BENCH_ROUTES=1`
+//! also prints the Hub calls by route.
+//!
+//! hubsim runs in a child process (this same executable, started with `BENCH_HUBSIM_SEED`), as
+//! the Hub is a service of its own: the peak memory is Leaver's alone, while the two still share
+//! the machine's cores.
 //!
 //! The world: 100 Team orgs of 100 leavers each (plus Leaver's account and a human admin), ten
 //! gated models per org; every leaver is a `write` member of one org and holds accepted access
@@ -17,11 +22,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
+const HUBSIM_SEED_VAR: &str = "BENCH_HUBSIM_SEED";
 const TOKEN: &str = "hf_leaver_bot_admin";
 const LEAVERS_PER_ORG: usize = 100;
 const REPOS_PER_ORG: usize = 10;
 
 fn main() {
+    if let Some(seed) = std::env::var_os(HUBSIM_SEED_VAR) {
+        return serve_hubsim(seed.into());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -62,9 +71,7 @@ impl Settings {
 
 async fn run(label: &str, store: SqlStore, settings: &Settings) {
     let orgs = settings.cases.div_ceil(LEAVERS_PER_ORG);
-    let sim = hubsim::spawn(serde_json::from_value(world(orgs)).expect("seed"))
-        .await
-        .expect("hubsim");
+    let sim = HubProcess::start(&world(orgs));
     let store = Arc::new(store);
     let engine = engine(&sim, store.clone(), orgs, settings.batch);
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -89,7 +96,7 @@ async fn run(label: &str, store: SqlStore, settings: &Settings) {
     );
 }
 
-fn engine(sim: &hubsim::RunningSim, store: Arc<SqlStore>, orgs: usize, batch: u32) -> Arc<Engine> {
+fn engine(sim: &HubProcess, store: Arc<SqlStore>, orgs: usize, batch: u32) -> Arc<Engine> {
     let base = url::Url::parse(&sim.url).expect("url");
     let hub = HubClient::new(HubConfig::new(base, TOKEN.to_owned().into())).expect("hub client");
     let config = EngineConfig {
@@ -225,13 +232,16 @@ async fn check_all_completed(store: &SqlStore, ids: &[CaseId]) {
     assert_eq!(completed, ids.len(), "every case completed");
 }
 
-async fn hub_calls(sim: &hubsim::RunningSim) -> u64 {
+async fn hub_calls(sim: &HubProcess) -> u64 {
     let calls: Value = reqwest::get(format!("{}/_sim/calls", sim.url))
         .await
         .expect("calls")
         .json()
         .await
         .expect("json");
+    if std::env::var_os("BENCH_ROUTES").is_some() {
+        println!("{:#}", calls["by_route"]);
+    }
     calls["total"].as_u64().expect("total")
 }
 
@@ -243,4 +253,58 @@ fn peak_memory_mb() -> u64 {
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .map_or(0, |kb| kb / 1024)
+}
+
+/// hubsim in a child process; killed when dropped.
+struct HubProcess {
+    child: std::process::Child,
+    url: String,
+    _seed: tempfile::NamedTempFile,
+}
+
+impl HubProcess {
+    /// Starts this executable as hubsim on `seed` and waits for the URL it prints.
+    fn start(seed: &Value) -> HubProcess {
+        use std::io::BufRead;
+        let file = tempfile::NamedTempFile::new().expect("seed file");
+        serde_json::to_writer(&file, seed).expect("write seed");
+        let mut child = std::process::Command::new(std::env::current_exe().expect("exe"))
+            .env(HUBSIM_SEED_VAR, file.path())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start hubsim");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut url = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut url)
+            .expect("hubsim url");
+        HubProcess {
+            child,
+            url: url.trim().to_owned(),
+            _seed: file,
+        }
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The child's side: serves the seed at `path` and prints its URL.
+fn serve_hubsim(path: std::path::PathBuf) {
+    let seed = hubsim::Seed::from_file(&path).expect("seed");
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            println!("http://{}", listener.local_addr().expect("addr"));
+            hubsim::serve(listener, seed).await.expect("serve");
+        });
 }

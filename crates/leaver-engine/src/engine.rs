@@ -3,6 +3,7 @@
 
 use crate::outcome::{Outcome, StepError};
 use crate::settle::{Settle, Settler};
+use crate::shared_reads::SharedReads;
 use crate::steps::{self, StepContext};
 use crate::{ApprovalMail, Clock, EngineConfig, OrgIndex};
 use leaver_core::plan::{PlanContext, plan};
@@ -97,12 +98,13 @@ impl Engine {
         }
         let count = jobs.len();
         let cases = self.cases_of(&jobs).await?;
+        let reads = Arc::new(SharedReads::new(self.hub.clone()));
         let mut running = JoinSet::new();
         for job in jobs {
-            let engine = self.clone();
+            let (engine, reads) = (self.clone(), reads.clone());
             let case = cases.get(&job.case_id).cloned();
             running.spawn(async move {
-                let settle = engine.handle(&job, case).await;
+                let settle = engine.handle(&job, case, &reads).await;
                 (job, settle)
             });
         }
@@ -185,15 +187,15 @@ impl Engine {
 
     /// Carries one job out; what it comes to is written with the rest of its batch.
     #[tracing::instrument(skip_all, fields(case_id = %job.case_id, kind = ?job.kind))]
-    async fn handle(&self, job: &Job, case: Option<Arc<Case>>) -> Settle {
+    async fn handle(&self, job: &Job, case: Option<Arc<Case>>, reads: &SharedReads) -> Settle {
         let Some(case) = case else {
             tracing::warn!("the job's case does not exist");
             return Settle::Finish;
         };
         let result = match &job.effect {
             Effect::PlanCase => self.plan_case(&case).await,
-            Effect::RunStep { step, .. } => self.run_step(&case, *step).await,
-            Effect::PollManualStep { step } => self.poll_manual(&case, *step).await,
+            Effect::RunStep { step, .. } => self.run_step(&case, *step, reads).await,
+            Effect::PollManualStep { step } => self.poll_manual(&case, *step, reads).await,
             Effect::RequestApproval { steps } => match &self.approvals {
                 Some(approvals) => {
                     let now = self.clock.now();
@@ -242,7 +244,12 @@ impl Engine {
         Ok(events(vec![plan.into_event()], detail))
     }
 
-    async fn run_step(&self, case: &Case, step_id: StepId) -> Result<Settle, JobError> {
+    async fn run_step(
+        &self,
+        case: &Case,
+        step_id: StepId,
+        reads: &SharedReads,
+    ) -> Result<Settle, JobError> {
         let step =
             case.step(step_id)
                 .ok_or(StoreError::Domain(leaver_core::DomainError::UnknownStep(
@@ -260,17 +267,22 @@ impl Engine {
             StepState::Running => Vec::new(),
             _ => return Ok(Settle::Finish),
         };
-        let outcome = self.carry_out(case, step_id, false).await;
+        let outcome = self.carry_out(case, step_id, reads, false).await;
         let (outcome, detail) = self.outcome_events(step_id, step.attempts + 1, outcome);
         Ok(events(start.into_iter().chain(outcome).collect(), detail))
     }
 
-    async fn poll_manual(&self, case: &Case, step_id: StepId) -> Result<Settle, JobError> {
+    async fn poll_manual(
+        &self,
+        case: &Case,
+        step_id: StepId,
+        reads: &SharedReads,
+    ) -> Result<Settle, JobError> {
         match case.step(step_id).map(|s| s.state) {
             Some(StepState::WaitingManual) => {}
             _ => return Ok(Settle::Finish),
         }
-        match self.carry_out(case, step_id, true).await {
+        match self.carry_out(case, step_id, reads, true).await {
             Ok(Outcome::Done { note, evidence }) => {
                 let event = Event::StepSucceeded {
                     step: step_id,
@@ -291,6 +303,7 @@ impl Engine {
         &self,
         case: &Case,
         step_id: StepId,
+        reads: &SharedReads,
         check_only: bool,
     ) -> Result<Outcome, StepError> {
         let snapshot = self.index.snapshot(self.clock.now()).await?;
@@ -303,6 +316,7 @@ impl Engine {
             .and_then(|name| snapshot.orgs.iter().find(|o| o.name == name));
         let cx = StepContext {
             hub: &self.hub,
+            reads,
             case,
             step,
             config: &self.config,

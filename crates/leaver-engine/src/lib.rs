@@ -3,7 +3,8 @@
 //! - planning: read what the leaver holds through a shared [`OrgIndex`] (one pass over each
 //!   org's lists serves every case), then plan with `leaver_core::plan`;
 //! - steps: read the Hub first, write only if the Hub does not already show the result, read
-//!   back to confirm; or hand the step to a human and poll the Hub until it shows done;
+//!   back to confirm; or hand the step to a human and poll the Hub until it shows done. The
+//!   reads before a write are shared by the jobs of a batch ([`shared_reads`]);
 //! - a worker claims a batch of jobs, carries them out concurrently and records every outcome
 //!   through one `Store::record_batch`, which finishes each job and stores its new state, next
 //!   jobs and audit records in one transaction for the whole batch.
@@ -18,6 +19,7 @@ mod minter;
 mod org_index;
 mod outcome;
 mod settle;
+mod shared_reads;
 mod steps;
 
 pub use approvals::{ApprovalMail, ApprovalSettings};

@@ -12,13 +12,17 @@ mod verify;
 
 use crate::config::EngineConfig;
 use crate::outcome::{Outcome, StepError};
+use crate::shared_reads::SharedReads;
 use leaver_core::plan::OrgFacts;
 use leaver_core::{Case, Step, StepKind, Strategy};
 use leaver_hub::{HubClient, WhoAmI};
 
 /// What a step's code may use.
 pub(crate) struct StepContext<'a> {
+    /// For writes and for read-backs after a write.
     pub hub: &'a HubClient,
+    /// For reads before a write, shared with the rest of the batch.
+    pub reads: &'a SharedReads,
     pub case: &'a Case,
     pub step: &'a Step,
     pub config: &'a EngineConfig,

@@ -3,6 +3,7 @@
 use super::StepContext;
 use super::admins::other_human_admins;
 use crate::outcome::{Outcome, StepError};
+use leaver_hub::Member;
 
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     if let Some(note) = check(cx).await? {
@@ -10,7 +11,7 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     }
     let org = cx.org_name()?;
     let successor = successor(cx)?;
-    let member = cx.hub.find_member(org, successor).await?.ok_or_else(|| {
+    let member = cx.reads.member(org, successor).await?.ok_or_else(|| {
         StepError::Refused(format!(
             "the successor {successor} is not a member of {org}: name another one"
         ))
@@ -18,24 +19,31 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     cx.hub
         .set_member_role(org, successor, "admin", &member.resource_group_roles())
         .await?;
-    check(cx).await?.map(Outcome::done).ok_or_else(|| {
-        StepError::NotVisible(format!(
-            "{successor} was promoted but does not show as admin of {org} yet"
-        ))
-    })
+    let read_back = cx.hub.org_members(org).await?;
+    verdict(cx, org, &read_back)
+        .map(Outcome::done)
+        .ok_or_else(|| {
+            StepError::NotVisible(format!(
+                "{successor} was promoted but does not show as admin of {org} yet"
+            ))
+        })
+}
+
+pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepError> {
+    let org = cx.org_name()?;
+    let members = cx.reads.members(org).await?;
+    Ok(verdict(cx, org, &members))
 }
 
 /// Done when another person is admin of the org (the successor, or someone promoted meanwhile).
-pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepError> {
-    let org = cx.org_name()?;
-    let members = cx.hub.org_members(org).await?;
-    let admins = other_human_admins(cx, &members);
+fn verdict(cx: &StepContext<'_>, org: &str, members: &[Member]) -> Option<String> {
+    let admins = other_human_admins(cx, members);
     let successor = cx.case.successor.as_ref().map(|s| s.as_str());
     let chosen = admins
         .iter()
         .find(|a| Some(**a) == successor)
         .or(admins.first());
-    Ok(chosen.map(|admin| format!("{admin} is admin of {org}")))
+    chosen.map(|admin| format!("{admin} is admin of {org}"))
 }
 
 fn successor<'a>(cx: &'a StepContext<'_>) -> Result<&'a str, StepError> {

@@ -5,12 +5,12 @@ use super::admins::guard_last_admin;
 use crate::outcome::{Outcome, StepError};
 use leaver_core::Strategy;
 use leaver_core::plan::ScimMode;
-use leaver_hub::ScimBase;
+use leaver_hub::{Member, ScimBase};
 
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     let org = cx.org_name()?;
     let leaver = cx.leaver();
-    let Some(member) = cx.hub.find_member(org, leaver).await? else {
+    let Some(member) = cx.reads.member(org, leaver).await? else {
         return Ok(Outcome::done(format!("{leaver} is not a member of {org}")));
     };
     guard_last_admin(cx, org, &member).await?;
@@ -23,11 +23,14 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
             other => other?,
         }
     }
-    check(cx).await?.map(Outcome::done).ok_or_else(|| {
-        StepError::NotVisible(format!(
-            "{leaver} still shows as a member of {org} after removal"
-        ))
-    })
+    let read_back = cx.hub.find_member(org, leaver).await?;
+    verdict(cx, org, read_back)
+        .map(Outcome::done)
+        .ok_or_else(|| {
+            StepError::NotVisible(format!(
+                "{leaver} still shows as a member of {org} after removal"
+            ))
+        })
 }
 
 /// Managed SSO: deactivate (reversible; the account and its work stay). Basic SSO: delete the
@@ -61,9 +64,13 @@ async fn remove_through_scim(cx: &StepContext<'_>, org: &str) -> Result<(), Step
 
 pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepError> {
     let org = cx.org_name()?;
-    let leaver = cx.leaver();
-    Ok(match cx.hub.find_member(org, leaver).await? {
-        None => Some(format!("{leaver} is no longer a member of {org}")),
-        Some(_) => None,
-    })
+    let member = cx.reads.member(org, cx.leaver()).await?;
+    Ok(verdict(cx, org, member))
+}
+
+/// What `member` (the leaver as the Hub shows them) says: `Some(note)` when the step is done.
+fn verdict(cx: &StepContext<'_>, org: &str, member: Option<Member>) -> Option<String> {
+    member
+        .is_none()
+        .then(|| format!("{} is no longer a member of {org}", cx.leaver()))
 }

@@ -4,59 +4,79 @@
 use super::StepContext;
 use crate::discovery::{hub_access_status, hub_repo_type};
 use crate::outcome::{Outcome, StepError};
+use crate::shared_reads::holds;
 use leaver_core::Target;
-use leaver_core::plan::AccessStatus;
-use leaver_hub::HubErrorKind;
+use leaver_hub::{AccessStatus, HubErrorKind, RepoType};
 
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     if let Some(note) = check(cx).await? {
         return Ok(Outcome::done(note));
     }
     let (repo_type, repo_id) = repo(cx)?;
+    let leaver = cx.leaver();
     let to = hub_access_status(cx.config.revoke_to);
     match cx
         .hub
-        .handle_access_request(hub_repo_type(repo_type), repo_id, cx.leaver(), to)
+        .handle_access_request(repo_type, repo_id, leaver, to)
         .await
     {
         // 404: no request, or it already has that status: the read-back decides.
         Err(e) if e.kind() == HubErrorKind::NotFound => {}
         other => other?,
     }
-    check(cx).await?.map(Outcome::done).ok_or_else(|| {
-        StepError::NotVisible(format!(
-            "{} still holds access to {repo_id} after the change",
-            cx.leaver()
-        ))
-    })
+    // A user has one request per repo, so finding it in the `to` list shows it has left the
+    // others: one read back instead of one per list it must not be in.
+    let moved = cx.hub.access_requests(repo_type, repo_id, to).await?;
+    if holds(&moved, leaver) {
+        return Ok(Outcome::done(format!(
+            "{leaver}'s request on {repo_id} is now {}",
+            to.as_str()
+        )));
+    }
+    for status in forbidden(cx) {
+        let requests = cx.hub.access_requests(repo_type, repo_id, status).await?;
+        if holds(&requests, leaver) {
+            return Err(StepError::NotVisible(format!(
+                "{leaver} still holds access to {repo_id} after the change"
+            )));
+        }
+    }
+    Ok(Outcome::done(no_access(leaver, repo_id)))
 }
 
-/// Done when the leaver is in neither the accepted list nor (when rejecting) the pending one.
+/// Done when the leaver is in none of the lists they must leave.
 pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepError> {
     let (repo_type, repo_id) = repo(cx)?;
     let leaver = cx.leaver();
-    let mut lists = vec![AccessStatus::Accepted];
-    if cx.config.revoke_to == AccessStatus::Rejected {
-        lists.push(AccessStatus::Pending);
-    }
-    for status in lists {
-        let requests = cx
-            .hub
-            .access_requests(hub_repo_type(repo_type), repo_id, hub_access_status(status))
-            .await?;
-        if requests
-            .iter()
-            .any(|r| r.user.as_ref().is_some_and(|u| u.user == leaver))
+    for status in forbidden(cx) {
+        if cx
+            .reads
+            .has_request(repo_type, repo_id, status, leaver)
+            .await?
         {
             return Ok(None);
         }
     }
-    Ok(Some(format!("{leaver} holds no access to {repo_id}")))
+    Ok(Some(no_access(leaver, repo_id)))
 }
 
-fn repo<'a>(cx: &'a StepContext<'_>) -> Result<(leaver_core::RepoType, &'a str), StepError> {
+/// The lists the leaver must not be in: accepted, and pending too when requests are rejected.
+fn forbidden(cx: &StepContext<'_>) -> Vec<AccessStatus> {
+    match cx.config.revoke_to {
+        leaver_core::plan::AccessStatus::Rejected => {
+            vec![AccessStatus::Accepted, AccessStatus::Pending]
+        }
+        _ => vec![AccessStatus::Accepted],
+    }
+}
+
+fn no_access(leaver: &str, repo_id: &str) -> String {
+    format!("{leaver} holds no access to {repo_id}")
+}
+
+fn repo<'a>(cx: &'a StepContext<'_>) -> Result<(RepoType, &'a str), StepError> {
     match &cx.step.target {
-        Target::Repo { repo_type, id } => Ok((*repo_type, id.as_str())),
+        Target::Repo { repo_type, id } => Ok((hub_repo_type(*repo_type), id.as_str())),
         other => Err(StepError::Refused(format!("{other} is not a repo"))),
     }
 }

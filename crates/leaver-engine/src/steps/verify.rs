@@ -1,5 +1,8 @@
 //! `verify`: read the Hub back for every org and repo the case touched, and keep what was read
 //! as the case's evidence. Fails (and is retried) while the Hub still shows access.
+//!
+//! Verify runs after every other step of the case was recorded, so the batch's shared reads
+//! (taken after that) are fresh enough; cases verified together share them.
 
 use super::StepContext;
 use crate::discovery::hub_repo_type;
@@ -13,7 +16,7 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     let mut problems = Vec::new();
     let mut orgs = Vec::new();
     for org in touched_orgs(cx) {
-        let member = cx.hub.find_member(org, leaver).await?;
+        let member = cx.reads.member(org, leaver).await?;
         let removal_planned = cx
             .case
             .steps
@@ -22,7 +25,7 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
         if removal_planned && member.is_some() {
             problems.push(format!("{leaver} is still a member of {org}"));
         }
-        let audit = match cx.hub.audit_log(org, Some("type:org.remove_user")).await {
+        let audit = match cx.reads.audit_log(org, Some("type:org.remove_user")).await {
             Ok(events) => json!(events.iter().filter(|e| mentions(&e.data, leaver)).map(|e| json!({
                 "type": e.kind, "at": e.created_at, "by": e.author.as_ref().and_then(|a| a.user.clone()),
             })).collect::<Vec<_>>()),
@@ -46,13 +49,10 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
         };
         let mut holds = Vec::new();
         for status in [AccessStatus::Accepted, AccessStatus::Pending] {
-            let requests = cx
-                .hub
-                .access_requests(hub_repo_type(*repo_type), id, status)
-                .await?;
-            if requests
-                .iter()
-                .any(|r| r.user.as_ref().is_some_and(|u| u.user == leaver))
+            if cx
+                .reads
+                .has_request(hub_repo_type(*repo_type), id, status, leaver)
+                .await?
             {
                 holds.push(status.as_str());
             }
