@@ -111,7 +111,7 @@ pub(crate) async fn insert_link(
         expires_at,
         now,
     } = *minting;
-    let link_id = Uuid::new_v4();
+    let link_id = Uuid::now_v7();
     sqlx::query(
         "INSERT INTO approval_link (link_id, request_id, approver, token_hash, escalation, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -44,7 +44,7 @@ impl ApprovalStore for SqlStore {
         };
         let mut links = Vec::new();
         for request in requests {
-            let request_id = Uuid::new_v4();
+            let request_id = Uuid::now_v7();
             sqlx::query(
                 "INSERT INTO approval_request (request_id, case_id, rule, mode, steps, state, created_at)
                  VALUES ($1, $2, $3, $4, $5, 'open', $6)",

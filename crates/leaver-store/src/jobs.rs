@@ -143,7 +143,7 @@ struct JobRow {
 
 impl JobRow {
     fn new(case: CaseId, effect: &Effect, now: OffsetDateTime) -> Result<JobRow, StoreError> {
-        let job_id = Uuid::new_v4();
+        let job_id = Uuid::now_v7();
         Ok(JobRow {
             job_id,
             dedupe_key: dedupe_key(case, effect, job_id),

@@ -64,7 +64,7 @@ pub(crate) async fn queue(
              created_at, next_attempt_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
     )
-    .bind(Uuid::new_v4().to_string())
+    .bind(Uuid::now_v7().to_string())
     .bind(case.map(|c| c.to_string()))
     .bind(link_id.map(|l| l.to_string()))
     .bind(email.kind.clone())
