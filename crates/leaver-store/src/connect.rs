@@ -22,7 +22,7 @@ pub async fn connect(url: &str) -> Result<SqlStore, StoreError> {
             // WAL lets the readers run beside one writer; writes get a connection of their
             // own so that they queue in order (see `SqlStore`).
             let writer = sqlite_pool(options.max_connections(1), &url, WRITER_CACHE).await?;
-            Ok(SqlStore::with_writer(pool, writer, dialect))
+            Ok(SqlStore::with_writer(pool, writer, dialect).with_checkpointer())
         }
         Dialect::Postgres => Ok(SqlStore::new(
             options.max_connections(16).connect(url).await?,
@@ -51,9 +51,8 @@ async fn sqlite_pool(
                 conn.execute("PRAGMA synchronous = NORMAL").await?;
                 conn.execute("PRAGMA busy_timeout = 30000").await?;
                 conn.execute("PRAGMA foreign_keys = ON").await?;
-                // A checkpoint (the one fsync in WAL mode) every 4,000 pages rather than
-                // 1,000: pages written again and again are copied back once.
-                conn.execute("PRAGMA wal_autocheckpoint = 4000").await?;
+                // Commits never checkpoint: a task does (see `crate::checkpoint`).
+                conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                 conn.execute(sqlx::AssertSqlSafe(format!(
                     "PRAGMA cache_size = -{cache_kib}"
                 )))

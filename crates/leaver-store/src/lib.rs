@@ -12,6 +12,7 @@ pub mod approvals;
 mod approvals_sql;
 mod audit;
 mod cases;
+mod checkpoint;
 mod connect;
 mod decision_queue;
 mod dialect;

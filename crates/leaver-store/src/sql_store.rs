@@ -2,6 +2,7 @@
 //! the differences live in [`Dialect`] and in the two migration folders. SQL text is only ever
 //! assembled from constants (column lists, placeholders, dialect clauses); values are bound.
 
+use crate::checkpoint::Checkpointer;
 use crate::decision_queue::DecisionQueue;
 use crate::{
     Actor, AuditReport, CaseFilter, Dialect, Job, Lease, Opened, Store, StoreError, audit, cases,
@@ -32,6 +33,8 @@ pub struct SqlStore {
     /// Approval decisions waiting to be written together (see [`crate::decision_queue`]).
     decisions: Arc<DecisionQueue>,
     dialect: Dialect,
+    /// SQLite files only: copies the write-ahead log back off the write path.
+    checkpointer: Option<Arc<Checkpointer>>,
 }
 
 impl SqlStore {
@@ -46,7 +49,14 @@ impl SqlStore {
             writer,
             decisions: Arc::default(),
             dialect,
+            checkpointer: None,
         }
+    }
+
+    /// The store, with its log checkpointed by a task of its own (see [`Checkpointer`]).
+    pub(crate) fn with_checkpointer(mut self) -> SqlStore {
+        self.checkpointer = Some(Arc::new(Checkpointer::start(self.pool.clone())));
+        self
     }
 
     /// The pool writes go through (see [`SqlStore`]).
