@@ -1,0 +1,97 @@
+//! Leavers offboarded together share the Hub reads made before each write: one member list of
+//! the org per batch and one access list per repo, where reading per leaver would cost one of
+//! each per step. Read-backs after a write stay one per write.
+
+mod support;
+
+use leaver_core::CaseState;
+use leaver_store::Store;
+use serde_json::{Value, json};
+use support::*;
+
+const LEAVERS: usize = 8;
+
+/// acme-ai (team): leaver-bot and owner are admins, `lv-0`..`lv-7` write members, each holding
+/// accepted access to one of two gated models. beta-lab is empty but for Leaver's account.
+fn crowd() -> Value {
+    let leavers: Vec<String> = (0..LEAVERS).map(|n| format!("lv-{n}")).collect();
+    let mut users = vec![
+        json!({"username": "leaver-bot", "fullname": "Leaver Bot"}),
+        json!({"username": "owner", "fullname": "Owner"}),
+    ];
+    let mut members = vec![
+        json!({"user": "leaver-bot", "role": "admin"}),
+        json!({"user": "owner", "role": "admin"}),
+    ];
+    let mut requests = vec![Vec::new(), Vec::new()];
+    for (n, leaver) in leavers.iter().enumerate() {
+        users.push(json!({"username": leaver, "fullname": "Leaver"}));
+        members.push(json!({"user": leaver, "role": "write"}));
+        requests[n % 2].push(json!({"user": leaver, "status": "accepted"}));
+    }
+    let repos: Vec<Value> = requests
+        .into_iter()
+        .enumerate()
+        .map(|(r, access_requests)| {
+            json!({"id": format!("acme-ai/m-{r}"), "type": "model", "private": false,
+                   "gated": "manual", "access_requests": access_requests})
+        })
+        .collect();
+    json!({
+        "users": users,
+        "tokens": [{"user": "leaver-bot", "value": TOKEN}],
+        "orgs": [
+            {"name": "acme-ai", "plan": "team", "scim": "none", "members": members},
+            {"name": "beta-lab", "plan": "team", "scim": "none",
+             "members": [{"user": "leaver-bot", "role": "admin"}]}
+        ],
+        "repos": repos
+    })
+}
+
+#[tokio::test]
+async fn leavers_approved_together_share_the_reads_before_each_write() {
+    for world in World::all(crowd()).await {
+        let mut cases = Vec::new();
+        for n in 0..LEAVERS {
+            cases.push(
+                world
+                    .open(&format!("HR-{n}"), &format!("lv-{n}"), None)
+                    .await,
+            );
+        }
+        world.settle().await;
+        for case in &cases {
+            world.approve_all(*case).await;
+        }
+        world.settle().await;
+        for case in &cases {
+            let done = world.store.case(*case).await.expect("case");
+            assert_eq!(done.state, CaseState::Completed, "{:?}", done.steps);
+        }
+        let state = world.sim_state().await;
+        for n in 0..LEAVERS {
+            let leaver = format!("lv-{n}");
+            assert_eq!(role(&state, "acme-ai", &leaver), None, "{leaver} removed");
+            let repo = format!("acme-ai/m-{}", n % 2);
+            assert_eq!(access(&state, &repo, &leaver).as_deref(), Some("rejected"));
+        }
+
+        let calls = world.sim_calls().await;
+        let reads = |route: &str| calls["by_route"][route].as_u64().unwrap_or(0) as usize;
+        // Per leaver: strip and remove each read back once. Shared: the index's list, and one
+        // list per batch for strip, remove and verify. Reading per step would take five each.
+        let member_lists = reads("GET /api/organizations/{org}/members");
+        assert!(
+            member_lists <= 2 * LEAVERS + 6,
+            "{member_lists} member list reads for {LEAVERS} leavers: {calls:#}"
+        );
+        // Per leaver: one read-back of the list their request moved to. Shared: accepted and
+        // pending of both repos, for revoke and again for verify. Per step it would be six each.
+        let access_lists = reads("GET /api/models/{ns}/{name}/user-access-request/{status}");
+        assert!(
+            access_lists <= LEAVERS + 12,
+            "{access_lists} access list reads for {LEAVERS} leavers: {calls:#}"
+        );
+    }
+}
