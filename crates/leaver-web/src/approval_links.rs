@@ -23,6 +23,11 @@ pub struct GuessBrake {
 
 /// Unknown links one address may try per minute.
 const GUESSES_PER_MINUTE: u32 = 20;
+/// The window the allowance counts in.
+const WINDOW: Duration = Duration::from_secs(60);
+/// Past this many addresses, windows that ran out are forgotten (each time the table's size
+/// reaches a power of two, so that a flood of addresses costs amortized constant time).
+const PRUNE_FROM: usize = 1024;
 
 impl GuessBrake {
     /// Records a miss from `ip`; false once the address is over its allowance.
@@ -32,8 +37,11 @@ impl GuessBrake {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
+        if hits.len() >= PRUNE_FROM && hits.len().is_power_of_two() {
+            hits.retain(|_, (start, _)| now.duration_since(*start) <= WINDOW);
+        }
         let entry = hits.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0) > Duration::from_secs(60) {
+        if now.duration_since(entry.0) > WINDOW {
             *entry = (now, 0);
         }
         entry.1 += 1;
@@ -46,8 +54,48 @@ impl GuessBrake {
             .hits
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        hits.get(&ip).is_some_and(|(start, n)| {
-            start.elapsed() <= Duration::from_secs(60) && *n > GUESSES_PER_MINUTE
-        })
+        hits.get(&ip)
+            .is_some_and(|(start, n)| start.elapsed() <= WINDOW && *n > GUESSES_PER_MINUTE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    fn ip(n: u32) -> IpAddr {
+        IpAddr::V4(Ipv4Addr::from(n))
+    }
+
+    #[test]
+    fn an_address_is_braked_after_its_allowance() {
+        let brake = GuessBrake::default();
+        for _ in 0..GUESSES_PER_MINUTE {
+            assert!(brake.allow_miss(ip(1)));
+        }
+        assert!(!brake.is_braked(ip(1)));
+        assert!(!brake.allow_miss(ip(1)));
+        assert!(brake.is_braked(ip(1)));
+        assert!(!brake.is_braked(ip(2)), "others are not");
+    }
+
+    #[test]
+    fn addresses_whose_window_ran_out_are_forgotten() {
+        let brake = GuessBrake::default();
+        let long_ago = Instant::now()
+            .checked_sub(WINDOW * 2)
+            .expect("a monotonic clock older than two minutes");
+        {
+            let mut hits = brake.hits.lock().expect("lock");
+            for n in 0..(PRUNE_FROM as u32 - 1) {
+                hits.insert(ip(n), (long_ago, GUESSES_PER_MINUTE + 1));
+            }
+        }
+        assert!(!brake.is_braked(ip(0)), "an old window brakes nobody");
+        assert!(brake.allow_miss(ip(900_000)));
+        assert!(brake.allow_miss(ip(900_001)), "the table is pruned here");
+        let left = brake.hits.lock().expect("lock").len();
+        assert_eq!(left, 2, "only the two fresh addresses stay");
     }
 }
