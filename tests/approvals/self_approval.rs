@@ -4,6 +4,7 @@
 
 use crate::support::{HOUR, Options, apps, emails};
 use leaver_core::approval::Policy;
+use leaver_store::Store;
 use leaver_store::approvals::ApprovalStore;
 
 #[tokio::test]
@@ -50,5 +51,36 @@ async fn nobody_is_ever_sent_a_link_to_approve_their_own_offboarding() {
             app.audited(case, "approval_escalated").await > 0,
             "{backend:?}: escalation ran"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_rule_whose_only_approver_is_the_leaver_asks_nobody_and_tells_the_operator() {
+    // Security is bob alone, and there is no escalation target to fall back on.
+    let options = Options {
+        policy: Policy::standard(emails(&["bob@acme.test"]), Vec::new()),
+        manual_clock: true,
+        ..Options::default()
+    };
+    let (_dir, apps) = apps(options).await;
+    for app in &apps {
+        let backend = app.backend;
+        let case = app.open("HR-1", "bob").await;
+        app.deliver().await;
+
+        let links = app.store.links_of(case).await.expect("links");
+        assert!(
+            links
+                .iter()
+                .all(|l| !l.approver.eq_ignore_ascii_case("bob@acme.test")),
+            "{backend:?}: {links:?}"
+        );
+        let trail = app.store.audit_events(Some(case)).await.expect("trail");
+        let notices: Vec<&str> = trail
+            .iter()
+            .filter(|r| r.kind == "operator_notified")
+            .filter_map(|r| r.data["rule"].as_str())
+            .collect();
+        assert_eq!(notices, ["security"], "{backend:?}: the operator is told");
     }
 }

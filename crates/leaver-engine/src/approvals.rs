@@ -6,7 +6,7 @@ use leaver_core::approval::{Policy, requests_for};
 use leaver_core::{CaseId, StepId};
 use leaver_mail::Mailer;
 use leaver_store::approvals::NewRequest;
-use leaver_store::{Lease, Store, StoreError};
+use leaver_store::{Actor, Lease, Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -78,6 +78,9 @@ impl ApprovalMail {
                 now,
             )
             .await?;
+        for request in requests.iter().filter(|r| r.approvers.is_empty()) {
+            nobody_to_ask(store, case.id, &request.rule, now).await?;
+        }
         Ok(())
     }
 
@@ -118,4 +121,29 @@ impl ApprovalMail {
         };
         Ok((reminded, escalated))
     }
+}
+
+/// A rule whose only approvers are the person leaving, with no escalation target to fall back
+/// on, asks nobody: the request would wait for ever. An operator is told, in the case's trail.
+async fn nobody_to_ask(
+    store: &dyn Store,
+    case: CaseId,
+    rule: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    tracing::warn!(case_id = %case, rule, "an approval request has nobody to ask");
+    let reason = format!(
+        "approval rule {rule:?} has nobody to ask: its only approver is the person leaving and \
+         no escalation target is set. Name another approver in the policy, or cancel the case."
+    );
+    store
+        .append_audit(
+            Some(case),
+            &Actor::engine(),
+            "operator_notified",
+            serde_json::json!({ "reason": reason, "rule": rule }),
+            now,
+        )
+        .await?;
+    Ok(())
 }
