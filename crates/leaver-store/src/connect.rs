@@ -24,10 +24,7 @@ pub async fn connect(url: &str) -> Result<SqlStore, StoreError> {
             let writer = sqlite_pool(options.max_connections(1), &url, WRITER_CACHE).await?;
             Ok(SqlStore::with_writer(pool, writer, dialect).with_checkpointer())
         }
-        Dialect::Postgres => Ok(SqlStore::new(
-            options.max_connections(16).connect(url).await?,
-            dialect,
-        )),
+        Dialect::Postgres => Ok(SqlStore::new(postgres_pool(options, url).await?, dialect)),
     }
 }
 
@@ -57,6 +54,24 @@ async fn sqlite_pool(
                     "PRAGMA cache_size = -{cache_kib}"
                 )))
                 .await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?;
+    Ok(pool)
+}
+
+/// A pool of Postgres connections. Statements are planned for their parameters each time
+/// (`force_custom_plan`): a plan cached while the tables were nearly empty (a sequential scan of
+/// `step`, say) would otherwise stay in use long after they have grown.
+async fn postgres_pool(options: AnyPoolOptions, url: &str) -> Result<sqlx::AnyPool, StoreError> {
+    let pool = options
+        .max_connections(16)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("SET plan_cache_mode = force_custom_plan")
+                    .await?;
                 Ok(())
             })
         })
