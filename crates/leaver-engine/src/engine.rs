@@ -4,7 +4,7 @@
 use crate::outcome::{Outcome, StepError};
 use crate::settle::{Settle, Settler};
 use crate::shared_reads::SharedReads;
-use crate::steps::{self, StepContext};
+use crate::steps::{self, OrgLocks, StepContext};
 use crate::{ApprovalMail, Clock, EngineConfig, OrgIndex};
 use leaver_core::plan::{PlanContext, plan};
 use leaver_core::{Case, CaseId, Effect, Event, StepId, StepState};
@@ -23,6 +23,8 @@ pub struct Engine {
     index: OrgIndex,
     clock: Arc<dyn Clock>,
     config: EngineConfig,
+    /// One lock per org for admin changes (see `steps::admins`).
+    org_locks: OrgLocks,
     /// Approval requests by email; without it, approvals are recorded only (tests approve
     /// through the store).
     approvals: Option<ApprovalMail>,
@@ -53,6 +55,7 @@ impl Engine {
             index,
             clock,
             config,
+            org_locks: OrgLocks::default(),
             approvals,
         })
     }
@@ -317,6 +320,7 @@ impl Engine {
         let cx = StepContext {
             hub: &self.hub,
             reads,
+            org_locks: &self.org_locks,
             case,
             step,
             config: &self.config,

@@ -10,6 +10,8 @@ mod strip;
 mod tokens;
 mod verify;
 
+pub(crate) use admins::OrgLocks;
+
 use crate::config::EngineConfig;
 use crate::outcome::{Outcome, StepError};
 use crate::shared_reads::SharedReads;
@@ -23,6 +25,8 @@ pub(crate) struct StepContext<'a> {
     pub hub: &'a HubClient,
     /// For reads before a write, shared with the rest of the batch.
     pub reads: &'a SharedReads,
+    /// Serializes admin changes per org (see `admins`).
+    pub org_locks: &'a OrgLocks,
     pub case: &'a Case,
     pub step: &'a Step,
     pub config: &'a EngineConfig,

@@ -13,7 +13,7 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     let Some(member) = cx.reads.member(org, leaver).await? else {
         return Ok(Outcome::done(format!("{leaver} is not a member of {org}")));
     };
-    guard_last_admin(cx, org, &member).await?;
+    let _change = guard_last_admin(cx, org, &member).await?;
     if cx.step.strategy == Strategy::Scim {
         remove_through_scim(cx, org).await?;
     } else {

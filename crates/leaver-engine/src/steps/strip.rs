@@ -16,7 +16,7 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
             "{leaver} already has no access in {org}"
         )));
     }
-    guard_last_admin(cx, org, &member).await?;
+    let _change = guard_last_admin(cx, org, &member).await?;
     cx.hub
         .set_member_role(org, leaver, "no_access", &[])
         .await?;
