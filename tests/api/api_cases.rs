@@ -261,6 +261,7 @@ async fn the_openapi_document_lists_every_api_path() {
         ("/api/v1/cases", "get"),
         ("/api/v1/cases/{id}", "get"),
         ("/api/v1/cases/{id}/cancel", "post"),
+        ("/api/v1/cases/{id}/tokens", "post"),
     ] {
         assert!(
             doc["paths"][path][method].is_object(),

@@ -10,3 +10,4 @@ mod evidence;
 mod import;
 mod pages;
 mod support;
+mod tokens;

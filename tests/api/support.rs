@@ -96,7 +96,8 @@ impl TestApp {
             .await
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = leaver_web::AppState::new(store.clone());
+        let sealer = leaver_store::TokenSealer::new(&[9; 32]);
+        let state = leaver_web::AppState::new(store.clone()).with_token_sealer(Arc::new(sealer));
         tokio::spawn(leaver_web::serve(listener, state, std::future::pending()));
         let (key, hash) = new_api_key();
         let now = OffsetDateTime::now_utc();

@@ -1,6 +1,8 @@
 //! What the engine can be tuned with.
 
 use leaver_core::plan::AccessStatus;
+use leaver_store::TokenSealer;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Engine settings, with defaults fit for production.
@@ -27,6 +29,9 @@ pub struct EngineConfig {
     pub batch: u32,
     /// How long an idle worker waits before looking for jobs again.
     pub idle_wait: Duration,
+    /// Opens the Hub tokens held for a case, which `flag_tokens` revokes (see
+    /// `leaver_store::held_tokens`); without it, no token is revoked.
+    pub token_sealer: Option<Arc<TokenSealer>>,
 }
 
 impl Default for EngineConfig {
@@ -43,6 +48,7 @@ impl Default for EngineConfig {
             index_ttl: Duration::from_secs(300),
             batch: 8,
             idle_wait: Duration::from_millis(250),
+            token_sealer: None,
         }
     }
 }

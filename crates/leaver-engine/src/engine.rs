@@ -7,9 +7,9 @@ use crate::shared_reads::SharedReads;
 use crate::steps::{self, OrgLocks, StepContext};
 use crate::{ApprovalMail, Clock, EngineConfig, OrgIndex};
 use leaver_core::plan::{PlanContext, plan};
-use leaver_core::{Case, CaseId, Effect, Event, StepId, StepState};
+use leaver_core::{Case, CaseId, Effect, Event, Step, StepId, StepKind, StepState};
 use leaver_hub::HubClient;
-use leaver_store::{BatchWrite, Job, Store, StoreError};
+use leaver_store::{BatchWrite, HeldToken, Job, Store, StoreError};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -270,7 +270,13 @@ impl Engine {
             StepState::Running => Vec::new(),
             _ => return Ok(Settle::Finish),
         };
-        let outcome = self.carry_out(case, step_id, reads, false).await;
+        let held = self.held_tokens(case, step).await?;
+        let outcome = self.carry_out(case, step_id, reads, &held, false).await;
+        if matches!(outcome, Ok(Outcome::Done { .. })) {
+            self.store
+                .tokens_revoked(case.id, &held, self.clock.now())
+                .await?;
+        }
         let (outcome, detail) = self.outcome_events(step_id, step.attempts + 1, outcome);
         Ok(events(start.into_iter().chain(outcome).collect(), detail))
     }
@@ -285,7 +291,7 @@ impl Engine {
             Some(StepState::WaitingManual) => {}
             _ => return Ok(Settle::Finish),
         }
-        match self.carry_out(case, step_id, reads, true).await {
+        match self.carry_out(case, step_id, reads, &[], true).await {
             Ok(Outcome::Done { note, evidence }) => {
                 let event = Event::StepSucceeded {
                     step: step_id,
@@ -307,6 +313,7 @@ impl Engine {
         case: &Case,
         step_id: StepId,
         reads: &SharedReads,
+        held_tokens: &[HeldToken],
         check_only: bool,
     ) -> Result<Outcome, StepError> {
         let snapshot = self.index.snapshot(self.clock.now()).await?;
@@ -321,6 +328,7 @@ impl Engine {
             hub: &self.hub,
             reads,
             org_locks: &self.org_locks,
+            held_tokens,
             case,
             step,
             config: &self.config,
@@ -339,6 +347,16 @@ impl Engine {
         // from a slightly stale index is still safe because every member change re-checks that
         // a human admin remains (see steps::admins).
         steps::run(&cx).await
+    }
+
+    /// The raw Hub tokens held for the case, for its `flag_tokens` step to revoke.
+    async fn held_tokens(&self, case: &Case, step: &Step) -> Result<Vec<HeldToken>, StoreError> {
+        match &self.config.token_sealer {
+            Some(sealer) if step.kind == StepKind::FlagTokens => {
+                self.store.held_tokens(case.id, sealer).await
+            }
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// The events (and audit detail) that record a step's outcome after attempt `attempt`.

@@ -74,7 +74,12 @@ pub struct AuditReport {
 /// Implemented by [`crate::SqlStore`] for SQLite and Postgres.
 #[async_trait]
 pub trait Store:
-    crate::approvals::ApprovalStore + crate::outbox::MailOutbox + Send + Sync + fmt::Debug
+    crate::approvals::ApprovalStore
+    + crate::outbox::MailOutbox
+    + crate::held_tokens::TokenStore
+    + Send
+    + Sync
+    + fmt::Debug
 {
     /// Which database this is.
     fn dialect(&self) -> Dialect;

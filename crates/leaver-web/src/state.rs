@@ -2,7 +2,7 @@
 
 use crate::settings_view::SettingsHandle;
 use crate::{ApprovalLinks, GuessBrake, MailboxReader};
-use leaver_store::{AccountStore, ReportStore, Store};
+use leaver_store::{AccountStore, ReportStore, Store, TokenSealer};
 use std::fmt;
 use std::sync::Arc;
 
@@ -32,6 +32,8 @@ pub struct AppState {
     pub login_brake: Arc<GuessBrake>,
     /// The demo's mailbox, shown at `/mail`.
     pub mailbox: Option<Arc<dyn MailboxReader>>,
+    /// Seals Hub tokens handed over for revocation (`POST /api/v1/cases/{id}/tokens`).
+    pub token_sealer: Option<Arc<TokenSealer>>,
 }
 
 impl AppState {
@@ -52,7 +54,14 @@ impl AppState {
             guesses: Arc::default(),
             login_brake: Arc::default(),
             mailbox: None,
+            token_sealer: None,
         }
+    }
+
+    /// Tokens handed over through the API are sealed with `sealer`.
+    pub fn with_token_sealer(mut self, sealer: Arc<TokenSealer>) -> AppState {
+        self.token_sealer = Some(sealer);
+        self
     }
 
     /// `/mail` shows `mailbox` (the demo's).

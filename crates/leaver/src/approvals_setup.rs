@@ -7,16 +7,19 @@ use leaver_core::StepKind;
 use leaver_core::approval::{Approver, Mode, Policy, Rule};
 use leaver_engine::{ApprovalMail, ApprovalSettings, Minter};
 use leaver_mail::Mailer;
+use leaver_store::TokenSealer;
 use leaver_web::ApprovalLinks;
 use secrecy::ExposeSecret;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// What the engine and the web app need for approvals.
+/// What the engine and the web app need for approvals, and the sealer of held Hub tokens
+/// (derived from the same secret key).
 pub struct ApprovalSetup {
     pub mail: ApprovalMail,
     pub links: ApprovalLinks,
+    pub token_sealer: Arc<TokenSealer>,
 }
 
 /// Builds the approval set-up, with links leading to `public_url`; explains what is missing.
@@ -52,7 +55,9 @@ pub fn approval_setup(settings: &Settings, public_url: &url::Url) -> anyhow::Res
         escalate_after: hours(settings.approval_escalate_hours),
         ..ApprovalSettings::default()
     };
-    let minter = Arc::new(Minter::new(secret_key(settings)?, public_url));
+    let key = secret_key(settings)?;
+    let token_sealer = Arc::new(TokenSealer::new(&key));
+    let minter = Arc::new(Minter::new(key, public_url));
     let mail = ApprovalMail {
         settings: approval.clone(),
         minter: minter.clone(),
@@ -64,6 +69,7 @@ pub fn approval_setup(settings: &Settings, public_url: &url::Url) -> anyhow::Res
             minter,
             lifetime: approval.link_lifetime,
         },
+        token_sealer,
     })
 }
 

@@ -64,7 +64,9 @@ pub async fn start(
     };
     let (app_state, settings_view) = crate::web_state::app_state(settings, store.clone(), &hub);
     let approvals = crate::approvals_setup::approval_setup(settings, &public_url)?;
-    let mut app_state = app_state.with_approval_links(approvals.links);
+    let mut app_state = app_state
+        .with_approval_links(approvals.links)
+        .with_token_sealer(approvals.token_sealer.clone());
     if let Some(dir) = &settings.mailbox_dir {
         let mailbox = leaver_mail::Mailbox::open(dir.clone())?;
         app_state = app_state.with_mailbox(Arc::new(crate::mailbox_view::MailboxView(mailbox)));
@@ -73,7 +75,10 @@ pub async fn start(
         store.clone(),
         hub,
         Arc::new(SystemClock),
-        engine_config(settings),
+        EngineConfig {
+            token_sealer: Some(approvals.token_sealer),
+            ..engine_config(settings)
+        },
         Some(approvals.mail),
     );
     let (stop, stopped) = watch::channel(false);

@@ -18,6 +18,7 @@ use crate::shared_reads::SharedReads;
 use leaver_core::plan::OrgFacts;
 use leaver_core::{Case, Step, StepKind, Strategy};
 use leaver_hub::{HubClient, WhoAmI};
+use leaver_store::HeldToken;
 
 /// What a step's code may use.
 pub(crate) struct StepContext<'a> {
@@ -27,6 +28,8 @@ pub(crate) struct StepContext<'a> {
     pub reads: &'a SharedReads,
     /// Serializes admin changes per org (see `admins`).
     pub org_locks: &'a OrgLocks,
+    /// Raw tokens held for the case (`flag_tokens` revokes them).
+    pub held_tokens: &'a [HeldToken],
     pub case: &'a Case,
     pub step: &'a Step,
     pub config: &'a EngineConfig,

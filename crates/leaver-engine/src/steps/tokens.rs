@@ -1,28 +1,57 @@
-//! `flag_tokens`: an org admin cannot list a member's personal tokens, so Leaver tells the
-//! operator exactly what to check; removal already cut the tokens off the org's private repos.
+//! `flag_tokens`: an org admin cannot list a member's personal tokens, so Leaver revokes the
+//! raw tokens it was handed for the case (`POST /api/credentials/revoke`, which kills a token
+//! everywhere) and tells the operator exactly what else to check; removal already cut the
+//! tokens off the org's private repos.
 
 use super::StepContext;
 use crate::outcome::{Outcome, StepError};
+use secrecy::SecretString;
 use serde_json::json;
 
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
-    let orgs: Vec<&str> = cx
+    let revoked: Vec<String> = cx
+        .held_tokens
+        .iter()
+        .map(|t| t.value.fingerprint())
+        .collect();
+    if !cx.held_tokens.is_empty() {
+        let raw: Vec<SecretString> = cx
+            .held_tokens
+            .iter()
+            .map(|t| SecretString::from(t.value.expose().to_owned()))
+            .collect();
+        // Always 202, even for unknown tokens; repeating it is harmless.
+        cx.hub.revoke_credentials(&raw).await?;
+    }
+    let mut orgs: Vec<&str> = cx
         .case
         .steps
         .iter()
         .filter_map(|s| s.target.org())
         .collect();
-    let mut orgs = orgs;
     orgs.sort_unstable();
     orgs.dedup();
-    let text = orgs
+    let mut lines: Vec<String> = orgs
         .iter()
         .map(|org| instructions(cx.leaver(), org))
-        .collect::<Vec<_>>()
-        .join("\n");
+        .collect();
+    if !revoked.is_empty() {
+        lines.insert(
+            0,
+            format!(
+                "Revoked everywhere the {} token(s) handed over: {}.",
+                revoked.len(),
+                revoked.join(", ")
+            ),
+        );
+    }
     Ok(Outcome::Done {
-        note: text,
-        evidence: json!({ "orgs": orgs, "raw_tokens_revoked": 0 }),
+        note: lines.join("\n"),
+        evidence: json!({
+            "orgs": orgs,
+            "raw_tokens_revoked": revoked.len(),
+            "revoked": revoked,
+        }),
     })
 }
 

@@ -9,7 +9,7 @@
 use leaver_core::{CaseId, Event, StepState, Ticket, TicketInput};
 use leaver_engine::{Engine, EngineConfig, SystemClock};
 use leaver_hub::{HubClient, HubConfig};
-use leaver_store::{Actor, SqlStore, Store, scratch};
+use leaver_store::{Actor, SqlStore, Store, TokenSealer, scratch};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +18,8 @@ use time::OffsetDateTime;
 pub use hubsim::dump::{access, role};
 
 pub const TOKEN: &str = "hf_leaver_bot_admin";
+/// The secret the engine's token sealer is derived from.
+pub const SECRET: [u8; 32] = [5; 32];
 
 /// bob: last admin of acme-ai (team), read member of beta-lab (enterprise), accepted on three
 /// gated repos. carol is his successor; dave admins beta-lab; leaver-bot is Leaver's account.
@@ -82,6 +84,7 @@ impl World {
                 orgs: vec!["acme-ai".into(), "beta-lab".into()],
                 backoff_base: Duration::from_millis(10),
                 backoff_cap: Duration::from_millis(50),
+                token_sealer: Some(Arc::new(TokenSealer::new(&SECRET))),
                 ..EngineConfig::default()
             };
             let engine = Engine::new(store.clone(), hub, Arc::new(SystemClock), engine_config);

@@ -110,6 +110,23 @@ pub struct ErrorBody {
     pub fields: Option<Vec<FieldErrorBody>>,
 }
 
+/// Raw Hub tokens of the person leaving, to revoke.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct TokensBody {
+    #[schema(example = json!(["hf_AbCdEfGhIjKlMnOpQrStUvWxYz012345"]))]
+    pub tokens: Vec<String>,
+}
+
+/// Tokens held for revocation, named by fingerprint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeldTokensBody {
+    pub case_id: String,
+    /// Tokens not held before.
+    pub added: usize,
+    #[schema(example = json!(["hf_…2345 sha256:9f86d081"]))]
+    pub fingerprints: Vec<String>,
+}
+
 /// Optional body of a cancel.
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 pub struct CancelBody {

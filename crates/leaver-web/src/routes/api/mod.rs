@@ -7,6 +7,7 @@ pub mod dto;
 pub(crate) mod list;
 pub mod openapi;
 pub(crate) mod show;
+pub(crate) mod tokens;
 
 use crate::AppState;
 use axum::Router;
@@ -17,5 +18,6 @@ pub fn router() -> Router<AppState> {
         .merge(list::router())
         .merge(show::router())
         .merge(cancel::router())
+        .merge(tokens::router())
         .merge(openapi::router())
 }

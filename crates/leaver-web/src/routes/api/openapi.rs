@@ -2,7 +2,8 @@
 //! DTOs' annotations.
 
 use super::dto::{
-    CancelBody, CaseBody, ErrorBody, FieldErrorBody, PersonBody, StepBody, TicketBody,
+    CancelBody, CaseBody, ErrorBody, FieldErrorBody, HeldTokensBody, PersonBody, StepBody,
+    TicketBody, TokensBody,
 };
 use crate::AppState;
 use axum::routing::get;
@@ -17,8 +18,8 @@ use utoipa::{Modify, OpenApi};
         title = "Leaver",
         description = "Open and follow offboarding cases from an HR system. Authenticate with an API key created by `leaver apikey create --name NAME`, sent as `Authorization: Bearer <key>`."
     ),
-    paths(super::create::create, super::list::list, super::show::show, super::cancel::cancel),
-    components(schemas(TicketBody, PersonBody, CaseBody, StepBody, CancelBody, ErrorBody, FieldErrorBody)),
+    paths(super::create::create, super::list::list, super::show::show, super::cancel::cancel, super::tokens::hold),
+    components(schemas(TicketBody, PersonBody, CaseBody, StepBody, CancelBody, TokensBody, HeldTokensBody, ErrorBody, FieldErrorBody)),
     modifiers(&BearerKey),
     tags((name = "cases", description = "Offboarding cases"))
 )]
