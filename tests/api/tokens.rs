@@ -21,6 +21,15 @@ async fn tokens_are_checked_sealed_and_named_by_fingerprint_only() {
             .to_owned();
         let path = format!("/api/v1/cases/{id}/tokens");
 
+        let not_a_list = json!({ "tokens": BOB_TOKEN }).to_string();
+        let malformed = app.api("POST", &path, Some(&not_a_list)).await;
+        assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+        assert!(
+            !malformed.body.contains("BobsLeakedToken"),
+            "{}",
+            malformed.body
+        );
+
         let bad = json!({ "tokens": [BOB_TOKEN, "ghp_notahubtoken123"] }).to_string();
         let refused = app.api("POST", &path, Some(&bad)).await;
         assert_eq!(

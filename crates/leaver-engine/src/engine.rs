@@ -270,13 +270,20 @@ impl Engine {
             StepState::Running => Vec::new(),
             _ => return Ok(Settle::Finish),
         };
-        let held = self.held_tokens(case, step).await?;
-        let outcome = self.carry_out(case, step_id, reads, &held, false).await;
-        if matches!(outcome, Ok(Outcome::Done { .. })) {
-            self.store
-                .tokens_revoked(case.id, &held, self.clock.now())
-                .await?;
-        }
+        let outcome = match self.held_tokens(case, step).await {
+            Ok(held) => {
+                let outcome = self.carry_out(case, step_id, reads, &held, false).await;
+                if matches!(outcome, Ok(Outcome::Done { .. })) {
+                    self.store
+                        .tokens_revoked(case.id, &held, self.clock.now())
+                        .await?;
+                }
+                outcome
+            }
+            // A seal that does not open will not open on a retry: an operator must look.
+            Err(StoreError::Corrupt(why)) => Err(StepError::Refused(why)),
+            Err(other) => return Err(other.into()),
+        };
         let (outcome, detail) = self.outcome_events(step_id, step.attempts + 1, outcome);
         Ok(events(start.into_iter().chain(outcome).collect(), detail))
     }

@@ -39,6 +39,15 @@ async fn a_token_handed_over_is_revoked_once_the_plan_is_approved() {
         assert_eq!(whoami(&world, BOB_TOKEN).await, 200, "not before approval");
 
         world.approve_all(case).await;
+        let late = HubTokenValue::parse("hf_bob_found_too_late_7").expect("token");
+        let refused = world
+            .store
+            .hold_tokens(case, &[late], &sealer, &Actor::api("scanner"), now)
+            .await;
+        assert!(
+            refused.is_err(),
+            "once approved, the step may be running: {refused:?}"
+        );
         world.settle().await;
         let done = world.store.case(case).await.expect("case");
         assert_eq!(done.state, CaseState::Completed, "{:?}", done.steps);

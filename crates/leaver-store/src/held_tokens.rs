@@ -104,7 +104,7 @@ pub struct Held {
 pub trait TokenStore: Send + Sync + fmt::Debug {
     /// Seals `tokens` and keeps them for `case` until its `flag_tokens` step revokes them; a
     /// token held already is not added twice. Refused once the case is closed or its
-    /// `flag_tokens` step has run (nothing would revoke them).
+    /// `flag_tokens` step is approved (it may be running, and would not revoke them).
     async fn hold_tokens(
         &self,
         case: CaseId,
@@ -151,9 +151,11 @@ impl TokenStore for SqlStore {
         if current.state.is_closed() {
             return Err(refused(current.state));
         }
+        // Once the step is approved it may be running: a token that arrived now could miss the
+        // run that revokes the others, and be held for ever. So tokens are taken only before.
         if let Some(step) = current.steps.iter().find(|s| {
             s.kind == StepKind::FlagTokens
-                && matches!(s.state, StepState::Succeeded | StepState::Skipped)
+                && !matches!(s.state, StepState::Planned | StepState::AwaitingApproval)
         }) {
             return Err(StoreError::Domain(DomainError::IllegalStepTransition {
                 step: step.id,

@@ -18,30 +18,43 @@ pub struct ApprovalLinks {
 /// Counts unknown-link hits per address in one-minute windows.
 #[derive(Debug, Default)]
 pub struct GuessBrake {
-    hits: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    table: Mutex<Table>,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    hits: HashMap<IpAddr, (Instant, u32)>,
+    /// When windows that ran out were last forgotten.
+    pruned_at: Option<Instant>,
 }
 
 /// Unknown links one address may try per minute.
 const GUESSES_PER_MINUTE: u32 = 20;
 /// The window the allowance counts in.
 const WINDOW: Duration = Duration::from_secs(60);
-/// Past this many addresses, windows that ran out are forgotten (each time the table's size
-/// reaches a power of two, so that a flood of addresses costs amortized constant time).
+/// Past this many addresses, windows that ran out are forgotten, at most once per window (so a
+/// flood of addresses costs one sweep a minute, not one per request).
 const PRUNE_FROM: usize = 1024;
 
 impl GuessBrake {
     /// Records a miss from `ip`; false once the address is over its allowance.
     pub fn allow_miss(&self, ip: IpAddr) -> bool {
-        let mut hits = self
-            .hits
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let now = Instant::now();
-        if hits.len() >= PRUNE_FROM && hits.len().is_power_of_two() {
-            hits.retain(|_, (start, _)| now.duration_since(*start) <= WINDOW);
+        self.allow_miss_at(ip, Instant::now())
+    }
+
+    fn allow_miss_at(&self, ip: IpAddr, now: Instant) -> bool {
+        let mut table = self.lock();
+        let due = table
+            .pruned_at
+            .is_none_or(|at| now.saturating_duration_since(at) > WINDOW);
+        if table.hits.len() >= PRUNE_FROM && due {
+            table
+                .hits
+                .retain(|_, (start, _)| now.saturating_duration_since(*start) <= WINDOW);
+            table.pruned_at = Some(now);
         }
-        let entry = hits.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0) > WINDOW {
+        let entry = table.hits.entry(ip).or_insert((now, 0));
+        if now.saturating_duration_since(entry.0) > WINDOW {
             *entry = (now, 0);
         }
         entry.1 += 1;
@@ -50,12 +63,16 @@ impl GuessBrake {
 
     /// Whether `ip` is over its allowance right now (checked before any lookup).
     pub fn is_braked(&self, ip: IpAddr) -> bool {
-        let hits = self
+        self.lock()
             .hits
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        hits.get(&ip)
+            .get(&ip)
             .is_some_and(|(start, n)| start.elapsed() <= WINDOW && *n > GUESSES_PER_MINUTE)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Table> {
+        self.table
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -81,21 +98,27 @@ mod tests {
     }
 
     #[test]
-    fn addresses_whose_window_ran_out_are_forgotten() {
+    fn addresses_whose_window_ran_out_are_forgotten_once_a_window() {
         let brake = GuessBrake::default();
-        let long_ago = Instant::now()
-            .checked_sub(WINDOW * 2)
-            .expect("a monotonic clock older than two minutes");
-        {
-            let mut hits = brake.hits.lock().expect("lock");
-            for n in 0..(PRUNE_FROM as u32 - 1) {
-                hits.insert(ip(n), (long_ago, GUESSES_PER_MINUTE + 1));
-            }
+        let start = Instant::now();
+        for n in 0..PRUNE_FROM as u32 {
+            brake.allow_miss_at(ip(n), start);
         }
-        assert!(!brake.is_braked(ip(0)), "an old window brakes nobody");
-        assert!(brake.allow_miss(ip(900_000)));
-        assert!(brake.allow_miss(ip(900_001)), "the table is pruned here");
-        let left = brake.hits.lock().expect("lock").len();
-        assert_eq!(left, 2, "only the two fresh addresses stay");
+        let later = start + WINDOW * 2;
+        assert!(
+            brake.allow_miss_at(ip(900_000), later),
+            "the table is pruned here"
+        );
+        assert_eq!(brake.lock().hits.len(), 1, "only the fresh address stays");
+        for n in 0..PRUNE_FROM as u32 {
+            brake.allow_miss_at(ip(n), later);
+        }
+        let soon = later + WINDOW / 2;
+        brake.allow_miss_at(ip(900_001), soon);
+        assert_eq!(
+            brake.lock().hits.len(),
+            PRUNE_FROM + 2,
+            "no second sweep within the window"
+        );
     }
 }

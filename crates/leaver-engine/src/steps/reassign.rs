@@ -6,10 +6,12 @@ use crate::outcome::{Outcome, StepError};
 use leaver_hub::Member;
 
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
-    if let Some(note) = check(cx).await? {
+    let org = cx.org_name()?;
+    // Read afresh, not from the batch's shared list: another admin may be leaving in this very
+    // batch, and only a fresh list shows whether a person really remains.
+    if let Some(note) = verdict(cx, org, &cx.hub.org_members(org).await?) {
         return Ok(Outcome::done(note));
     }
-    let org = cx.org_name()?;
     let successor = successor(cx)?;
     let member = cx.reads.member(org, successor).await?.ok_or_else(|| {
         StepError::Refused(format!(

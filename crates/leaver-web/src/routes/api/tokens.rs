@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use leaver_core::{FieldError, HubTokenValue};
-use leaver_store::Actor;
+use leaver_store::{Actor, StoreError};
 use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
@@ -31,7 +31,7 @@ pub fn router() -> Router<AppState> {
         (status = 400, description = "The body is not valid JSON", body = ErrorBody),
         (status = 401, description = "Missing or unknown API key", body = ErrorBody),
         (status = 404, description = "No such case", body = ErrorBody),
-        (status = 409, description = "The case is closed, or its flag_tokens step has run", body = ErrorBody),
+        (status = 409, description = "The case is closed, or its flag_tokens step is approved", body = ErrorBody),
         (status = 422, description = "A value is not a Hub token", body = ErrorBody),
         (status = 503, description = "No secret key to seal tokens with", body = ErrorBody),
     )
@@ -44,22 +44,25 @@ pub(crate) async fn hold(
     body: Bytes,
 ) -> Result<(StatusCode, Json<HeldTokensBody>), AppError> {
     let id = case_id(&id)?;
-    let body: TokensBody = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest(format!("the body is not a token list: {e}")))?;
+    // serde's message would quote the value it choked on, which may be a token.
+    let body: TokensBody = serde_json::from_slice(&body).map_err(|_| {
+        AppError::BadRequest(r#"the body must be {"tokens": ["hf_...", ...]}"#.into())
+    })?;
     let tokens = parse(&body.tokens)?;
     let sealer = state.token_sealer.as_ref().ok_or_else(|| {
         AppError::Unavailable("tokens cannot be held: Leaver has no secret key to seal them".into())
     })?;
     let held = state
         .store
-        .hold_tokens(
-            id,
-            &tokens,
-            sealer,
-            &Actor::api(&client.name),
-            OffsetDateTime::now_utc(),
-        )
-        .await?;
+        .hold_tokens(id, &tokens, sealer, &Actor::api(&client.name), OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| match e {
+            StoreError::Domain(why) => AppError::Conflict(format!(
+                "{why}: revoke the tokens yourself with POST https://huggingface.co/api/credentials/revoke \
+                 (no authentication needed)"
+            )),
+            other => other.into(),
+        })?;
     let answer = HeldTokensBody {
         case_id: id.to_string(),
         added: held.added,
