@@ -205,11 +205,7 @@ async fn cases_are_listed_by_state_search_and_page() {
 async fn a_case_is_shown_and_cancelled_once() {
     let (_dir, apps) = apps().await;
     for app in apps {
-        let body = ticket("HR-7", "bob").to_string();
-        let id = app.api("POST", "/api/v1/cases", Some(&body)).await.json()["id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let id = app.open_case("HR-7", "bob").await;
         let shown = app.api("GET", &format!("/api/v1/cases/{id}"), None).await;
         assert_eq!(shown.status, StatusCode::OK);
         assert_eq!(shown.json()["external_id"], "HR-7");

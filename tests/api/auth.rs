@@ -1,7 +1,7 @@
 //! Operator login, sessions and CSRF: pages need a session; forms need the session's token and
 //! our own origin; a refused form changes nothing.
 
-use crate::support::{OPERATOR, apps, cookie, ticket};
+use crate::support::{OPERATOR, apps, cookie};
 use leaver_store::Store;
 use reqwest::StatusCode;
 
@@ -138,11 +138,7 @@ async fn forms_without_the_token_or_from_another_site_are_refused_and_change_not
     let (_dir, apps) = apps().await;
     for app in apps {
         let session = app.login().await;
-        let body = ticket("HR-9", "bob").to_string();
-        let id = app.api("POST", "/api/v1/cases", Some(&body)).await.json()["id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let id = app.open_case("HR-9", "bob").await;
         let cancel = format!("/cases/{id}/cancel");
         let audit_before = app.count("audit_event").await;
         let attempts: [(Option<&str>, Option<&str>); 4] = [

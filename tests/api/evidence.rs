@@ -10,12 +10,7 @@ use time::OffsetDateTime;
 
 /// A case taken through plan, a recorded decision, and both steps, as the engine would.
 async fn finished_case(app: &TestApp) -> CaseId {
-    let body = ticket("HR-77", "bob").to_string();
-    let id: CaseId = app.api("POST", "/api/v1/cases", Some(&body)).await.json()["id"]
-        .as_str()
-        .unwrap_or_default()
-        .parse()
-        .expect("id");
+    let id: CaseId = app.open_case("HR-77", "bob").await.parse().expect("id");
     let (strip, verify) = (StepId::random(), StepId::random());
     let step = |id, kind, target, needs_approval| NewStep {
         id,

@@ -128,6 +128,14 @@ impl TestApp {
         self.api_as(Some(&self.key), method, path, body).await
     }
 
+    /// Opens a case for `user` through the API with a valid ticket; returns its id.
+    pub async fn open_case(&self, external_id: &str, user: &str) -> String {
+        let body = ticket(external_id, user).to_string();
+        let created = self.api("POST", "/api/v1/cases", Some(&body)).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        created.json()["id"].as_str().expect("id").to_owned()
+    }
+
     /// An API call with `key` (or none).
     pub async fn api_as(
         &self,

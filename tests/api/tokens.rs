@@ -2,7 +2,7 @@
 //! step are checked, sealed, and named by fingerprint only; they never reach the database or
 //! an answer in clear.
 
-use crate::support::{apps, ticket};
+use crate::support::apps;
 use leaver_store::Store;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -14,11 +14,7 @@ const BOB_TOKEN: &str = "hf_BobsLeakedToken0123456789";
 async fn tokens_are_checked_sealed_and_named_by_fingerprint_only() {
     let (_dir, apps) = apps().await;
     for app in apps {
-        let body = ticket("HR-9", "bob").to_string();
-        let id = app.api("POST", "/api/v1/cases", Some(&body)).await.json()["id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let id = app.open_case("HR-9", "bob").await;
         let path = format!("/api/v1/cases/{id}/tokens");
 
         let not_a_list = json!({ "tokens": BOB_TOKEN }).to_string();
