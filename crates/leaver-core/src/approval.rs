@@ -99,9 +99,8 @@ pub fn requests_for(policy: &Policy, case: &Case, steps: &[StepId]) -> Vec<Reque
                 Approver::Manager => case.manager_email.clone(),
                 Approver::Email(email) => email.clone(),
             };
-            // Addresses keep the case of their local part as typed, and mail systems ignore it:
-            // `Bob@acme.test` is the leaver too.
-            let not_leaver = |a: &EmailAddress| !a.as_str().eq_ignore_ascii_case(leaver.as_str());
+            // `Bob@acme.test` and `bob+boss@acme.test` are the leaver too.
+            let not_leaver = |a: &EmailAddress| !a.same_mailbox(leaver);
             let mut approvers: Vec<EmailAddress> = rule
                 .approvers
                 .iter()

@@ -48,6 +48,20 @@ impl EmailAddress {
     }
 }
 
+impl EmailAddress {
+    /// Whether both addresses reach one mailbox: compared without case, and without a
+    /// `+tag` on the local part (`jane.doe+boss@acme.test` is `jane.doe@acme.test`).
+    pub fn same_mailbox(&self, other: &EmailAddress) -> bool {
+        self.mailbox().eq_ignore_ascii_case(&other.mailbox())
+    }
+
+    fn mailbox(&self) -> String {
+        let (local, domain) = self.0.rsplit_once('@').unwrap_or((&self.0, ""));
+        let local = local.split_once('+').map_or(local, |(base, _tag)| base);
+        format!("{local}@{domain}")
+    }
+}
+
 crate::text::validated_text!(EmailAddress);
 
 #[cfg(test)]
@@ -58,6 +72,17 @@ mod tests {
     fn parses_and_lowercases_the_domain() {
         let email = EmailAddress::parse(" Bob@ACME.test ").expect("valid");
         assert_eq!(email.as_str(), "Bob@acme.test");
+    }
+
+    #[test]
+    fn a_plus_tag_or_case_reaches_the_same_mailbox() {
+        let jane = EmailAddress::parse("jane.doe@acme.test").expect("valid");
+        for same in ["jane.doe+boss@acme.test", "JANE.DOE@ACME.test", "Jane.Doe+x+y@acme.test"] {
+            assert!(jane.same_mailbox(&EmailAddress::parse(same).expect("valid")), "{same}");
+        }
+        for other in ["jane.doe@acme.example", "janedoe@acme.test", "jane.do@acme.test"] {
+            assert!(!jane.same_mailbox(&EmailAddress::parse(other).expect("valid")), "{other}");
+        }
     }
 
     #[test]

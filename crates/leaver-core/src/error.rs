@@ -24,4 +24,10 @@ pub enum DomainError {
     /// The step exists but its predecessors have not finished, so it may not start yet.
     #[error("step {0} is not runnable yet: an earlier step has not succeeded")]
     NotRunnable(StepId),
+    /// Text a person typed into the event breaks the rules of free text.
+    #[error("{field}: {message}")]
+    InvalidText {
+        field: &'static str,
+        message: String,
+    },
 }

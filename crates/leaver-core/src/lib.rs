@@ -14,6 +14,7 @@ pub mod event;
 pub mod external_id;
 pub mod hub_token;
 pub mod ids;
+pub mod input;
 pub mod ordering;
 pub mod plan;
 pub mod state;

@@ -8,6 +8,8 @@ use std::fmt;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::input::{free_text, time as rfc3339};
+
 /// A ticket as it arrives: every field optional text, nothing checked yet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketInput {
@@ -50,9 +52,6 @@ impl fmt::Display for FieldError {
     }
 }
 
-/// Longest free-text value (name, reason) a ticket may carry.
-const MAX_TEXT: usize = 500;
-
 impl Ticket {
     /// Checks every field and reports all the bad ones at once, in the order of the CSV columns.
     pub fn parse(input: &TicketInput) -> Result<Self, Vec<FieldError>> {
@@ -94,7 +93,7 @@ impl Ticket {
             });
         }
         if let (Some(person), Some(manager)) = (&email, &manager_email)
-            && person.as_str().eq_ignore_ascii_case(manager.as_str())
+            && person.same_mailbox(manager)
         {
             errors.push(FieldError {
                 field: "manager_email",
@@ -186,21 +185,6 @@ fn optional<T>(
             .map_err(|message| errors.push(FieldError { field, message }))
             .ok(),
     }
-}
-
-fn free_text(raw: &str) -> Result<String, String> {
-    if raw.chars().count() > MAX_TEXT {
-        return Err(format!("is longer than {MAX_TEXT} characters"));
-    }
-    if raw.chars().any(char::is_control) {
-        return Err("may not contain control characters".into());
-    }
-    Ok(raw.to_owned())
-}
-
-fn rfc3339(raw: &str) -> Result<OffsetDateTime, String> {
-    OffsetDateTime::parse(raw, &Rfc3339)
-        .map_err(|e| format!("{raw:?} is not an RFC 3339 time like 2026-12-01T17:00:00Z ({e})"))
 }
 
 #[cfg(test)]

@@ -35,8 +35,22 @@ pub struct Transition {
     pub effects: Vec<Effect>,
 }
 
+/// What a person typed into an event (a reason, a note) obeys the rules of all free text
+/// ([`crate::input::free_text`]), whichever door it came in by.
+fn guard_typed_text(event: &Event) -> Result<(), DomainError> {
+    let (field, text) = match event {
+        Event::Cancelled { reason } | Event::Rejected { reason, .. } => ("reason", reason),
+        Event::ManualDone { note, .. } => ("note", note),
+        _ => return Ok(()),
+    };
+    crate::input::free_text(text)
+        .map(drop)
+        .map_err(|message| DomainError::InvalidText { field, message })
+}
+
 /// Applies `event` to `case` at time `now`. Illegal events are errors and change nothing.
 pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transition, DomainError> {
+    guard_typed_text(&event)?;
     guard_closed(case, &event)?;
     let runnable_before = runnable(case);
     let mut next = case.clone();

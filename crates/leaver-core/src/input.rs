@@ -1,0 +1,173 @@
+//! The rules every value typed by a person or sent by another system obeys, wherever it enters
+//! (tickets, PATCH, CSV, forms, query parameters, CLI flags): times in a range every store and
+//! every format can hold, and free text of bounded length with no control or bidi characters.
+//!
+//! A value that passes these never fails later, when it is stored, read back or rendered.
+
+use time::format_description::well_known::Rfc3339;
+use time::macros::{datetime, format_description};
+use time::{Date, Duration, OffsetDateTime, UtcOffset};
+
+/// The earliest time Leaver accepts (in UTC).
+pub const EARLIEST: OffsetDateTime = datetime!(1970-01-01 00:00:00 UTC);
+/// The first time Leaver no longer accepts (in UTC): any time before it, plus a day, can still
+/// be formatted, stored as Unix milliseconds and read back on SQLite and Postgres.
+pub const END_OF_TIME: OffsetDateTime = datetime!(9999-01-01 00:00:00 UTC);
+
+/// Longest free text (a name, a reason, a note) Leaver keeps, in characters.
+pub const MAX_TEXT: usize = 500;
+
+/// `t` in UTC, if it lies in `EARLIEST..END_OF_TIME`.
+pub fn in_range(t: OffsetDateTime) -> Result<OffsetDateTime, String> {
+    // `to_offset` panics when the result leaves `time`'s own range (year 10000 and later);
+    // `checked_to_offset` does not.
+    let utc = t
+        .checked_to_offset(UtcOffset::UTC)
+        .ok_or_else(|| out_of_range(t))?;
+    if (EARLIEST..END_OF_TIME).contains(&utc) {
+        Ok(utc)
+    } else {
+        Err(out_of_range(t))
+    }
+}
+
+fn out_of_range(t: OffsetDateTime) -> String {
+    let shown = t.format(&Rfc3339).unwrap_or_else(|_| format!("{t}"));
+    format!("{shown} is out of range: times must fall between 1970-01-01 and 9998-12-31 (UTC)")
+}
+
+/// An RFC 3339 time (`2026-12-01T17:00:00Z`, any offset), in UTC and in range.
+pub fn time(raw: &str) -> Result<OffsetDateTime, String> {
+    let raw = raw.trim();
+    let parsed = OffsetDateTime::parse(raw, &Rfc3339).map_err(|e| {
+        format!(
+            "{:?} is not an RFC 3339 time like 2026-12-01T17:00:00Z ({e})",
+            shorten(raw)
+        )
+    })?;
+    in_range(parsed)
+}
+
+/// A bound of a period: an RFC 3339 time, or a date. A date means its start (midnight UTC);
+/// as the `end` of a period, the start of the next day, so that the date is included.
+pub fn period_bound(raw: &str, end: bool) -> Result<OffsetDateTime, String> {
+    let raw = raw.trim();
+    if OffsetDateTime::parse(raw, &Rfc3339).is_ok() {
+        return time(raw);
+    }
+    let date = Date::parse(raw, format_description!("[year]-[month]-[day]")).map_err(|_| {
+        format!(
+            "{:?} is not a date like 2026-11-01 or a time like 2026-11-01T00:00:00Z",
+            shorten(raw)
+        )
+    })?;
+    let start = in_range(date.midnight().assume_utc())?;
+    if !end {
+        return Ok(start);
+    }
+    start
+        .checked_add(Duration::days(1))
+        .filter(|next| *next <= END_OF_TIME)
+        .ok_or_else(|| out_of_range(start))
+}
+
+/// Free text a person typed: at most [`MAX_TEXT`] characters, no control characters (NUL,
+/// line breaks, escapes) and no bidirectional overrides that make text read other than it is.
+pub fn free_text(raw: &str) -> Result<String, String> {
+    if raw.chars().count() > MAX_TEXT {
+        return Err(format!("is longer than {MAX_TEXT} characters"));
+    }
+    if raw.chars().any(char::is_control) {
+        return Err("may not contain control characters".into());
+    }
+    if raw.chars().any(is_bidi_control) {
+        return Err("may not contain bidirectional control characters".into());
+    }
+    Ok(raw.to_owned())
+}
+
+/// Free text that may be absent: blank counts as absent.
+pub fn optional_free_text(raw: Option<&str>) -> Result<Option<String>, String> {
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(raw) => free_text(raw).map(Some),
+    }
+}
+
+/// The characters that reorder text on screen (Unicode's explicit directional formatting
+/// characters and marks): in a name or a subject they make `gpj.exe` read as `exe.jpg`.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// The first 80 characters of `raw`, for an error message that quotes what it refuses.
+fn shorten(raw: &str) -> String {
+    match raw.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &raw[..cut]),
+        None => raw.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_time_is_taken_to_utc() {
+        let t = time("2026-12-01T18:00:00+01:00").expect("valid");
+        assert_eq!(t, datetime!(2026-12-01 17:00:00 UTC));
+        assert_eq!(t.offset(), UtcOffset::UTC);
+    }
+
+    #[test]
+    fn times_outside_the_range_are_refused_after_conversion_to_utc() {
+        for raw in [
+            "9999-12-31T23:59:59-23:59",
+            "9999-06-01T00:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+            "1970-01-01T00:30:00+01:00",
+        ] {
+            let error = time(raw).expect_err(raw);
+            assert!(error.contains("out of range"), "{raw}: {error}");
+        }
+        assert!(time("9998-12-31T23:59:59Z").is_ok());
+        assert!(time("1970-01-01T00:00:00Z").is_ok());
+    }
+
+    #[test]
+    fn a_period_ending_on_the_last_day_is_refused_not_a_panic() {
+        assert!(period_bound("9999-12-31", true).is_err());
+        assert!(period_bound("9999-12-31", false).is_err());
+        assert_eq!(
+            period_bound("9998-12-31", true).expect("valid"),
+            END_OF_TIME
+        );
+        assert_eq!(
+            period_bound("2026-11-30", true).expect("valid"),
+            datetime!(2026-12-01 00:00:00 UTC)
+        );
+        assert!(period_bound("9999-12-31T23:59:59-23:59", true).is_err());
+        assert!(period_bound("tomorrow", true).is_err());
+    }
+
+    #[test]
+    fn free_text_refuses_controls_bidi_and_length() {
+        assert!(free_text("rehired in March").is_ok());
+        assert!(free_text("a\0b").is_err());
+        assert!(free_text("line\nbreak").is_err());
+        assert!(free_text("Bob \u{202E}gpj.exe").is_err());
+        assert!(free_text(&"x".repeat(MAX_TEXT)).is_ok());
+        assert!(free_text(&"x".repeat(MAX_TEXT + 1)).is_err());
+        assert_eq!(optional_free_text(Some("  ")), Ok(None));
+    }
+
+    #[test]
+    fn an_error_quotes_at_most_80_characters() {
+        let long = "y".repeat(10_000);
+        assert!(time(&long).expect_err("bad").len() < 200);
+    }
+}
