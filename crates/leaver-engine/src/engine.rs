@@ -15,6 +15,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::task::JoinSet;
 
+/// A case as a batch read it: the case, or why its stored row could not be read.
+type Loaded = Result<Arc<Case>, String>;
+
+/// How long the jobs of a case whose stored row cannot be read wait before they look again.
+const UNREADABLE_CASE_WAIT: time::Duration = time::Duration::hours(1);
+
 /// Workers over one store and one Hub.
 #[derive(Debug)]
 pub struct Engine {
@@ -128,13 +134,17 @@ impl Engine {
         Ok(count)
     }
 
-    /// The cases of a batch of jobs, read together.
-    async fn cases_of(&self, jobs: &[Job]) -> Result<HashMap<CaseId, Arc<Case>>, StoreError> {
+    /// The cases of a batch of jobs, read together. A case that does not decode is its own
+    /// error: its jobs wait, the rest of the batch runs.
+    async fn cases_of(&self, jobs: &[Job]) -> Result<HashMap<CaseId, Loaded>, StoreError> {
         let mut ids: Vec<CaseId> = jobs.iter().map(|job| job.case_id).collect();
         ids.sort_unstable_by_key(ToString::to_string);
         ids.dedup();
         let cases = self.store.cases(&ids).await?;
-        Ok(cases.into_iter().map(|c| (c.id, Arc::new(c))).collect())
+        Ok(cases
+            .into_iter()
+            .map(|(id, case)| (id, case.map(Arc::new).map_err(|e| e.to_string())))
+            .collect())
     }
 
     /// Runs until no job is due (jobs scheduled for later stay). For tests and the CLI.
@@ -190,10 +200,20 @@ impl Engine {
 
     /// Carries one job out; what it comes to is written with the rest of its batch.
     #[tracing::instrument(skip_all, fields(case_id = %job.case_id, kind = ?job.kind))]
-    async fn handle(&self, job: &Job, case: Option<Arc<Case>>, reads: &SharedReads) -> Settle {
-        let Some(case) = case else {
-            tracing::warn!("the job's case does not exist");
-            return Settle::Finish;
+    async fn handle(&self, job: &Job, case: Option<Loaded>, reads: &SharedReads) -> Settle {
+        let case = match case {
+            Some(Ok(case)) => case,
+            Some(Err(error)) => {
+                tracing::error!(%error, "the job's case cannot be read; it waits for an operator");
+                return Settle::Reschedule {
+                    at: self.clock.now() + UNREADABLE_CASE_WAIT,
+                    error: format!("the stored case cannot be read: {error}"),
+                };
+            }
+            None => {
+                tracing::warn!("the job's case does not exist");
+                return Settle::Finish;
+            }
         };
         let result = match &job.effect {
             Effect::PlanCase => self.plan_case(&case).await,

@@ -11,7 +11,7 @@ use crate::approvals::{
 use crate::rows::ms;
 use crate::{Lease, SqlStore, StoreError, audit, jobs};
 use async_trait::async_trait;
-use leaver_core::CaseId;
+use leaver_core::{CaseId, EmailAddress};
 use leaver_core::approval::Decision;
 use serde_json::json;
 use sqlx::Row;
@@ -252,7 +252,13 @@ impl ApprovalStore for SqlStore {
                 .parse()
                 .map_err(|e| StoreError::Corrupt(format!("request_id: {e}")))?;
             let mut asked = Vec::new();
-            for target in targets.iter().filter(|t| !t.eq_ignore_ascii_case(&leaver)) {
+            let is_leaver = |target: &String| {
+                match (EmailAddress::parse(target), EmailAddress::parse(&leaver)) {
+                    (Ok(target), Ok(leaver)) => target.same_mailbox(&leaver),
+                    _ => target.eq_ignore_ascii_case(&leaver),
+                }
+            };
+            for target in targets.iter().filter(|t| !is_leaver(t)) {
                 let link = insert_link(
                     &mut tx,
                     request,

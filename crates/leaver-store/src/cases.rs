@@ -118,11 +118,12 @@ pub(crate) async fn find_by_external_ids(
 }
 
 /// Loads several cases with their steps in two queries per chunk of ids; ids that name no case
-/// are left out.
+/// are left out. A case whose row does not decode fails alone, under its id: one bad row must
+/// not stop the others (a batch of jobs, a page of cases).
 pub(crate) async fn load_many(
     conn: &mut AnyConnection,
     ids: &[CaseId],
-) -> Result<HashMap<CaseId, Case>, StoreError> {
+) -> Result<HashMap<CaseId, Result<Case, StoreError>>, StoreError> {
     let mut found = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(multi_row::rows_per_statement(1)) {
         let sql = format!(
@@ -134,17 +135,70 @@ pub(crate) async fn load_many(
             query = query.bind(id.to_string());
         }
         let rows = query.fetch_all(&mut *conn).await?;
-        let mut cases: Vec<Case> = rows.iter().map(case_from_row).collect::<Result<_, _>>()?;
-        attach_steps(conn, &mut cases).await?;
-        found.extend(cases.into_iter().map(|case| (case.id, case)));
+        found.extend(decode_with_steps(conn, &rows).await?);
     }
     Ok(found)
 }
 
-/// Fills in the steps of `cases` (at most a chunk's worth) with one query.
-async fn attach_steps(conn: &mut AnyConnection, cases: &mut [Case]) -> Result<(), StoreError> {
+/// The cases of [`load_many`] that decoded; those that did not are logged and left out (a
+/// write for them then fails alone, as for a case that does not exist).
+pub(crate) async fn load_readable(
+    conn: &mut AnyConnection,
+    ids: &[CaseId],
+) -> Result<HashMap<CaseId, Case>, StoreError> {
+    let loaded = load_many(conn, ids).await?;
+    Ok(loaded
+        .into_iter()
+        .filter_map(|(id, case)| {
+            case.map_err(|error| {
+                tracing::error!(case_id = %id, %error, "a stored case does not decode");
+            })
+            .ok()
+            .map(|case| (id, case))
+        })
+        .collect())
+}
+
+/// Decodes case rows one by one and fills in their steps; a case whose row or one of whose
+/// steps does not decode comes back as its error. Rows whose very id is unreadable are
+/// logged and left out.
+async fn decode_with_steps(
+    conn: &mut AnyConnection,
+    rows: &[AnyRow],
+) -> Result<Vec<(CaseId, Result<Case, StoreError>)>, StoreError> {
+    let mut cases = Vec::with_capacity(rows.len());
+    let mut broken = Vec::new();
+    for row in rows {
+        match (parse_id(row), case_from_row(row)) {
+            (_, Ok(case)) => cases.push(case),
+            (Ok(id), Err(error)) => broken.push((id, Err(error))),
+            (Err(_), Err(error)) => tracing::error!(%error, "a case row has no readable id"),
+        }
+    }
+    let mut step_errors = HashMap::new();
+    for chunk in cases.chunks_mut(multi_row::rows_per_statement(1)) {
+        step_errors.extend(attach_steps(conn, chunk).await?);
+    }
+    let mut decoded: Vec<(CaseId, Result<Case, StoreError>)> = cases
+        .into_iter()
+        .map(|case| match step_errors.remove(&case.id) {
+            Some(error) => (case.id, Err(error)),
+            None => (case.id, Ok(case)),
+        })
+        .collect();
+    decoded.append(&mut broken);
+    Ok(decoded)
+}
+
+/// Fills in the steps of `cases` (at most a chunk's worth) with one query. Returns, by case,
+/// the first step row that did not decode (that case's steps are then incomplete).
+async fn attach_steps(
+    conn: &mut AnyConnection,
+    cases: &mut [Case],
+) -> Result<HashMap<CaseId, StoreError>, StoreError> {
+    let mut broken = HashMap::new();
     if cases.is_empty() {
-        return Ok(());
+        return Ok(broken);
     }
     let sql = format!(
         "SELECT {STEP_COLUMNS} FROM step WHERE case_id IN ({}) ORDER BY case_id, position",
@@ -157,12 +211,19 @@ async fn attach_steps(conn: &mut AnyConnection, cases: &mut [Case]) -> Result<()
     let mut steps: HashMap<String, Vec<Step>> = HashMap::new();
     for row in query.fetch_all(&mut *conn).await? {
         let case_id: String = row.try_get("case_id")?;
-        steps.entry(case_id).or_default().push(step_from_row(&row)?);
+        match step_from_row(&row) {
+            Ok(step) => steps.entry(case_id).or_default().push(step),
+            Err(error) => {
+                if let Ok(id) = case_id.parse::<CaseId>() {
+                    broken.entry(id).or_insert(error);
+                }
+            }
+        }
     }
     for case in cases {
         case.steps = steps.remove(&case.id.to_string()).unwrap_or_default();
     }
-    Ok(())
+    Ok(broken)
 }
 
 /// Loads one case with its steps.
@@ -185,16 +246,18 @@ pub(crate) async fn load(conn: &mut AnyConnection, id: CaseId) -> Result<Case, S
     Ok(case)
 }
 
-/// Lists cases, newest first, and fills in their steps with one more query.
+/// Lists cases, newest first, and fills in their steps with one more query. A case that does
+/// not decode is logged and left out, so that one bad row cannot take the whole list down.
 pub(crate) async fn list(pool: &AnyPool, filter: &CaseFilter) -> Result<Vec<Case>, StoreError> {
     let search = filter
         .search
         .as_ref()
-        .map(|s| format!("%{}%", s.to_lowercase()));
+        .map(|s| format!("%{}%", like_literal(&s.to_lowercase())));
     let rows = sqlx::query(AssertSqlSafe(format!(
         "SELECT {CASE_COLUMNS} FROM offboarding_case
          WHERE ($1 IS NULL OR state = $1)
-           AND ($2 IS NULL OR lower(external_id) LIKE $2 OR lower(email) LIKE $2 OR lower(hub_username) LIKE $2)
+           AND ($2 IS NULL OR lower(external_id) LIKE $2 ESCAPE '\\' OR lower(email) LIKE $2 ESCAPE '\\'
+                OR lower(hub_username) LIKE $2 ESCAPE '\\')
          ORDER BY created_at DESC, case_id LIMIT $3 OFFSET $4"
     )))
     .bind(filter.state.map(|s| s.as_str()))
@@ -203,12 +266,30 @@ pub(crate) async fn list(pool: &AnyPool, filter: &CaseFilter) -> Result<Vec<Case
     .bind(i64::from(filter.offset))
     .fetch_all(pool)
     .await?;
-    let mut cases: Vec<Case> = rows.iter().map(case_from_row).collect::<Result<_, _>>()?;
     let mut conn = pool.acquire().await?;
-    for chunk in cases.chunks_mut(multi_row::rows_per_statement(1)) {
-        attach_steps(&mut conn, chunk).await?;
+    let cases = decode_with_steps(&mut conn, &rows).await?;
+    Ok(cases
+        .into_iter()
+        .filter_map(|(id, case)| {
+            case.map_err(|error| {
+                tracing::error!(case_id = %id, %error, "a stored case does not decode; listed without it");
+            })
+            .ok()
+        })
+        .collect())
+}
+
+/// `text` for a `LIKE ... ESCAPE '\'` pattern that matches it literally: `%` and `_` are
+/// characters to find, not wildcards.
+fn like_literal(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
     }
-    Ok(cases)
+    escaped
 }
 
 /// Writes what changed between `before` and `after`: the case row, changed or new steps, and

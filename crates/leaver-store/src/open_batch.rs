@@ -53,7 +53,7 @@ pub(crate) async fn open_cases(
     audit::append_many(&mut tx, actor, entries, now).await?;
     tx.commit().await?;
     let replayed: Vec<CaseId> = existing.values().map(|(id, _)| *id).collect();
-    let mut loaded = cases::load_many(&mut *pool.acquire().await?, &replayed).await?;
+    let mut loaded = cases::load_readable(&mut *pool.acquire().await?, &replayed).await?;
     Ok(fresh
         .into_iter()
         .map(|(case, hash)| {

@@ -147,7 +147,7 @@ pub(crate) async fn record_batch(
     let mut lost = HashSet::new();
     loop {
         let mut tx = audit::begin_write(pool).await?;
-        let before = cases::load_many(&mut tx, &ids).await?;
+        let before = cases::load_readable(&mut tx, &ids).await?;
         let applied = apply_items(&before, items, &lost, now);
         let leases: Vec<&Lease> = applied.leases.iter().map(|(_, lease)| lease).collect();
         let finished = jobs::finish_many(&mut tx, &leases).await?;

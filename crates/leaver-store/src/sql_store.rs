@@ -153,9 +153,15 @@ impl Store for SqlStore {
         cases::load(&mut *self.pool.acquire().await?, id).await
     }
 
-    async fn cases(&self, ids: &[CaseId]) -> Result<Vec<Case>, StoreError> {
+    async fn cases(
+        &self,
+        ids: &[CaseId],
+    ) -> Result<Vec<(CaseId, Result<Case, StoreError>)>, StoreError> {
         let mut found = cases::load_many(&mut *self.pool.acquire().await?, ids).await?;
-        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.remove(id).map(|case| (*id, case)))
+            .collect())
     }
 
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>, StoreError> {

@@ -113,8 +113,10 @@ pub trait Store:
     /// One case with its steps.
     async fn case(&self, id: CaseId) -> Result<Case, StoreError>;
 
-    /// Several cases with their steps, read together; ids that name no case are left out.
-    async fn cases(&self, ids: &[CaseId]) -> Result<Vec<Case>, StoreError>;
+    /// Several cases with their steps, read together, in the order of `ids`; ids that name no
+    /// case are left out. A case whose stored row does not decode comes back as its own error,
+    /// so that one bad row never fails the others.
+    async fn cases(&self, ids: &[CaseId]) -> Result<Vec<(CaseId, Result<Case, StoreError>)>, StoreError>;
 
     /// Cases, newest first, with their steps.
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>, StoreError>;

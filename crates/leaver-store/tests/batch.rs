@@ -156,7 +156,10 @@ async fn a_batch_commits_its_good_items_and_skips_an_illegal_event_and_a_lost_le
         );
         assert!(results[3].is_ok(), "{url}: {:?}", results[3]);
         let cases = store.cases(&ids).await.expect("cases");
-        let states: Vec<CaseState> = cases.iter().map(|c| c.state).collect();
+        let states: Vec<CaseState> = cases
+            .into_iter()
+            .map(|(_, c)| c.expect("readable").state)
+            .collect();
         assert_eq!(
             states,
             [

@@ -34,6 +34,9 @@ impl From<StoreError> for AppError {
         match error {
             StoreError::CaseNotFound(_) => AppError::NotFound,
             StoreError::Conflict { .. } => AppError::Conflict(error.to_string()),
+            StoreError::Domain(leaver_core::DomainError::InvalidText { field, message }) => {
+                AppError::Validation(vec![leaver_core::FieldError { field, message }])
+            }
             StoreError::Domain(e) => AppError::Conflict(e.to_string()),
             other => AppError::Internal(other.into()),
         }

@@ -15,6 +15,7 @@ pub mod mailbox;
 mod routes;
 pub mod settings_view;
 mod state;
+mod typed_text;
 pub mod views;
 
 pub use approval_links::{ApprovalLinks, GuessBrake};

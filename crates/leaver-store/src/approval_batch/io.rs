@@ -69,7 +69,7 @@ impl Batch {
                 .requests
                 .insert(id.parse().map_err(|e| corrupt(&e))?, request);
         }
-        batch.before = cases::load_many(tx, &ids).await?;
+        batch.before = cases::load_readable(tx, &ids).await?;
         batch.cases = batch.before.clone();
         Ok(batch)
     }

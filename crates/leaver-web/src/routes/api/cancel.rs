@@ -4,6 +4,7 @@
 use super::dto::{CancelBody, CaseBody, ErrorBody};
 use super::show::case_id;
 use crate::auth::ApiClient;
+use crate::typed_text::typed_text;
 use crate::{AppError, AppState};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         (status = 401, description = "Missing or unknown API key", body = ErrorBody),
         (status = 404, description = "No such case", body = ErrorBody),
         (status = 409, description = "The case is already closed", body = ErrorBody),
+        (status = 422, description = "The reason is too long or holds control characters", body = ErrorBody),
     )
 )]
 #[tracing::instrument(skip_all, fields(client = %client.name, case_id = %id))]
@@ -47,9 +49,7 @@ pub(crate) async fn cancel(
             AppError::BadRequest(format!("the body is not a valid cancel request: {e}"))
         })?
     };
-    let reason = body
-        .reason
-        .filter(|r| !r.trim().is_empty())
+    let reason = typed_text("reason", body.reason.as_deref())?
         .unwrap_or_else(|| format!("cancelled through the API by {}", client.name));
     let actor = Actor::api(&client.name);
     let now = OffsetDateTime::now_utc();

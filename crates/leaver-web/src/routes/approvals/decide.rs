@@ -3,6 +3,7 @@
 //! closed link changes nothing and says why.
 
 use super::page::{find, form_key, miss, page, private, respond, too_many, well_formed};
+use crate::typed_text::checked_text;
 use crate::views::Flash;
 use crate::{AppError, AppState};
 use axum::Form;
@@ -39,7 +40,15 @@ pub async fn decide(
         "reject" => Decision::Reject,
         _ => return with_flash(&state, &token, peer, "Choose approve or reject.").await,
     };
-    let reason = Some(form.reason.trim().to_owned()).filter(|r| !r.is_empty());
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let checked = checked_text("reason", Some(&form.reason))
+        .and_then(|reason| Ok((reason, checked_text("User-Agent", user_agent.as_deref())?)));
+    let (reason, user_agent) = match checked {
+        Ok(checked) => checked,
+        Err(bad) => return with_flash(&state, &token, peer, &bad.to_string()).await,
+    };
     if decision == Decision::Reject && reason.is_none() {
         return with_flash(
             &state,
@@ -57,10 +66,7 @@ pub async fn decide(
     }
     let origin = DecisionOrigin {
         ip: Some(peer.ip().to_string()),
-        user_agent: headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
+        user_agent,
     };
     let now = time::OffsetDateTime::now_utc();
     // The link is read for a page only when the decision is refused: a decision that goes

@@ -2,6 +2,7 @@
 //! cancel, run now, retry a failed step, mark a manual step done.
 
 use crate::auth::CsrfForm;
+use crate::typed_text::typed_text;
 use crate::views::PageError;
 use crate::{AppError, AppState};
 use axum::Router;
@@ -72,10 +73,7 @@ async fn cancel(
     Path(id): Path<String>,
     CsrfForm { operator, form }: CsrfForm<Reason>,
 ) -> Result<Redirect, PageError> {
-    let reason = form
-        .reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty())
+    let reason = typed_text("reason", form.reason.as_deref())?
         .unwrap_or_else(|| "cancelled by an operator".into());
     let event = Event::Cancelled { reason };
     act(&state, case_id(&id)?, &operator.email, event, "cancelled").await
@@ -112,15 +110,14 @@ async fn manual_done(
     Path((id, step)): Path<(String, String)>,
     CsrfForm { operator, form }: CsrfForm<Note>,
 ) -> Result<Redirect, PageError> {
-    let note = form.note.map(|n| n.trim().to_owned()).unwrap_or_default();
-    if note.is_empty() {
+    let Some(note) = typed_text("note", form.note.as_deref())? else {
         let message = "say what was done, for the record".into();
         return Err(AppError::Validation(vec![leaver_core::FieldError {
             field: "note",
             message,
         }])
         .into());
-    }
+    };
     let event = Event::ManualDone {
         step: step_id(&step)?,
         note,
