@@ -8,6 +8,7 @@ mod browser;
 mod chrome;
 mod evidence;
 mod import;
+mod input_rules;
 mod pages;
 mod support;
 mod tokens;

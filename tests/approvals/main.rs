@@ -13,3 +13,4 @@ mod secrets;
 mod self_approval;
 mod support;
 mod timing;
+mod typed_text;
