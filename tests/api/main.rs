@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod chrome;
 mod evidence;
+mod exports;
 mod import;
 mod input_rules;
 mod pages;

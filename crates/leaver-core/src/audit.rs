@@ -88,9 +88,46 @@ pub fn verify_chain<'a>(
     records: impl IntoIterator<Item = &'a AuditRecord>,
     head: Option<(i64, &str)>,
 ) -> Result<i64, BrokenLink> {
-    let mut expected_seq = 1;
-    let mut prev_hash = GENESIS_HASH.to_owned();
+    let mut walk = ChainWalk::from_genesis();
     for record in records {
+        walk.check(record)?;
+    }
+    walk.finish(head)
+}
+
+/// A walk along the chain, one record at a time, from the genesis or from a record already
+/// checked: so that a long chain can be read a page at a time, or only from where an earlier
+/// check stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainWalk {
+    /// The last record checked (0 at the genesis) and its hash.
+    seq: i64,
+    hash: String,
+}
+
+impl ChainWalk {
+    /// A walk from the first record.
+    pub fn from_genesis() -> ChainWalk {
+        ChainWalk::after(0, GENESIS_HASH)
+    }
+
+    /// A walk that takes records up to `seq` (whose hash is `hash`) as checked.
+    pub fn after(seq: i64, hash: &str) -> ChainWalk {
+        ChainWalk {
+            seq,
+            hash: hash.to_owned(),
+        }
+    }
+
+    /// The last record checked (0 at the genesis) and its hash.
+    pub fn last(&self) -> (i64, &str) {
+        (self.seq, &self.hash)
+    }
+
+    /// Checks the next record: it must follow the last one without a gap, point to its hash,
+    /// and match its own hash.
+    pub fn check(&mut self, record: &AuditRecord) -> Result<(), BrokenLink> {
+        let expected_seq = self.seq + 1;
         let broken = |reason: String| BrokenLink {
             seq: expected_seq.min(record.seq),
             reason,
@@ -101,7 +138,7 @@ pub fn verify_chain<'a>(
                 record.seq
             )));
         }
-        if record.prev_hash != prev_hash {
+        if record.prev_hash != self.hash {
             return Err(broken(
                 "does not point to the hash of the record before it".into(),
             ));
@@ -111,21 +148,27 @@ pub fn verify_chain<'a>(
                 "content does not match its hash: it was edited".into(),
             ));
         }
-        prev_hash.clone_from(&record.hash);
-        expected_seq += 1;
+        self.seq = record.seq;
+        self.hash.clone_from(&record.hash);
+        Ok(())
     }
-    let count = expected_seq - 1;
-    if let Some((head_seq, head_hash)) = head
-        && (head_seq != count || head_hash != prev_hash)
-    {
-        return Err(BrokenLink {
-            seq: count + 1,
-            reason: format!(
-                "the chain head says {head_seq} records, found {count}: records were deleted"
-            ),
-        });
+
+    /// Ends the walk against `head` (the (seq, hash) the store last wrote, which catches
+    /// deletion of the newest records); the number of records in the chain.
+    pub fn finish(&self, head: Option<(i64, &str)>) -> Result<i64, BrokenLink> {
+        let count = self.seq;
+        if let Some((head_seq, head_hash)) = head
+            && (head_seq != count || head_hash != self.hash)
+        {
+            return Err(BrokenLink {
+                seq: count + 1,
+                reason: format!(
+                    "the chain head says {head_seq} records, found {count}: records were deleted"
+                ),
+            });
+        }
+        Ok(count)
     }
-    Ok(count)
 }
 
 /// JSON with object keys sorted and no insignificant whitespace, whatever map order serde_json
@@ -216,6 +259,20 @@ mod tests {
             verify_chain(&records, Some((head.0, &head.1))).map_err(|b| b.seq),
             Err(5)
         );
+    }
+
+    #[test]
+    fn a_walk_from_a_checked_record_checks_only_what_follows() {
+        let records = chain(5);
+        let mut walk = ChainWalk::after(3, &records[2].hash);
+        for record in &records[3..] {
+            walk.check(record).expect("intact");
+        }
+        assert_eq!(walk.finish(Some((5, &records[4].hash))), Ok(5));
+        let mut edited = records[4].clone();
+        edited.data = json!({"n": 99});
+        let mut walk = ChainWalk::after(4, &records[3].hash);
+        assert_eq!(walk.check(&edited).map_err(|b| b.seq), Err(5));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::multi_row::{self, Marks};
 use crate::rows::ms;
 use crate::{AuditReport, StoreError};
 use leaver_core::CaseId;
-use leaver_core::audit::{AuditRecord, verify_chain};
+use leaver_core::audit::{AuditRecord, ChainWalk};
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, AssertSqlSafe, Row, Transaction};
@@ -145,12 +145,15 @@ pub(crate) fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
     })
 }
 
+/// The columns [`record_from_row`] reads.
+pub(crate) const COLUMNS: &str = "seq, case_id, at, actor, kind, data, prev_hash, hash";
+
 /// Records oldest first, all or one case's.
 pub(crate) async fn events(
     pool: &AnyPool,
     case: Option<CaseId>,
 ) -> Result<Vec<AuditRecord>, StoreError> {
-    let columns = "seq, case_id, at, actor, kind, data, prev_hash, hash";
+    let columns = COLUMNS;
     let rows = match case {
         Some(case) => {
             sqlx::query(AssertSqlSafe(format!(
@@ -171,22 +174,51 @@ pub(crate) async fn events(
     rows.iter().map(record_from_row).collect()
 }
 
-/// Checks the whole chain against itself and the head.
+/// Records read per query while walking the chain: a walk holds one page at a time, however
+/// long the chain is.
+const WALK_PAGE: i64 = 1_000;
+
+/// Checks the whole chain, from the first record, against itself and the head.
 pub(crate) async fn verify(pool: &AnyPool) -> Result<AuditReport, StoreError> {
-    let records = events(pool, None).await?;
+    Ok(walk(pool, ChainWalk::from_genesis()).await?.0)
+}
+
+/// Walks the records after `walk`'s last one up to the head, a page at a time, and checks them
+/// and the head. Returns the report and where the walk stopped (the last record found intact).
+///
+/// The head is read first and the walk stops at its `seq`: records appended meanwhile (with
+/// their head, in one transaction) are left for the next check, not mistaken for a mismatch.
+pub(crate) async fn walk(
+    pool: &AnyPool,
+    mut walk: ChainWalk,
+) -> Result<(AuditReport, ChainWalk), StoreError> {
     let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_one(pool)
         .await?;
     let head_seq: i64 = head.try_get("seq")?;
     let head_hash: String = head.try_get("hash")?;
-    Ok(match verify_chain(&records, Some((head_seq, &head_hash))) {
-        Ok(count) => AuditReport {
-            records: count,
-            broken: None,
-        },
-        Err(broken) => AuditReport {
-            records: records.len() as i64,
-            broken: Some(broken),
-        },
-    })
+    let report = |broken| AuditReport {
+        records: head_seq,
+        broken,
+    };
+    loop {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM audit_event WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"
+        )))
+        .bind(walk.last().0)
+        .bind(head_seq)
+        .bind(WALK_PAGE)
+        .fetch_all(pool)
+        .await?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            if let Err(broken) = walk.check(&record_from_row(row)?) {
+                return Ok((report(Some(broken)), walk));
+            }
+        }
+    }
+    let broken = walk.finish(Some((head_seq, &head_hash))).err();
+    Ok((report(broken), walk))
 }

@@ -11,6 +11,7 @@ mod approval_rows;
 pub mod approvals;
 mod approvals_sql;
 mod audit;
+pub mod audit_mark;
 mod cases;
 mod checkpoint;
 mod connect;
@@ -31,6 +32,7 @@ mod store;
 mod transitions;
 
 pub use accounts::{AccountStore, ApiKey, Operator};
+pub use audit_mark::ChainCheck;
 pub use connect::connect;
 pub use dialect::Dialect;
 pub use error::StoreError;

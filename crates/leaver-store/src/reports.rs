@@ -2,7 +2,8 @@
 //! state, the steps a human should look at, and slices of the audit trail. (The email outbox's
 //! depth is `MailOutbox::unsent_emails`.)
 
-use crate::audit::record_from_row;
+use crate::audit::{COLUMNS as AUDIT_COLUMNS, record_from_row};
+use crate::audit_mark::{self, ChainCheck};
 use crate::rows::{from_ms, ms};
 use crate::{CaseFilter, SqlStore, StoreError};
 use async_trait::async_trait;
@@ -79,9 +80,34 @@ pub trait ReportStore: Send + Sync + std::fmt::Debug {
         from: OffsetDateTime,
         to: OffsetDateTime,
     ) -> Result<Vec<AuditRecord>, StoreError>;
-}
 
-const AUDIT_COLUMNS: &str = "seq, case_id, at, actor, kind, data, prev_hash, hash";
+    /// Up to `limit` cases with audit records in `from <= at < to`, in id order, after `after`:
+    /// a period's cases a page at a time.
+    async fn cases_touched_between(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<CaseId>, StoreError>;
+
+    /// The audit records of `cases` with `from <= at < to`, case by case, oldest first.
+    async fn audit_of_cases(
+        &self,
+        cases: &[CaseId],
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// Checks the audit chain from the verified-up-to mark on, and moves the mark to the last
+    /// record found intact (see [`crate::audit_mark`]): what pages and exports show, at the cost
+    /// of what is new. [`crate::Store::verify_audit`] reads the whole chain.
+    async fn verify_audit_since_mark(&self, now: OffsetDateTime) -> Result<ChainCheck, StoreError>;
+
+    /// Moves the mark back to the first record, so that the next check reads the whole chain:
+    /// for when a full check found a break the mark had already passed.
+    async fn reset_audit_mark(&self, now: OffsetDateTime) -> Result<(), StoreError>;
+}
 
 fn parse<T: std::str::FromStr<Err = String>>(raw: &str) -> Result<T, StoreError> {
     raw.parse().map_err(StoreError::Corrupt)
@@ -234,5 +260,68 @@ impl ReportStore for SqlStore {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(record_from_row).collect()
+    }
+
+    async fn cases_touched_between(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<CaseId>, StoreError> {
+        // Walks the cases in id order and asks each for a record in the period (through the
+        // (case_id, seq) index): every page costs its own cases, whatever the period holds.
+        let rows = sqlx::query(
+            "SELECT c.case_id AS case_id FROM offboarding_case c
+             WHERE c.case_id > $1
+               AND EXISTS (SELECT 1 FROM audit_event a
+                           WHERE a.case_id = c.case_id AND a.at >= $2 AND a.at < $3)
+             ORDER BY c.case_id LIMIT $4",
+        )
+        .bind(after.map(|id| id.to_string()).unwrap_or_default())
+        .bind(ms(from))
+        .bind(ms(to))
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("case_id")?;
+                id.parse()
+                    .map_err(|e| StoreError::Corrupt(format!("case_id {id}: {e}")))
+            })
+            .collect()
+    }
+
+    async fn audit_of_cases(
+        &self,
+        cases: &[CaseId],
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        if cases.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..cases.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_event
+             WHERE at >= $1 AND at < $2 AND case_id IN ({})
+             ORDER BY case_id, seq",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(ms(from)).bind(ms(to));
+        for case in cases {
+            query = query.bind(case.to_string());
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    async fn verify_audit_since_mark(&self, now: OffsetDateTime) -> Result<ChainCheck, StoreError> {
+        audit_mark::check_from_mark(self, now).await
+    }
+
+    async fn reset_audit_mark(&self, now: OffsetDateTime) -> Result<(), StoreError> {
+        audit_mark::reset(self, now).await
     }
 }

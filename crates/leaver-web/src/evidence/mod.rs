@@ -1,19 +1,21 @@
 //! Evidence for auditors, for one case or a period: the plan, every decision with who, when,
 //! from where; every Hub call's outcome; the verify step's snapshot of the Hub; and whether the
-//! audit chain checks out. Gathered from the store here, rendered as JSON, CSV or a printable
-//! page in [`render`]. Shared by the pages and `leaver audit export`.
+//! audit chain checks out. Gathered from the store here a page of cases at a time, written out
+//! by [`export`] as JSON, CSV or a printable page ([`render`]). Shared by the pages and
+//! `leaver audit export`.
 
+pub mod export;
+pub mod period;
 pub mod render;
+mod spreadsheet;
 
 use leaver_core::audit::AuditRecord;
 use leaver_core::{Case, CaseId, StepId, StepKind};
-use leaver_store::{AuditReport, ReportStore, Store, StoreError};
+use leaver_store::{ChainCheck, ReportStore, Store, StoreError};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeSet;
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::{Date, OffsetDateTime};
+use std::collections::HashMap;
+use time::OffsetDateTime;
 
 /// Audit kinds that record a decision on a plan.
 const DECISIONS: [&str; 3] = ["approval_decided", "approved", "rejected"];
@@ -65,16 +67,29 @@ pub struct CaseEvidence {
     pub records: Vec<AuditRecord>,
 }
 
-/// An export: one case, or every case touched in a period.
-#[derive(Clone, Debug, Serialize)]
+/// A printable export (the HTML page): one case, or the first cases touched in a period.
+#[derive(Clone, Debug)]
 pub struct Evidence {
-    #[serde(with = "time::serde::rfc3339")]
     pub generated_at: OffsetDateTime,
-    /// `case <id>` or `period <from> .. <to>`.
+    /// `case <id> (HR-1042)` or `period <from> .. <to>`.
     pub scope: String,
-    /// The whole chain's verification.
-    pub chain: AuditReport,
+    /// The chain's verification.
+    pub chain: ChainCheck,
     pub cases: Vec<CaseEvidence>,
+    /// The page shows only the first `cases.len()` cases of the scope: it holds more.
+    pub truncated: bool,
+}
+
+/// What an export covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One case, with all its records.
+    Case(CaseId),
+    /// Every case with audit records in `from <= at < to`, with those records.
+    Period {
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    },
 }
 
 fn text(data: &Value, key: &str) -> Option<String> {
@@ -156,66 +171,49 @@ pub fn case_evidence(case: Case, records: Vec<AuditRecord>) -> CaseEvidence {
     }
 }
 
-/// A period bound: an RFC 3339 time, or a date (its start; with `end`, the start of the next
-/// day, so that the date is included).
-pub fn period_bound(raw: &str, end: bool) -> Result<OffsetDateTime, String> {
-    let raw = raw.trim();
-    if let Ok(t) = OffsetDateTime::parse(raw, &Rfc3339) {
-        return Ok(t);
+impl Scope {
+    /// How the export names what it covers: `case <id> (HR-1042)` or `period <from> .. <to>`.
+    /// A case that does not exist is [`StoreError::CaseNotFound`].
+    pub async fn title(&self, store: &dyn Store) -> Result<String, StoreError> {
+        Ok(match *self {
+            Scope::Case(id) => format!("case {id} ({})", store.case(id).await?.external_id),
+            Scope::Period { from, to } => format!(
+                "period {} .. {}",
+                crate::views::when(from),
+                crate::views::when(to)
+            ),
+        })
     }
-    let date = Date::parse(raw, format_description!("[year]-[month]-[day]")).map_err(|_| {
-        format!("{raw:?} is not a date like 2026-11-01 or a time like 2026-11-01T00:00:00Z")
-    })?;
-    let start = date.midnight().assume_utc();
-    Ok(if end {
-        start + time::Duration::days(1)
-    } else {
-        start
-    })
-}
 
-/// The evidence for one case.
-pub async fn for_case(store: &dyn Store, id: CaseId) -> Result<Evidence, StoreError> {
-    let case = store.case(id).await?;
-    let records = store.audit_events(Some(id)).await?;
-    Ok(Evidence {
-        generated_at: OffsetDateTime::now_utc(),
-        scope: format!("case {id} ({})", case.external_id),
-        chain: store.verify_audit().await?,
-        cases: vec![case_evidence(case, records)],
-    })
-}
-
-/// The evidence for every case with audit records in `from <= at < to`.
-pub async fn for_period(
-    store: &dyn Store,
-    reports: &dyn ReportStore,
-    from: OffsetDateTime,
-    to: OffsetDateTime,
-) -> Result<Evidence, StoreError> {
-    let records = reports.audit_between(from, to).await?;
-    let ids: BTreeSet<String> = records.iter().filter_map(|r| r.case_id.clone()).collect();
-    let mut cases = Vec::with_capacity(ids.len());
-    for id in ids {
-        let Ok(case_id) = id.parse::<CaseId>() else {
-            continue;
+    /// The evidence of up to `limit` cases of the scope, in id order, after `after`.
+    pub async fn page(
+        &self,
+        store: &dyn Store,
+        reports: &dyn ReportStore,
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<CaseEvidence>, StoreError> {
+        let (from, to) = match *self {
+            Scope::Case(_) if after.is_some() => return Ok(Vec::new()),
+            Scope::Case(id) => {
+                let records = store.audit_events(Some(id)).await?;
+                return Ok(vec![case_evidence(store.case(id).await?, records)]);
+            }
+            Scope::Period { from, to } => (from, to),
         };
-        let case = store.case(case_id).await?;
-        let own = records
-            .iter()
-            .filter(|r| r.case_id.as_deref() == Some(id.as_str()))
-            .cloned()
-            .collect();
-        cases.push(case_evidence(case, own));
+        let ids = reports
+            .cases_touched_between(from, to, after, limit)
+            .await?;
+        let mut records: HashMap<String, Vec<AuditRecord>> = HashMap::new();
+        for record in reports.audit_of_cases(&ids, from, to).await? {
+            let case = record.case_id.clone().unwrap_or_default();
+            records.entry(case).or_default().push(record);
+        }
+        let mut page = Vec::with_capacity(ids.len());
+        for (id, case) in store.cases(&ids).await? {
+            let own = records.remove(&id.to_string()).unwrap_or_default();
+            page.push(case_evidence(case?, own));
+        }
+        Ok(page)
     }
-    Ok(Evidence {
-        generated_at: OffsetDateTime::now_utc(),
-        scope: format!(
-            "period {} .. {}",
-            crate::views::when(from),
-            crate::views::when(to)
-        ),
-        chain: store.verify_audit().await?,
-        cases,
-    })
 }

@@ -4,33 +4,20 @@ use crate::cli::AuditCommand;
 use crate::config::Settings;
 use anyhow::Context;
 use leaver_core::CaseId;
-use leaver_store::Store;
-use leaver_web::evidence::render::{Format, render};
-use leaver_web::evidence::{for_case, for_period, period_bound};
+use leaver_store::{ReportStore, SqlStore, Store};
+use leaver_web::evidence::Scope;
+use leaver_web::evidence::export::Export;
+use leaver_web::evidence::period::period;
+use leaver_web::evidence::render::Format;
+use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<ExitCode> {
+    let store = super::store(settings).await?;
     match command {
-        AuditCommand::Verify => {
-            let report = super::store(settings).await?.verify_audit().await?;
-            match report.broken {
-                None => {
-                    println!(
-                        "audit trail intact: {} records, every hash checks out",
-                        report.records
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(broken) => {
-                    eprintln!(
-                        "audit trail BROKEN at record {}: {}",
-                        broken.seq, broken.reason
-                    );
-                    Ok(ExitCode::FAILURE)
-                }
-            }
-        }
+        AuditCommand::Verify => verify(&store).await,
         AuditCommand::Export {
             case,
             format,
@@ -40,28 +27,56 @@ pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<E
             let format: Format = format
                 .parse()
                 .map_err(|e| anyhow::anyhow!("--format: {e}"))?;
-            let store = super::store(settings).await?;
-            let evidence = match case {
-                Some(id) => {
-                    let id: CaseId = id
-                        .parse()
-                        .with_context(|| format!("--case {id:?} is not a case id (a UUID)"))?;
-                    for_case(&store, id).await?
-                }
-                None => {
-                    let bound = |raw: Option<String>, end: bool, flag: &str| {
-                        raw.map(|r| {
-                            period_bound(&r, end).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
-                        })
-                        .transpose()
-                    };
-                    let from = bound(from, false, "--from")?.unwrap_or(OffsetDateTime::UNIX_EPOCH);
-                    let to = bound(to, true, "--to")?.unwrap_or_else(OffsetDateTime::now_utc);
-                    for_period(&store, &store, from, to).await?
-                }
+            let scope = match case {
+                Some(id) => Scope::Case(
+                    id.parse::<CaseId>()
+                        .with_context(|| format!("--case {id:?} is not a case id (a UUID)"))?,
+                ),
+                None => period(
+                    from.as_deref(),
+                    to.as_deref(),
+                    OffsetDateTime::now_utc(),
+                    None,
+                )
+                .map_err(|e| anyhow::anyhow!("--{e}"))?,
             };
-            print!("{}", render(&evidence, format)?);
+            export(store, scope, format).await?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Walks the whole chain from the first record. A break also resets the pages' verified-up-to
+/// mark, so that they report it too, even when it lies before the mark.
+async fn verify(store: &SqlStore) -> anyhow::Result<ExitCode> {
+    let report = store.verify_audit().await?;
+    match report.broken {
+        None => {
+            println!(
+                "audit trail intact: {} records, every hash checks out",
+                report.records
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(broken) => {
+            store.reset_audit_mark(OffsetDateTime::now_utc()).await?;
+            eprintln!(
+                "audit trail BROKEN at record {}: {}",
+                broken.seq, broken.reason
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Writes the export to standard output as it is read, a page of cases at a time.
+async fn export(store: SqlStore, scope: Scope, format: Format) -> anyhow::Result<()> {
+    let store = Arc::new(store);
+    let mut export = Export::start(store.clone(), store, scope, format).await?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    while let Some(piece) = export.next_piece().await? {
+        out.write_all(&piece)?;
+    }
+    out.flush()?;
+    Ok(())
 }

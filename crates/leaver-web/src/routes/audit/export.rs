@@ -1,18 +1,16 @@
 //! `GET /audit/export?from=&to=&format=`: evidence for every case touched in a period. `from`
 //! and `to` are dates (`2026-11-01`, `to` included) or RFC 3339 times; by default the last 30
-//! days.
+//! days. A bad or reversed bound is a 422 naming it.
 
+use crate::AppState;
 use crate::auth::CurrentOperator;
-use crate::evidence::render::render;
-use crate::evidence::{for_period, period_bound};
-use crate::routes::cases::evidence as evidence_format;
+use crate::evidence::period::period;
+use crate::routes::cases::evidence::{format, respond};
 use crate::views::PageError;
-use crate::{AppError, AppState};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use leaver_core::FieldError;
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
@@ -27,29 +25,19 @@ struct Period {
     format: Option<String>,
 }
 
-fn bound(field: &'static str, raw: &str, end: bool) -> Result<OffsetDateTime, AppError> {
-    period_bound(raw, end)
-        .map_err(|message| AppError::Validation(vec![FieldError { field, message }]))
-}
-
 #[tracing::instrument(skip_all)]
 async fn export(
     _operator: CurrentOperator,
     State(state): State<AppState>,
-    Query(period): Query<Period>,
+    Query(query): Query<Period>,
 ) -> Result<Response, PageError> {
-    let format = evidence_format::format(period.format.as_deref())?;
-    let now = OffsetDateTime::now_utc();
-    let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
-    let to = given(&period.to)
-        .map(|t| bound("to", &t, true))
-        .transpose()?
-        .unwrap_or(now);
-    let from = given(&period.from)
-        .map(|f| bound("from", &f, false))
-        .transpose()?
-        .unwrap_or(to - Duration::days(30));
-    let evidence = for_period(&*state.store, &*state.reports, from, to).await?;
-    let body = render(&evidence, format)?;
-    Ok(evidence_format::respond(body, format, "evidence-period"))
+    let format = format(query.format.as_deref())?;
+    let scope = period(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        OffsetDateTime::now_utc(),
+        Some(Duration::days(30)),
+    )
+    .map_err(|field| crate::AppError::Validation(vec![field]))?;
+    respond(&state, scope, format, "evidence-period").await
 }

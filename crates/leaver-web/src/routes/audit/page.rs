@@ -1,4 +1,5 @@
-//! `GET /audit`: is the chain intact, the newest 100 records, and the period export form.
+//! `GET /audit`: is the chain intact (checked from the verified-up-to mark on, see
+//! `leaver_store::audit_mark`), the newest 100 records, and the period export form.
 
 use crate::AppState;
 use crate::auth::CurrentOperator;
@@ -9,7 +10,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use leaver_core::audit::AuditRecord;
-use leaver_store::AuditReport;
+use leaver_store::ChainCheck;
+use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/audit", get(page))
@@ -19,8 +21,10 @@ pub fn router() -> Router<AppState> {
 #[template(path = "audit.html")]
 struct AuditPage {
     chrome: Chrome,
-    report: AuditReport,
+    chain: ChainCheck,
     records: Vec<AuditRecord>,
+    /// The most cases the printable export shows.
+    cap: u32,
 }
 
 impl AuditPage {
@@ -41,11 +45,15 @@ async fn page(
     operator: CurrentOperator,
     State(state): State<AppState>,
 ) -> Result<AuditPage, PageError> {
-    let report = state.store.verify_audit().await?;
+    let chain = state
+        .reports
+        .verify_audit_since_mark(OffsetDateTime::now_utc())
+        .await?;
     let records = state.reports.recent_audit(100).await?;
     Ok(AuditPage {
         chrome: Chrome::from(&operator),
-        report,
+        chain,
         records,
+        cap: crate::evidence::export::PAGE_CAP,
     })
 }

@@ -1,8 +1,9 @@
 //! `GET /cases/{id}/evidence?format=json|csv|html`: one case's evidence for an auditor.
 
 use crate::auth::CurrentOperator;
-use crate::evidence::for_case;
-use crate::evidence::render::{Format, render};
+use crate::evidence::Scope;
+use crate::evidence::export::Export;
+use crate::evidence::render::Format;
 use crate::views::PageError;
 use crate::{AppError, AppState};
 use axum::Router;
@@ -32,17 +33,23 @@ pub(crate) fn format(query: Option<&str>) -> Result<Format, AppError> {
     })
 }
 
-/// The rendering as a response, named `name.<ext>` for a save-as.
-pub(crate) fn respond(body: String, format: Format, name: &str) -> Response {
+/// The export of `scope` as `format`, streamed, named `name.<ext>` for a save-as.
+pub(crate) async fn respond(
+    state: &AppState,
+    scope: Scope,
+    format: Format,
+    name: &str,
+) -> Result<Response, PageError> {
+    let export = Export::start(state.store.clone(), state.reports.clone(), scope, format).await?;
     let disposition = format!("inline; filename=\"{name}.{}\"", format.extension());
-    (
+    Ok((
         [
             (CONTENT_TYPE, format.content_type().to_owned()),
             (CONTENT_DISPOSITION, disposition),
         ],
-        body,
+        export.into_body(),
     )
-        .into_response()
+        .into_response())
 }
 
 #[tracing::instrument(skip_all, fields(case_id = %id))]
@@ -54,7 +61,5 @@ async fn evidence(
 ) -> Result<Response, PageError> {
     let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
     let format = format(query.format.as_deref())?;
-    let evidence = for_case(&*state.store, id).await?;
-    let body = render(&evidence, format)?;
-    Ok(respond(body, format, &format!("evidence-{id}")))
+    respond(&state, Scope::Case(id), format, &format!("evidence-{id}")).await
 }
