@@ -9,6 +9,7 @@ mod chrome;
 mod evidence;
 mod exports;
 mod import;
+mod import_limits;
 mod input_rules;
 mod pages;
 mod support;

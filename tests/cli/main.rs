@@ -4,4 +4,6 @@
 mod audit;
 mod case;
 mod config;
+mod exports;
+mod import_limits;
 mod support;

@@ -4,12 +4,42 @@
 //!
 //! Columns (by header name, any order; only the four required ones must be present):
 //! `external_id,email,name,hub_username,manager_email,successor,effective_at,reason`.
+//!
+//! A file holds at most [`MAX_ROWS`] rows and [`MAX_BYTES`] bytes: a bigger one is refused whole
+//! before anything is written (a 30 MB file once made a 1.1 GB preview page). Pages and the CLI
+//! list the first [`ERRORS_SHOWN`] problems and count the rest.
 
-use leaver_core::{CaseId, Ticket, TicketInput};
+use leaver_core::{CaseId, FieldError, Ticket, TicketInput};
 use leaver_store::{Actor, Store, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::io::Read;
 use time::OffsetDateTime;
+
+/// The most data rows one import takes.
+pub const MAX_ROWS: usize = 10_000;
+/// The largest file one import takes: 10,000 rows of up to about 1 KiB.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+/// How many problems a preview lists; the rest are counted.
+pub const ERRORS_SHOWN: usize = 100;
+
+/// Why a whole file is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("has more than 10,000 rows: split it into files of at most 10,000 rows")]
+    TooManyRows,
+    #[error("is larger than 10 MiB: split it into smaller files")]
+    TooLarge,
+}
+
+impl From<Refused> for FieldError {
+    fn from(refused: Refused) -> FieldError {
+        FieldError {
+            field: "file",
+            message: refused.to_string(),
+        }
+    }
+}
 
 /// The columns an import file may have, in the order of the contract.
 pub const COLUMNS: [&str; 8] = [
@@ -84,12 +114,22 @@ fn error(line: u64, field: &str, message: impl Into<String>) -> RowError {
     }
 }
 
-/// Reads and checks the whole file. Never fails: a broken header or row becomes a [`RowError`].
-pub fn preview(data: &[u8]) -> Preview {
+/// Reads and checks the whole file, as it is read. A broken header or row becomes a
+/// [`RowError`]; only a file over [`MAX_ROWS`] rows or [`MAX_BYTES`] bytes is [`Refused`].
+pub fn preview(data: impl Read) -> Result<Preview, Refused> {
+    // One byte more than allowed: if it is there, the file is too large.
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
-        .from_reader(data);
+        .from_reader(data.take(MAX_BYTES as u64 + 1));
+    let out = check_rows(&mut reader)?;
+    if reader.into_inner().limit() == 0 {
+        return Err(Refused::TooLarge);
+    }
+    Ok(out)
+}
+
+fn check_rows<R: Read>(reader: &mut csv::Reader<R>) -> Result<Preview, Refused> {
     let mut out = Preview::default();
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h
@@ -99,7 +139,7 @@ pub fn preview(data: &[u8]) -> Preview {
         Err(e) => {
             out.errors
                 .push(error(1, "header", format!("cannot read the header: {e}")));
-            return out;
+            return Ok(out);
         }
     };
     for column in &header {
@@ -116,11 +156,14 @@ pub fn preview(data: &[u8]) -> Preview {
         ));
     }
     if !out.errors.is_empty() {
-        return out;
+        return Ok(out);
     }
     let mut seen: HashMap<String, u64> = HashMap::new();
     for record in reader.records() {
         out.rows += 1;
+        if out.rows > MAX_ROWS {
+            return Err(Refused::TooManyRows);
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -160,7 +203,7 @@ pub fn preview(data: &[u8]) -> Preview {
             },
         }
     }
-    out
+    Ok(out)
 }
 
 /// Rows written per transaction: big enough that 10,000 rows take seconds, small enough that
@@ -213,7 +256,7 @@ mod tests {
                    HR-1,bob@acme.test,bob,carol@acme.test,\n\
                    HR-2,not-an-email,-x,carol@acme.test,tomorrow\n\
                    HR-1,bob@acme.test,bob,carol@acme.test,\n";
-        let preview = preview(csv.as_bytes());
+        let preview = preview(csv.as_bytes()).expect("not refused");
         assert_eq!(preview.rows, 3);
         assert_eq!(preview.good.len(), 1);
         let flagged: Vec<(u64, &str)> = preview
@@ -235,9 +278,29 @@ mod tests {
 
     #[test]
     fn a_header_without_required_columns_is_refused_whole() {
-        let preview = preview(b"external_id,mail\nHR-1,x\n");
+        let preview = preview(&b"external_id,mail\nHR-1,x\n"[..]).expect("not refused");
         let fields: Vec<&str> = preview.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["mail", "email", "hub_username", "manager_email"]);
         assert!(preview.good.is_empty());
+    }
+
+    #[test]
+    fn a_file_over_the_row_or_byte_cap_is_refused_whole() {
+        let header = "external_id,email,hub_username,manager_email\n";
+        let row = |n: usize| format!("HR-{n},u{n}@acme.test,u{n},carol@acme.test\n");
+        let rows = |count: usize| header.to_owned() + &(0..count).map(row).collect::<String>();
+        assert_eq!(
+            preview(rows(MAX_ROWS).as_bytes()).map(|p| p.good.len()),
+            Ok(MAX_ROWS)
+        );
+        assert_eq!(
+            preview(rows(MAX_ROWS + 1).as_bytes()).map(|p| p.rows),
+            Err(Refused::TooManyRows)
+        );
+        let long = format!("{header}HR-1,{},u,carol@acme.test\n", "x".repeat(MAX_BYTES));
+        assert_eq!(
+            preview(long.as_bytes()).map(|p| p.rows),
+            Err(Refused::TooLarge)
+        );
     }
 }

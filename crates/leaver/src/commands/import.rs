@@ -1,23 +1,28 @@
-//! `leaver import FILE.csv [--dry-run]`: the same checks as the `/import` page (shared code in
-//! `leaver_web::import`), every bad row reported by line and field, then a progress bar while
-//! the good rows are written.
+//! `leaver import FILE.csv [--dry-run]`: the same checks and limits as the `/import` page
+//! (shared code in `leaver_web::import`), bad rows reported by line and field (the first
+//! hundred, and how many more), then a progress bar while the good rows are written.
 
 use crate::config::Settings;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use leaver_store::Actor;
-use leaver_web::import::{preview, write};
-use std::io::IsTerminal;
+use leaver_web::import::{ERRORS_SHOWN, RowError, preview, write};
+use std::io::{BufReader, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Exits non-zero when any row was bad or refused (the good rows are still written).
+/// Exits non-zero when any row was bad or refused (the good rows are still written). A file
+/// over the import's limits is refused whole, and nothing is written.
 pub async fn run(settings: &Settings, file: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
-    let data = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let checked = preview(&data);
-    for error in &checked.errors {
-        eprintln!("{}: {error}", file.display());
-    }
+    let data = std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
+    let checked = match preview(BufReader::new(data)) {
+        Ok(checked) => checked,
+        Err(refused) => {
+            eprintln!("{}: {refused}; nothing was written", file.display());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    print_errors(file, &checked.errors);
     println!(
         "{} rows: {} good, {} with errors",
         checked.rows,
@@ -35,9 +40,7 @@ pub async fn run(settings: &Settings, file: &Path, dry_run: bool) -> anyhow::Res
     })
     .await?;
     progress.finish();
-    for error in &written.errors {
-        eprintln!("{}: {error}", file.display());
-    }
+    print_errors(file, &written.errors);
     println!(
         "{} cases opened, {} already open, {} refused, {} rows left out for errors",
         written.created,
@@ -46,6 +49,17 @@ pub async fn run(settings: &Settings, file: &Path, dry_run: bool) -> anyhow::Res
         checked.bad_rows()
     );
     Ok(exit(checked.errors.is_empty() && written.errors.is_empty()))
+}
+
+/// The first [`ERRORS_SHOWN`] errors, one a line, and how many more there are.
+fn print_errors(file: &Path, errors: &[RowError]) {
+    for error in errors.iter().take(ERRORS_SHOWN) {
+        eprintln!("{}: {error}", file.display());
+    }
+    if errors.len() > ERRORS_SHOWN {
+        let more = errors.len() - ERRORS_SHOWN;
+        eprintln!("{}: … and {more} more errors not listed", file.display());
+    }
 }
 
 fn exit(ok: bool) -> ExitCode {

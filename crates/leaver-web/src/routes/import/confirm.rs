@@ -1,7 +1,7 @@
 //! `POST /import/confirm` (the previewed file again, and `csrf`): checks the rows once more
 //! and opens a case for each good one.
 
-use super::preview::PreviewPage;
+use super::preview::{PreviewPage, refused};
 use crate::AppState;
 use crate::auth::CsrfForm;
 use crate::import::{Written, preview, write};
@@ -37,7 +37,7 @@ async fn confirm(
     State(state): State<AppState>,
     CsrfForm { operator, form }: CsrfForm<ConfirmForm>,
 ) -> Result<Response, PageError> {
-    let checked = preview(form.csv.as_bytes());
+    let checked = preview(form.csv.as_bytes()).map_err(refused)?;
     let chrome = Chrome::from(&operator);
     if checked.good.is_empty() {
         return Ok(PreviewPage::new(chrome, checked, form.csv).into_response());

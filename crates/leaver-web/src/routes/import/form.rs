@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::CurrentOperator;
-use crate::import::COLUMNS;
+use crate::import::{COLUMNS, MAX_BYTES, MAX_ROWS};
 use crate::views::Chrome;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -18,11 +18,15 @@ pub fn router() -> Router<AppState> {
 struct FormPage {
     chrome: Chrome,
     columns: String,
+    max_rows: usize,
+    max_mib: usize,
 }
 
 async fn form(operator: CurrentOperator) -> FormPage {
     FormPage {
         chrome: Chrome::from(&operator),
         columns: COLUMNS.join(","),
+        max_rows: MAX_ROWS,
+        max_mib: MAX_BYTES / (1024 * 1024),
     }
 }

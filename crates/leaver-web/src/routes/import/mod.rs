@@ -6,16 +6,18 @@ mod form;
 mod preview;
 
 use crate::AppState;
+use crate::import::MAX_BYTES;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
-/// Imports of 10,000 rows are about 1 MB; leave room.
-const MAX_UPLOAD: usize = 32 * 1024 * 1024;
+/// The upload: the largest file an import takes, and room for the form around it.
+const MAX_UPLOAD: usize = MAX_BYTES + 64 * 1024;
+/// The confirmation carries the file again, URL-encoded (at most three bytes per byte).
+const MAX_CONFIRM: usize = 3 * MAX_BYTES + 64 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(form::router())
-        .merge(preview::router())
-        .merge(confirm::router())
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD))
+        .merge(preview::router().layer(DefaultBodyLimit::max(MAX_UPLOAD)))
+        .merge(confirm::router().layer(DefaultBodyLimit::max(MAX_CONFIRM)))
 }

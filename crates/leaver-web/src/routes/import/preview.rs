@@ -1,16 +1,17 @@
 //! `POST /import/preview` (multipart: `file` or pasted `text`, and `csrf`): checks every row
-//! and shows what would be written and what is wrong, line by line. Writes nothing.
+//! and shows what would be written and what is wrong, line by line (the first
+//! [`ERRORS_SHOWN`] problems, and how many more). Writes nothing.
 
 use crate::auth::CurrentOperator;
 use crate::auth::csrf::check;
-use crate::import::{GoodRow, Preview, RowError, preview};
+use crate::import::{ERRORS_SHOWN, GoodRow, Preview, Refused, RowError, preview};
 use crate::views::{Chrome, PageError};
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Multipart, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 
 pub fn router() -> Router<AppState> {
@@ -24,7 +25,10 @@ pub(super) struct PreviewPage {
     pub chrome: Chrome,
     pub rows: usize,
     pub good: Vec<GoodRow>,
+    /// The first [`ERRORS_SHOWN`] problems.
     pub errors: Vec<RowError>,
+    /// Problems not listed.
+    pub more_errors: usize,
     pub bad_rows: usize,
     /// The file again, carried by the confirm form.
     pub csv: String,
@@ -32,30 +36,33 @@ pub(super) struct PreviewPage {
 
 impl PreviewPage {
     pub(super) fn new(chrome: Chrome, preview: Preview, csv: String) -> PreviewPage {
+        let bad_rows = preview.bad_rows();
+        let mut errors = preview.errors;
+        let more_errors = errors.len().saturating_sub(ERRORS_SHOWN);
+        errors.truncate(ERRORS_SHOWN);
         PreviewPage {
             chrome,
             rows: preview.rows,
-            bad_rows: preview.bad_rows(),
+            bad_rows,
             good: preview.good,
-            errors: preview.errors,
+            errors,
+            more_errors,
             csv,
         }
     }
 }
 
+/// A file refused whole: a 422 naming `file`.
+pub(super) fn refused(refused: Refused) -> AppError {
+    AppError::Validation(vec![refused.into()])
+}
+
 /// The CSV text and the CSRF token from the upload form.
 async fn read_upload(mut multipart: Multipart) -> Result<(String, Option<String>), AppError> {
     let (mut csv, mut csrf) = (String::new(), None);
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("the upload is malformed: {e}")))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
         let name = field.name().unwrap_or_default().to_owned();
-        let text = field
-            .text()
-            .await
-            .map_err(|e| AppError::BadRequest(format!("the file is not UTF-8 text: {e}")))?;
+        let text = field.text().await.map_err(upload_error)?;
         match name.as_str() {
             "csrf" => csrf = Some(text),
             "file" | "text" if csv.trim().is_empty() => csv = text,
@@ -63,6 +70,15 @@ async fn read_upload(mut multipart: Multipart) -> Result<(String, Option<String>
         }
     }
     Ok((csv, csrf))
+}
+
+/// An upload over the size limit is refused as too large; anything else is malformed.
+fn upload_error(error: axum::extract::multipart::MultipartError) -> AppError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        refused(Refused::TooLarge)
+    } else {
+        AppError::BadRequest(format!("the upload cannot be read as UTF-8 text: {error}"))
+    }
 }
 
 #[tracing::instrument(skip_all)]
@@ -77,6 +93,6 @@ async fn submit(
     if csv.trim().is_empty() {
         return Err(AppError::BadRequest("choose a CSV file or paste its text".into()).into());
     }
-    let checked = preview(csv.as_bytes());
+    let checked = preview(csv.as_bytes()).map_err(refused)?;
     Ok(PreviewPage::new(Chrome::from(&operator), checked, csv))
 }
