@@ -2,7 +2,9 @@
 //!
 //! Each sent message is written whole to a temporary file and renamed into place, so a reader
 //! never sees half a message. [`Mailbox::list`] and [`Mailbox::get`] read them back for the
-//! demo's `/mail` page. File names are `<id>.eml`, where ids sort by time of writing.
+//! demo's `/mail` page. File names are `<id>.eml`, where ids sort by time of writing. Emails
+//! carry live approval links, so the directory is created for its owner only (0700) and each
+//! file readable by its owner only (0600).
 
 use std::fs;
 use std::io::{self, Write};
@@ -42,7 +44,11 @@ impl Mailbox {
     /// Opens the mailbox in `dir`, creating the directory if needed.
     pub fn open(dir: impl Into<PathBuf>) -> Result<Mailbox, MailError> {
         let dir = dir.into();
-        fs::create_dir_all(&dir).map_err(|source| MailError::Mailbox {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&dir).map_err(|source| MailError::Mailbox {
             path: dir.clone(),
             source,
         })?;
@@ -60,7 +66,11 @@ impl Mailbox {
         let id = format!("{now:020}-{}", uuid::Uuid::new_v4().simple());
         let tmp = self.dir.join(format!(".{id}.eml.tmp"));
         let result = (|| {
-            let mut file = fs::File::create_new(&tmp)?;
+            let mut options = fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&tmp)?;
             file.write_all(raw)?;
             file.sync_all()?;
             fs::rename(&tmp, self.path_of(&id))
@@ -159,5 +169,35 @@ fn address(address: Option<&mail_parser::Address<'_>>) -> String {
         (None, Some(addr)) => addr.to_owned(),
         (Some(name), None) => name.to_owned(),
         (None, None) => String::new(),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::Mailbox;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &std::path::Path) -> u32 {
+        std::fs::metadata(path)
+            .expect("metadata")
+            .permissions()
+            .mode()
+            & 0o777
+    }
+
+    #[test]
+    fn only_the_owner_can_read_the_mailbox() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mailbox = Mailbox::open(dir.path().join("mail/inner")).expect("open");
+        let id = mailbox
+            .write(b"Subject: x\r\n\r\nan approval link")
+            .expect("write");
+        assert_eq!(mode(mailbox.dir()), 0o700);
+        assert_eq!(
+            mode(&dir.path().join("mail")),
+            0o700,
+            "parents made on the way too"
+        );
+        assert_eq!(mode(&mailbox.path_of(&id)), 0o600);
     }
 }

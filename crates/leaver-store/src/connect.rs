@@ -1,8 +1,11 @@
-//! Opening a store from a URL, with the connection settings each database needs.
+//! Opening a store from a URL, with the connection settings each database needs. A new SQLite
+//! file is created readable by its owner only (0600) before SQLite opens it; SQLite gives its
+//! `-wal` and `-shm` files the database file's mode.
 
 use crate::{Dialect, SqlStore, StoreError};
 use sqlx::Executor;
 use sqlx::any::AnyPoolOptions;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Connects to `url` (`sqlite://path/to/leaver.db` or `postgres://...`). The SQLite file is
@@ -13,6 +16,9 @@ pub async fn connect(url: &str) -> Result<SqlStore, StoreError> {
     let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
     match dialect {
         Dialect::Sqlite => {
+            if let Some(path) = sqlite_file(url) {
+                create_private(&path).map_err(sqlx::Error::Io)?;
+            }
             let url = sqlite_url(url);
             let pool = sqlite_pool(options.clone().max_connections(4), &url, READER_CACHE).await?;
             if url.contains(":memory:") {
@@ -93,6 +99,30 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
+/// The file a SQLite URL names, when SQLite would create it (no `mode=`, not in memory).
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    if url.contains("mode=") || url.contains(":memory:") {
+        return None;
+    }
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty()).then(|| PathBuf::from(path))
+}
+
+/// Creates `path` empty, for its owner only, unless it exists (its mode is then left alone).
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// The URL without its password, for error messages.
 pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -116,6 +146,37 @@ mod tests {
             "postgres://leaver:***@db/leaver"
         );
         assert_eq!(redact("sqlite://leaver.db"), "sqlite://leaver.db");
+    }
+
+    #[test]
+    fn the_sqlite_file_is_the_url_s_path() {
+        assert_eq!(
+            sqlite_file("sqlite://a/b.db"),
+            Some(PathBuf::from("a/b.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite:b.db?cache=shared"),
+            Some(PathBuf::from("b.db"))
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("sqlite://b.db?mode=ro"), None);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_new_database_and_its_log_are_for_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("leaver.db");
+        let store = connect(&format!("sqlite://{}", db.display()))
+            .await
+            .expect("connect");
+        crate::Store::migrate(&store).await.expect("migrate");
+        for suffix in ["", "-wal", "-shm"] {
+            let file = format!("{}{suffix}", db.display());
+            let mode = std::fs::metadata(&file).expect(&file).permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}");
+        }
     }
 
     #[test]
