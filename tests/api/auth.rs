@@ -70,19 +70,13 @@ async fn repeated_failed_logins_from_one_address_are_slowed_down() {
         let reply = app.try_login(OPERATOR, "wrong password here").await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     }
-    let braked = app.try_login(OPERATOR, "wrong password here").await;
-    assert_eq!(
-        braked.status,
-        StatusCode::UNAUTHORIZED,
-        "the 21st miss is still checked"
-    );
     let right = app.try_login(OPERATOR, crate::support::PASSWORD).await;
     assert_eq!(
         right.status,
         StatusCode::TOO_MANY_REQUESTS,
         "then the address waits a minute"
     );
-    assert!(right.body.contains("Too many failed logins"));
+    assert!(right.body.contains("Too many login attempts"));
 }
 
 #[tokio::test]

@@ -28,9 +28,9 @@ pub struct AppState {
     pub approval_links: Option<ApprovalLinks>,
     /// Slows down whoever tries approval links that do not exist.
     pub guesses: Arc<GuessBrake>,
-    /// Slows down whoever keeps failing to log in (per address).
+    /// Counts login attempts per address, each before its password is checked.
     pub login_brake: Arc<GuessBrake>,
-    /// The demo's mailbox, shown at `/mail`.
+    /// The demo's mailbox, shown at `/mail` (only `leaver demo` sets it).
     pub mailbox: Option<Arc<dyn MailboxReader>>,
     /// Seals Hub tokens handed over for revocation (`POST /api/v1/cases/{id}/tokens`).
     pub token_sealer: Option<Arc<TokenSealer>>,

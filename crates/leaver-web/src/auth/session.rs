@@ -1,6 +1,6 @@
 //! Operator sessions: a random id in an HttpOnly cookie, its SHA-256 in the database.
 
-use super::{cookies, random_token, sha256_hex};
+use super::{after_login, cookies, random_token, sha256_hex};
 use crate::{AppError, AppState};
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
@@ -58,14 +58,12 @@ fn to_login(parts: &Parts) -> Response {
         .extensions
         .get::<OriginalUri>()
         .map_or_else(|| parts.uri.clone(), |uri| uri.0.clone());
-    let next = path.path_and_query().map_or("/", |p| p.as_str());
-    let target = if next == "/" {
-        "/login".to_owned()
-    } else {
-        format!(
+    let target = match after_login(path.path_and_query().map(|p| p.as_str())) {
+        "/" => "/login".to_owned(),
+        next => format!(
             "/login?next={}",
             url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-        )
+        ),
     };
     Redirect::to(&target).into_response()
 }
