@@ -6,6 +6,7 @@ mod api_cases;
 mod auth;
 mod browser;
 mod chrome;
+mod edge;
 mod evidence;
 mod exports;
 mod import;

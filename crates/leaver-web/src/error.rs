@@ -55,10 +55,7 @@ impl IntoResponse for AppError {
             }
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, json!({ "error": m })),
             AppError::Conflict(m) => (StatusCode::CONFLICT, json!({ "error": m })),
-            AppError::Validation(fields) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                json!({ "error": "invalid input", "fields": fields }),
-            ),
+            AppError::Validation(fields) => return invalid_input(fields),
             AppError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, json!({ "error": m })),
             AppError::Internal(e) => {
                 tracing::error!(error = format!("{e:#}"), "internal error");
@@ -70,4 +67,10 @@ impl IntoResponse for AppError {
         };
         (status, Json(body)).into_response()
     }
+}
+
+/// The 422 every bad input gets: `{"error": "invalid input", "fields": [{"field", "message"}]}`.
+pub(crate) fn invalid_input(fields: impl serde::Serialize) -> Response {
+    let body = json!({ "error": "invalid input", "fields": fields });
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }

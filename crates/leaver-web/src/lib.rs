@@ -4,7 +4,11 @@
 //! - operator pages (login required): `/`, `/cases`, `/cases/{id}`, `/cases/new`, `/import`,
 //!   `/audit`, `/settings`, evidence exports; `/login`, `/logout`;
 //! - the REST API for HR systems under `/api/v1` (API keys), `/api/openapi.json`;
-//! - `/healthz`, `/readyz`, `/metrics`.
+//! - `/healthz`, `/readyz`, `/metrics`;
+//! - `/mail`, the demo's mailbox, only when `leaver demo` hands one in.
+//!
+//! [`serve`] limits how long clients may take and how many may connect; every response carries
+//! `nosniff`, frame denial and (over https) HSTS.
 
 pub mod approval_links;
 pub mod auth;
@@ -13,6 +17,8 @@ pub mod evidence;
 pub mod import;
 pub mod mailbox;
 mod routes;
+mod security_headers;
+mod server;
 pub mod settings_view;
 mod state;
 mod typed_text;
@@ -22,6 +28,7 @@ pub use approval_links::{ApprovalLinks, GuessBrake};
 pub use error::AppError;
 pub use mailbox::{MailItem, MailboxReader};
 pub use routes::api::openapi::ApiDoc;
+pub use server::{ConnectionLimits, serve, serve_with};
 pub use settings_view::{OrgView, SettingsHandle, SettingsView};
 pub use state::{AppState, HubCounters};
 
@@ -29,24 +36,14 @@ use axum::Router;
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let https = state.secure_cookies;
+    let app = Router::new()
         .merge(routes::health::router())
         .merge(routes::metrics::router())
         .merge(routes::api::router())
         .merge(routes::approvals::router())
         .merge(routes::mail::router())
         .merge(routes::pages())
-        .with_state(state)
-}
-
-/// Serves `router(state)` on `listener` until `shutdown` resolves.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+        .with_state(state);
+    security_headers::add(app, https)
 }

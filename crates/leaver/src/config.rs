@@ -63,6 +63,13 @@ pub struct Settings {
     pub approval_rules: Vec<RuleSetting>,
     /// Write emails as files into this folder instead of sending them (the demo's mailbox).
     pub mailbox_dir: Option<std::path::PathBuf>,
+    /// Seconds a client has to send a request's head (also how long an idle kept-alive
+    /// connection stays open).
+    pub header_timeout_secs: u64,
+    /// Seconds a connection may go without a byte moving either way before it is closed.
+    pub idle_timeout_secs: u64,
+    /// Connections the web server keeps open at once (keep it under `ulimit -n`).
+    pub max_connections: usize,
 }
 
 /// One approval rule as the TOML file spells it.
@@ -102,7 +109,13 @@ struct Defaults {
     approval_link_hours: u64,
     approval_remind_hours: u64,
     approval_escalate_hours: u64,
+    header_timeout_secs: u64,
+    idle_timeout_secs: u64,
+    max_connections: usize,
 }
+
+/// The web server's limits, as `leaver_web` sets them by default.
+const WEB: leaver_web::ConnectionLimits = leaver_web::ConnectionLimits::DEFAULT;
 
 const DEFAULTS: fn() -> Defaults = || Defaults {
     database_url: "sqlite://leaver.db",
@@ -119,6 +132,9 @@ const DEFAULTS: fn() -> Defaults = || Defaults {
     approval_link_hours: 72,
     approval_remind_hours: 24,
     approval_escalate_hours: 48,
+    header_timeout_secs: WEB.header_timeout.as_secs(),
+    idle_timeout_secs: WEB.idle_timeout.as_secs(),
+    max_connections: WEB.max_connections,
 };
 
 impl Settings {
@@ -146,12 +162,24 @@ impl Settings {
         anyhow::ensure!(self.workers >= 1, "LEAVER_WORKERS must be at least 1");
         anyhow::ensure!(self.lease_secs >= 1, "LEAVER_LEASE_SECS must be at least 1");
         anyhow::ensure!(self.batch >= 1, "LEAVER_BATCH must be at least 1");
+        anyhow::ensure!(
+            self.header_timeout_secs >= 1,
+            "LEAVER_HEADER_TIMEOUT_SECS must be at least 1"
+        );
+        anyhow::ensure!(
+            self.idle_timeout_secs >= 1,
+            "LEAVER_IDLE_TIMEOUT_SECS must be at least 1"
+        );
+        anyhow::ensure!(
+            self.max_connections >= 1,
+            "LEAVER_MAX_CONNECTIONS must be at least 1"
+        );
         Ok(self)
     }
 }
 
 /// The variables read from the environment (figment lower-cases them).
-const ENV_KEYS: [&str; 19] = [
+const ENV_KEYS: [&str; 22] = [
     "database_url",
     "bind",
     "public_url",
@@ -171,6 +199,9 @@ const ENV_KEYS: [&str; 19] = [
     "approval_remind_hours",
     "approval_escalate_hours",
     "mailbox_dir",
+    "header_timeout_secs",
+    "idle_timeout_secs",
+    "max_connections",
 ];
 
 /// figment's errors name the key; say it the way an operator sets it.

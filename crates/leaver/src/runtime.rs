@@ -5,8 +5,10 @@ use anyhow::Context;
 use leaver_engine::{Engine, EngineConfig, SystemClock};
 use leaver_hub::{HubClient, HubConfig};
 use leaver_store::SqlStore;
+use leaver_web::{ConnectionLimits, MailboxReader};
 use secrecy::SecretString;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -27,7 +29,7 @@ pub fn engine_config(settings: &Settings) -> EngineConfig {
     EngineConfig {
         orgs: settings.orgs.clone(),
         service_accounts: settings.service_accounts.clone(),
-        lease: std::time::Duration::from_secs(settings.lease_secs),
+        lease: Duration::from_secs(settings.lease_secs),
         batch: settings.batch,
         ..EngineConfig::default()
     }
@@ -42,11 +44,24 @@ pub struct Running {
     settings_view: tokio::task::JoinHandle<()>,
 }
 
-/// Binds `settings.bind`, starts the web app and `settings.workers` workers.
+/// The web server's limits, from `LEAVER_HEADER_TIMEOUT_SECS`, `LEAVER_IDLE_TIMEOUT_SECS` and
+/// `LEAVER_MAX_CONNECTIONS`.
+fn connection_limits(settings: &Settings) -> ConnectionLimits {
+    ConnectionLimits {
+        header_timeout: Duration::from_secs(settings.header_timeout_secs),
+        idle_timeout: Duration::from_secs(settings.idle_timeout_secs),
+        max_connections: settings.max_connections,
+    }
+}
+
+/// Binds `settings.bind`, starts the web app and `settings.workers` workers. `/mail` shows
+/// `mailbox_page` when given: only the demo gives one, since anyone who reaches that page reads
+/// every approval link.
 pub async fn start(
     settings: &Settings,
     store: Arc<SqlStore>,
     hub: HubClient,
+    mailbox_page: Option<Arc<dyn MailboxReader>>,
 ) -> anyhow::Result<Running> {
     anyhow::ensure!(
         !settings.orgs.is_empty(),
@@ -67,9 +82,8 @@ pub async fn start(
     let mut app_state = app_state
         .with_approval_links(approvals.links)
         .with_token_sealer(approvals.token_sealer.clone());
-    if let Some(dir) = &settings.mailbox_dir {
-        let mailbox = leaver_mail::Mailbox::open(dir.clone())?;
-        app_state = app_state.with_mailbox(Arc::new(crate::mailbox_view::MailboxView(mailbox)));
+    if let Some(mailbox) = mailbox_page {
+        app_state = app_state.with_mailbox(mailbox);
     }
     let engine = Engine::with_approvals(
         store.clone(),
@@ -92,7 +106,10 @@ pub async fn start(
     let shutdown = async move {
         let _ = web_stopped.wait_for(|stop| *stop).await;
     };
-    let web = tokio::spawn(leaver_web::serve(listener, app_state, shutdown));
+    let limits = connection_limits(settings);
+    let web = tokio::spawn(leaver_web::serve_with(
+        listener, app_state, limits, shutdown,
+    ));
     Ok(Running {
         url,
         stop,

@@ -1,4 +1,8 @@
-//! `GET /mail` and `GET /mail/{id}`: the demo's mailbox (only when one is configured).
+//! `GET /mail` and `GET /mail/{id}`: the demo's mailbox, with every approval link in it.
+//!
+//! The rule: only `leaver demo` hands the web app a mailbox. `leaver serve` never does, even
+//! with `LEAVER_MAILBOX_DIR` set, so there these pages answer 404 to everyone (the emails stay
+//! in that folder, readable by Leaver's own user only). Without a mailbox they answer 404.
 
 use crate::mailbox::MailItem;
 use crate::{AppError, AppState};

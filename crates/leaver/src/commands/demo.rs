@@ -27,7 +27,9 @@ pub async fn run(mut settings: Settings, once: bool) -> anyhow::Result<()> {
         .context("starting the Hub simulator")?;
     prepare(&mut settings, &sim.url)?;
     let store = Arc::new(super::store(&settings).await?);
-    let running = runtime::start(&settings, store.clone(), runtime::hub(&settings)?).await?;
+    let mailbox = crate::mailbox_view::MailboxView(leaver_mail::Mailbox::open(DEMO_MAIL)?);
+    let hub = runtime::hub(&settings)?;
+    let running = runtime::start(&settings, store.clone(), hub, Some(Arc::new(mailbox))).await?;
     let cases = [
         open(&*store, "HR-1042", "bob", "Bob Baker", Some("carol")).await?,
         open(&*store, "HR-1043", "frank", "Frank Fox", None).await?,

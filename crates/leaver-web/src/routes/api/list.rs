@@ -2,9 +2,10 @@
 //! The total number of matches is in the `X-Total-Count` header.
 
 use super::dto::{CaseBody, ErrorBody};
+use super::query::ApiQuery;
 use crate::auth::ApiClient;
 use crate::{AppError, AppState};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderName;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -87,13 +88,13 @@ fn filter(params: &ListParams) -> Result<CaseFilter, AppError> {
         (status = 200, description = "Cases, newest first", body = [CaseBody],
          headers(("X-Total-Count" = u64, description = "How many cases match in all"))),
         (status = 401, description = "Missing or unknown API key", body = ErrorBody),
-        (status = 422, description = "A bad filter, named", body = ErrorBody),
+        (status = 422, description = "A bad filter, or one given twice, named", body = ErrorBody),
     )
 )]
 pub(crate) async fn list(
     _client: ApiClient,
     State(state): State<AppState>,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<([(HeaderName, String); 1], Json<Vec<CaseBody>>), AppError> {
     let filter = filter(&params)?;
     let total = state.reports.count_cases(&filter).await?;

@@ -6,6 +6,7 @@ pub(crate) mod create;
 pub mod dto;
 pub(crate) mod list;
 pub mod openapi;
+mod query;
 pub(crate) mod show;
 pub(crate) mod tokens;
 
