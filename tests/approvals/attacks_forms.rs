@@ -178,6 +178,41 @@ async fn a_burst_of_guessed_links_is_braked_and_approves_nothing() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_sent_side_by_side_cannot_outrun_the_brake() {
+    let (_dir, apps) = apps(Options::default()).await;
+    for app in &apps {
+        let backend = app.backend;
+        let case = app.open_and_ask("HR-1", "bob").await;
+        let guesses = (0..64).map(|_| app.post_token_owned(random_token()));
+        let statuses: Vec<StatusCode> = futures_join_all(guesses).await;
+        let not_found = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::NOT_FOUND)
+            .count();
+        assert_eq!(
+            (not_found, statuses.len() - not_found),
+            (20, 44),
+            "{backend:?}: only the allowance is looked up: {statuses:?}"
+        );
+        app.assert_nothing_decided(case).await;
+    }
+}
+
+/// Runs the futures side by side and gathers their outputs, in order.
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for handle in handles {
+        out.push(handle.await.expect("task"));
+    }
+    out
+}
+
 #[tokio::test]
 async fn rejecting_needs_a_reason_and_a_reason_stops_the_steps() {
     let (_dir, apps) = apps(Options::default()).await;

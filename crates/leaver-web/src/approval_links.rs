@@ -15,7 +15,9 @@ pub struct ApprovalLinks {
     pub lifetime: Duration,
 }
 
-/// Counts unknown-link hits per address in one-minute windows.
+/// Counts attempts per address in one-minute windows. An attempt is counted before the work it
+/// guards (a lookup, a password check) and forgiven after, if it turned out legitimate: attempts
+/// sent side by side cannot all slip in under the allowance while the first are still at work.
 #[derive(Debug, Default)]
 pub struct GuessBrake {
     table: Mutex<Table>,
@@ -37,12 +39,19 @@ const WINDOW: Duration = Duration::from_secs(60);
 const PRUNE_FROM: usize = 1024;
 
 impl GuessBrake {
-    /// Records a miss from `ip`; false once the address is over its allowance.
-    pub fn allow_miss(&self, ip: IpAddr) -> bool {
-        self.allow_miss_at(ip, Instant::now())
+    /// Counts an attempt from `ip`; false once the address is over its allowance.
+    pub fn count_attempt(&self, ip: IpAddr) -> bool {
+        self.count_attempt_at(ip, Instant::now())
     }
 
-    fn allow_miss_at(&self, ip: IpAddr, now: Instant) -> bool {
+    /// Takes back one counted attempt of `ip`: it found what it looked for.
+    pub fn forgive(&self, ip: IpAddr) {
+        if let Some((_, n)) = self.lock().hits.get_mut(&ip) {
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    fn count_attempt_at(&self, ip: IpAddr, now: Instant) -> bool {
         let mut table = self.lock();
         let due = table
             .pruned_at
@@ -89,12 +98,22 @@ mod tests {
     fn an_address_is_braked_after_its_allowance() {
         let brake = GuessBrake::default();
         for _ in 0..GUESSES_PER_MINUTE {
-            assert!(brake.allow_miss(ip(1)));
+            assert!(brake.count_attempt(ip(1)));
         }
         assert!(!brake.is_braked(ip(1)));
-        assert!(!brake.allow_miss(ip(1)));
+        assert!(!brake.count_attempt(ip(1)));
         assert!(brake.is_braked(ip(1)));
         assert!(!brake.is_braked(ip(2)), "others are not");
+    }
+
+    #[test]
+    fn a_forgiven_attempt_does_not_count() {
+        let brake = GuessBrake::default();
+        for _ in 0..GUESSES_PER_MINUTE * 3 {
+            assert!(brake.count_attempt(ip(1)));
+            brake.forgive(ip(1));
+        }
+        assert!(!brake.is_braked(ip(1)));
     }
 
     #[test]
@@ -102,19 +121,19 @@ mod tests {
         let brake = GuessBrake::default();
         let start = Instant::now();
         for n in 0..PRUNE_FROM as u32 {
-            brake.allow_miss_at(ip(n), start);
+            brake.count_attempt_at(ip(n), start);
         }
         let later = start + WINDOW * 2;
         assert!(
-            brake.allow_miss_at(ip(900_000), later),
+            brake.count_attempt_at(ip(900_000), later),
             "the table is pruned here"
         );
         assert_eq!(brake.lock().hits.len(), 1, "only the fresh address stays");
         for n in 0..PRUNE_FROM as u32 {
-            brake.allow_miss_at(ip(n), later);
+            brake.count_attempt_at(ip(n), later);
         }
         let soon = later + WINDOW / 2;
-        brake.allow_miss_at(ip(900_001), soon);
+        brake.count_attempt_at(ip(900_001), soon);
         assert_eq!(
             brake.lock().hits.len(),
             PRUNE_FROM + 2,

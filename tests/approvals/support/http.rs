@@ -118,6 +118,31 @@ impl TestApp {
             .await
     }
 
+    /// [`Self::post_token`] as an owned future (to run many side by side): the answer's status.
+    pub fn post_token_owned(
+        &self,
+        token: String,
+    ) -> impl std::future::Future<Output = StatusCode> + Send + 'static {
+        let (http, url) = (self.http.clone(), self.url.clone());
+        async move {
+            let csrf = computed_form_key(&token);
+            let body = serde_urlencoded::to_string([
+                ("decision", "approve"),
+                ("reason", ""),
+                ("csrf", csrf.as_str()),
+            ])
+            .expect("form");
+            http.post(format!("{url}/approvals/{token}"))
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(ORIGIN, &url)
+                .body(body)
+                .send()
+                .await
+                .expect("POST")
+                .status()
+        }
+    }
+
     /// Opens the page and presses a button on it: the page's form key, our own origin.
     pub async fn press(&self, link: &Link, decision: &str, reason: &str) -> Reply {
         let csrf = self.form_key(link).await;

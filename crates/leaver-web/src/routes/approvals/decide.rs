@@ -58,11 +58,11 @@ pub async fn decide(
         )
         .await;
     }
-    if state.guesses.is_braked(peer.ip()) {
+    if !state.guesses.count_attempt(peer.ip()) {
         return too_many();
     }
     if !well_formed(&token) {
-        return miss(&state, peer.ip());
+        return miss();
     }
     let origin = DecisionOrigin {
         ip: Some(peer.ip().to_string()),
@@ -71,16 +71,19 @@ pub async fn decide(
     let now = time::OffsetDateTime::now_utc();
     // The link is read for a page only when the decision is refused: a decision that goes
     // through costs its write and nothing else (see the approvals benchmark).
-    match state
+    let decided = state
         .store
         .decide(&hash_token(&token), decision, reason, &origin, now)
-        .await
-    {
+        .await;
+    if !matches!(decided, Ok(Decided::Unknown)) {
+        state.guesses.forgive(peer.ip());
+    }
+    match decided {
         // Post/redirect/get: the page then shows "approved by X at T".
         Ok(Decided::Recorded { .. }) => {
             (private(), Redirect::to(&format!("/approvals/{token}"))).into_response()
         }
-        Ok(Decided::Unknown) => miss(&state, peer.ip()),
+        Ok(Decided::Unknown) => miss(),
         Ok(_) => match find(&state, &token, peer.ip()).await {
             Ok((link, case)) => match page(&state, &token, &link, &case).await {
                 Ok(page) => respond(StatusCode::CONFLICT, page),

@@ -154,13 +154,16 @@ async fn status(state: &AppState, link: &LinkView) -> Result<Status, AppError> {
     Ok(Status::Open)
 }
 
-/// Finds the link for `token`, or answers 404 (and counts the miss against the caller).
+/// Finds the link for `token`, or answers 404. The lookup counts against the caller's
+/// allowance before it is made, and is forgiven when it finds a link (see [`GuessBrake`]).
+///
+/// [`GuessBrake`]: crate::GuessBrake
 pub async fn find(
     state: &AppState,
     token: &str,
     ip: std::net::IpAddr,
 ) -> Result<(LinkView, Case), Response> {
-    if state.guesses.is_braked(ip) {
+    if !state.guesses.count_attempt(ip) {
         return Err(too_many());
     }
     let link = if well_formed(token) {
@@ -173,8 +176,9 @@ pub async fn find(
         None
     };
     let Some(link) = link else {
-        return Err(miss(state, ip));
+        return Err(miss());
     };
+    state.guesses.forgive(ip);
     let case = state
         .store
         .case(link.case_id)
@@ -188,11 +192,8 @@ pub fn well_formed(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// The answer to a link that does not exist: 404, counted against the caller (429 once over).
-pub fn miss(state: &AppState, ip: std::net::IpAddr) -> Response {
-    if !state.guesses.allow_miss(ip) {
-        return too_many();
-    }
+/// The answer to a link that does not exist (the attempt stays counted against the caller).
+pub fn miss() -> Response {
     (
         StatusCode::NOT_FOUND,
         private(),

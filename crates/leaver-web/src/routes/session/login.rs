@@ -94,7 +94,7 @@ async fn submit(
     let next = after_login(login.next.as_deref()).to_owned();
     // Every attempt is counted before its password is checked, in one step: attempts sent side
     // by side cannot all slip in under the allowance while the first ones are still checking.
-    if !state.login_brake.allow_miss(peer.ip()) {
+    if !state.login_brake.count_attempt(peer.ip()) {
         let error = Some("Too many login attempts from your address: wait a minute.".to_owned());
         return Ok(form(
             &state,
