@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
 
@@ -48,6 +48,8 @@ pub(crate) struct Call {
     pub url: Url,
     /// JSON body; may hold secrets (raw tokens), so it is never logged.
     pub body: Option<serde_json::Value>,
+    /// Another bearer than the client's own token (asking whose a token is); never logged.
+    pub bearer: Option<HeaderValue>,
 }
 
 impl Call {
@@ -56,6 +58,7 @@ impl Call {
             method,
             url,
             body: None,
+            bearer: None,
         }
     }
 
@@ -63,6 +66,25 @@ impl Call {
         self.body = Some(body);
         self
     }
+
+    /// Sends `token` as the bearer instead of the client's own token.
+    pub(crate) fn bearer(mut self, token: &SecretString) -> Result<Self, HubError> {
+        self.bearer = Some(bearer_header(token)?);
+        Ok(self)
+    }
+}
+
+/// `Bearer <token>`, marked sensitive so it is never shown.
+fn bearer_header(token: &SecretString) -> Result<HeaderValue, HubError> {
+    let mut value =
+        HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
+            HubError::new(
+                HubErrorKind::InvalidRequest,
+                "the token is not a valid header value",
+            )
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// A fully read response.
@@ -96,16 +118,7 @@ impl HubClient {
                 "the Hub base URL cannot carry paths",
             ));
         }
-        let mut authorization =
-            HeaderValue::from_str(&format!("Bearer {}", config.token.expose_secret())).map_err(
-                |_| {
-                    HubError::new(
-                        HubErrorKind::InvalidRequest,
-                        "the Hub token is not a valid header value",
-                    )
-                },
-            )?;
-        authorization.set_sensitive(true);
+        let authorization = bearer_header(&config.token)?;
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
@@ -230,14 +243,23 @@ impl HubClient {
             .inner
             .http
             .request(call.method.clone(), call.url.clone())
-            .header(AUTHORIZATION, self.inner.authorization.clone());
+            .header(
+                AUTHORIZATION,
+                call.bearer
+                    .clone()
+                    .unwrap_or_else(|| self.inner.authorization.clone()),
+            );
         if let Some(body) = &call.body {
             request = request.json(body);
         }
         let response = request.send().await.map_err(transport_error)?;
         let status = response.status();
         let headers = response.headers().clone();
-        permit.settle(RateLimitInfo::from_headers(&headers));
+        // Another token's rate-limit headers speak of its owner's budget, not ours: that
+        // permit is dropped unsettled ("no news").
+        if call.bearer.is_none() {
+            permit.settle(RateLimitInfo::from_headers(&headers));
+        }
         let body = response.bytes().await.map_err(transport_error)?.to_vec();
         tracing::debug!(%context, status = status.as_u16(), "Hub call");
         Ok((
