@@ -12,6 +12,8 @@ use time::OffsetDateTime;
 
 pub const OPERATOR: &str = "ops@acme.test";
 pub const PASSWORD: &str = "correct horse battery staple";
+/// The Hub token the app's token sealer knows as Leaver's own (`LEAVER_HUB_TOKEN`).
+pub const LEAVER_HUB_TOKEN: &str = "hf_leaver_bot_admin_token";
 
 /// One running app.
 pub struct TestApp {
@@ -96,7 +98,7 @@ impl TestApp {
             .await
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let sealer = leaver_store::TokenSealer::new(&[9; 32]);
+        let sealer = leaver_store::TokenSealer::new(&[9; 32]).knowing_leavers_own(LEAVER_HUB_TOKEN);
         let state = leaver_web::AppState::new(store.clone()).with_token_sealer(Arc::new(sealer));
         tokio::spawn(leaver_web::serve(listener, state, std::future::pending()));
         let (key, hash) = new_api_key();

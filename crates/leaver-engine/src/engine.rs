@@ -291,15 +291,7 @@ impl Engine {
             _ => return Ok(Settle::Finish),
         };
         let outcome = match self.held_tokens(case, step).await {
-            Ok(held) => {
-                let outcome = self.carry_out(case, step_id, reads, &held, false).await;
-                if matches!(outcome, Ok(Outcome::Done { .. })) {
-                    self.store
-                        .tokens_revoked(case.id, &held, self.clock.now())
-                        .await?;
-                }
-                outcome
-            }
+            Ok(held) => self.carry_out(case, step_id, reads, &held, false).await,
             // A seal that does not open will not open on a retry: an operator must look.
             Err(StoreError::Corrupt(why)) => Err(StepError::Refused(why)),
             Err(other) => return Err(other.into()),
@@ -356,6 +348,8 @@ impl Engine {
             reads,
             org_locks: &self.org_locks,
             held_tokens,
+            tokens: self.store.as_ref(),
+            now: self.clock.now(),
             case,
             step,
             config: &self.config,

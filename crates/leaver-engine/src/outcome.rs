@@ -1,6 +1,7 @@
 //! What carrying out a step can come to.
 
 use leaver_hub::HubError;
+use leaver_store::StoreError;
 use serde_json::Value;
 
 /// A step's result when nothing went wrong.
@@ -35,6 +36,9 @@ pub enum StepError {
     /// The write went through but reading the Hub back does not show the result yet.
     #[error("{0}")]
     NotVisible(String),
+    /// Recording what the step did failed (the database is away); the step is tried again.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl StepError {
@@ -44,6 +48,7 @@ impl StepError {
             StepError::Hub(e) => e.is_retryable(),
             StepError::Refused(_) => false,
             StepError::NotVisible(_) => true,
+            StepError::Store(e) => !matches!(e, StoreError::Corrupt(_) | StoreError::Domain(_)),
         }
     }
 }

@@ -1,93 +1,84 @@
-//! Raw Hub tokens held for a case until its `flag_tokens` step revokes them (a secret scanner
-//! found them, say). They are sealed before they reach the database ([`TokenSealer`]), the seal
-//! is erased once they are revoked, and the audit trail names them by fingerprint only.
+//! Raw Hub tokens held for a case until its `flag_tokens` step settles them (a secret scanner
+//! found them, say). They are sealed before they reach the database ([`TokenSealer`]). The step
+//! asks the Hub whose each one is, revokes only the leaver's, and records a [`Verdict`] for
+//! every one; the seal is erased then, and the audit trail names them by fingerprint only.
+
+mod sealer;
+
+pub use sealer::TokenSealer;
 
 use crate::rows::ms;
 use crate::{Actor, SqlStore, StoreError, audit, cases};
 use async_trait::async_trait;
 use leaver_core::{CaseId, DomainError, HubTokenValue, StepKind, StepState};
-use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use ring::rand::{SecureRandom, SystemRandom};
-use serde_json::json;
-use sha2::{Digest, Sha256};
+use serde_json::{Value, json};
 use sqlx::Row;
+use std::collections::BTreeMap;
 use std::fmt;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// Encrypts held tokens with ChaCha20-Poly1305 under a key derived from Leaver's secret key,
-/// each bound to its fingerprint (a seal moved to another row does not open).
-pub struct TokenSealer {
-    key: LessSafeKey,
-    rng: SystemRandom,
-}
+/// At most this many tokens are held for one case; handing over more is refused.
+pub const MAX_TOKENS_PER_CASE: usize = 100;
 
-impl TokenSealer {
-    /// A sealer whose key is derived from `secret` (`LEAVER_SECRET_KEY`), distinct from the
-    /// keys of approval links made from the same secret.
-    pub fn new(secret: &[u8]) -> TokenSealer {
-        let mut hasher = Sha256::new();
-        hasher.update(b"leaver held-token seal v1\0");
-        hasher.update(secret);
-        let key = UnboundKey::new(&CHACHA20_POLY1305, &hasher.finalize())
-            .expect("a SHA-256 digest is a ChaCha20-Poly1305 key");
-        TokenSealer {
-            key: LessSafeKey::new(key),
-            rng: SystemRandom::new(),
-        }
-    }
-
-    /// `hex(nonce || ciphertext || tag)`.
-    fn seal(&self, token: &HubTokenValue) -> Result<String, StoreError> {
-        let mut nonce = [0u8; NONCE_LEN];
-        self.rng
-            .fill(&mut nonce)
-            .map_err(|_| StoreError::Corrupt("no randomness for a nonce".into()))?;
-        let mut sealed = token.expose().as_bytes().to_vec();
-        let fingerprint = token.fingerprint();
-        self.key
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(fingerprint.as_bytes()),
-                &mut sealed,
-            )
-            .map_err(|_| StoreError::Corrupt("sealing a token failed".into()))?;
-        Ok(hex::encode([nonce.as_slice(), &sealed].concat()))
-    }
-
-    fn open(&self, fingerprint: &str, sealed: &str) -> Result<HubTokenValue, StoreError> {
-        let unreadable = || {
-            StoreError::Corrupt(format!(
-                "the held token {fingerprint} does not open: another LEAVER_SECRET_KEY?"
-            ))
-        };
-        let bytes = hex::decode(sealed).map_err(|_| unreadable())?;
-        if bytes.len() < NONCE_LEN {
-            return Err(unreadable());
-        }
-        let (nonce, rest) = bytes.split_at(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| unreadable())?;
-        let mut rest = rest.to_vec();
-        let plain = self
-            .key
-            .open_in_place(nonce, Aad::from(fingerprint.as_bytes()), &mut rest)
-            .map_err(|_| unreadable())?;
-        let text = std::str::from_utf8(plain).map_err(|_| unreadable())?;
-        HubTokenValue::parse(text).map_err(|_| unreadable())
-    }
-}
-
-impl fmt::Debug for TokenSealer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TokenSealer(..)")
-    }
-}
-
-/// A held token, opened for revocation.
+/// A token held for a case.
 #[derive(Clone, Debug)]
 pub struct HeldToken {
     pub id: String,
-    pub value: HubTokenValue,
+    /// How the token is named everywhere (see [`HubTokenValue::fingerprint`]).
+    pub fingerprint: String,
+    pub state: HeldState,
+}
+
+/// Where a held token stands.
+#[derive(Clone, Debug)]
+pub enum HeldState {
+    /// Waiting for `flag_tokens`; opened.
+    Waiting(HubTokenValue),
+    /// Settled by `flag_tokens`; the seal is gone.
+    Settled(Verdict),
+}
+
+/// What `flag_tokens` made of a held token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// It was the leaver's: revoked everywhere.
+    Revoked,
+    /// The Hub no longer knew it (401): nothing was left to revoke.
+    Dead,
+    /// It belongs to someone else (`owner`; Leaver's own account included): left alone, for an
+    /// operator to deal with.
+    NotRevoked { owner: String },
+}
+
+impl Verdict {
+    /// The stored `outcome`, also the audit record's kind.
+    fn outcome(&self) -> &'static str {
+        match self {
+            Verdict::Revoked => "revoked",
+            Verdict::Dead => "dead",
+            Verdict::NotRevoked { .. } => "not_revoked",
+        }
+    }
+
+    fn audit_kind(&self) -> &'static str {
+        match self {
+            Verdict::Revoked => "tokens_revoked",
+            Verdict::Dead => "tokens_already_dead",
+            Verdict::NotRevoked { .. } => "tokens_not_revoked",
+        }
+    }
+
+    fn from_row(outcome: &str, owner: Option<String>) -> Result<Verdict, StoreError> {
+        match (outcome, owner) {
+            ("revoked", _) => Ok(Verdict::Revoked),
+            ("dead", _) => Ok(Verdict::Dead),
+            ("not_revoked", Some(owner)) => Ok(Verdict::NotRevoked { owner }),
+            (other, _) => Err(StoreError::Corrupt(format!(
+                "held_token: unknown outcome {other:?}"
+            ))),
+        }
+    }
 }
 
 /// What handing tokens over came to.
@@ -102,9 +93,10 @@ pub struct Held {
 /// Held tokens.
 #[async_trait]
 pub trait TokenStore: Send + Sync + fmt::Debug {
-    /// Seals `tokens` and keeps them for `case` until its `flag_tokens` step revokes them; a
+    /// Seals `tokens` and keeps them for `case` until its `flag_tokens` step settles them; a
     /// token held already is not added twice. Refused once the case is closed or its
-    /// `flag_tokens` step is approved (it may be running, and would not revoke them).
+    /// `flag_tokens` step is approved (it may be running, and would miss them), and when the
+    /// case would hold more than [`MAX_TOKENS_PER_CASE`].
     async fn hold_tokens(
         &self,
         case: CaseId,
@@ -114,15 +106,17 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
         now: OffsetDateTime,
     ) -> Result<Held, StoreError>;
 
-    /// The tokens held for `case` and not revoked yet, opened.
+    /// Every token held for `case`, oldest first: the waiting ones opened.
     async fn held_tokens(
         &self,
         case: CaseId,
         sealer: &TokenSealer,
     ) -> Result<Vec<HeldToken>, StoreError>;
 
-    /// Records that `tokens` were revoked: their seals are erased and the audit trail says so.
-    async fn tokens_revoked(
+    /// Records the verdicts of the [`HeldState::Settled`] tokens among `tokens` (others are
+    /// ignored): their seals are erased and the audit trail gets one record per verdict kind.
+    /// A token settled already keeps its first verdict.
+    async fn settle_tokens(
         &self,
         case: CaseId,
         tokens: &[HeldToken],
@@ -141,28 +135,7 @@ impl TokenStore for SqlStore {
         now: OffsetDateTime,
     ) -> Result<Held, StoreError> {
         let mut tx = audit::begin_write(self.writer()).await?;
-        let current = cases::load(&mut tx, case).await?;
-        let refused = |state| {
-            StoreError::Domain(DomainError::IllegalCaseTransition {
-                state,
-                event: "hold tokens to revoke",
-            })
-        };
-        if current.state.is_closed() {
-            return Err(refused(current.state));
-        }
-        // Once the step is approved it may be running: a token that arrived now could miss the
-        // run that revokes the others, and be held for ever. So tokens are taken only before.
-        if let Some(step) = current.steps.iter().find(|s| {
-            s.kind == StepKind::FlagTokens
-                && !matches!(s.state, StepState::Planned | StepState::AwaitingApproval)
-        }) {
-            return Err(StoreError::Domain(DomainError::IllegalStepTransition {
-                step: step.id,
-                state: step.state,
-                event: "hold tokens to revoke",
-            }));
-        }
+        refuse_unless_open(&cases::load(&mut tx, case).await?)?;
         let mut added = 0;
         let mut fingerprints = Vec::with_capacity(tokens.len());
         for token in tokens {
@@ -180,6 +153,22 @@ impl TokenStore for SqlStore {
             .await?;
             added += usize::try_from(inserted.rows_affected()).unwrap_or(0);
             fingerprints.push(fingerprint);
+        }
+        // Counted after the inserts, inside the transaction: dropping it undoes them.
+        let held: i64 = sqlx::query("SELECT COUNT(*) AS n FROM held_token WHERE case_id = $1")
+            .bind(case.to_string())
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        let held = usize::try_from(held).unwrap_or(usize::MAX);
+        if held > MAX_TOKENS_PER_CASE {
+            return Err(StoreError::Domain(DomainError::InvalidText {
+                field: "tokens",
+                message: format!(
+                    "a case holds at most {MAX_TOKENS_PER_CASE} tokens: this one holds {} and these would add {added}",
+                    held - added
+                ),
+            }));
         }
         let data = json!({ "fingerprints": fingerprints, "added": added });
         audit::append(
@@ -204,8 +193,8 @@ impl TokenStore for SqlStore {
         sealer: &TokenSealer,
     ) -> Result<Vec<HeldToken>, StoreError> {
         let rows = sqlx::query(
-            "SELECT token_id, fingerprint, sealed FROM held_token
-             WHERE case_id = $1 AND revoked_at IS NULL ORDER BY token_id",
+            "SELECT token_id, fingerprint, sealed, outcome, owner FROM held_token
+             WHERE case_id = $1 ORDER BY token_id",
         )
         .bind(case.to_string())
         .fetch_all(self.pool())
@@ -213,74 +202,86 @@ impl TokenStore for SqlStore {
         rows.iter()
             .map(|row| {
                 let fingerprint: String = row.try_get("fingerprint")?;
-                let sealed: String = row.try_get("sealed")?;
+                let state = match row.try_get::<Option<String>, _>("outcome")? {
+                    None => HeldState::Waiting(
+                        sealer.open(&fingerprint, &row.try_get::<String, _>("sealed")?)?,
+                    ),
+                    Some(outcome) => {
+                        HeldState::Settled(Verdict::from_row(&outcome, row.try_get("owner")?)?)
+                    }
+                };
                 Ok(HeldToken {
                     id: row.try_get("token_id")?,
-                    value: sealer.open(&fingerprint, &sealed)?,
+                    fingerprint,
+                    state,
                 })
             })
             .collect()
     }
 
-    async fn tokens_revoked(
+    async fn settle_tokens(
         &self,
         case: CaseId,
         tokens: &[HeldToken],
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        if tokens.is_empty() {
-            return Ok(());
-        }
         let mut tx = audit::begin_write(self.writer()).await?;
+        // One audit record per kind of verdict, each listing its tokens.
+        let mut by_kind: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
         for token in tokens {
-            sqlx::query(
-                "UPDATE held_token SET sealed = '', revoked_at = $1
-                 WHERE token_id = $2 AND case_id = $3",
+            let HeldState::Settled(verdict) = &token.state else {
+                continue;
+            };
+            let owner = match verdict {
+                Verdict::NotRevoked { owner } => Some(owner.clone()),
+                Verdict::Revoked | Verdict::Dead => None,
+            };
+            let updated = sqlx::query(
+                "UPDATE held_token SET sealed = '', outcome = $1, owner = $2, settled_at = $3
+                 WHERE token_id = $4 AND case_id = $5 AND outcome IS NULL",
             )
+            .bind(verdict.outcome())
+            .bind(owner.clone())
             .bind(ms(now))
             .bind(token.id.clone())
             .bind(case.to_string())
             .execute(&mut *tx)
             .await?;
+            if updated.rows_affected() > 0 {
+                let entry = match owner {
+                    Some(owner) => json!({ "fingerprint": token.fingerprint, "owner": owner }),
+                    None => json!(token.fingerprint),
+                };
+                by_kind.entry(verdict.audit_kind()).or_default().push(entry);
+            }
         }
-        let fingerprints: Vec<String> = tokens.iter().map(|t| t.value.fingerprint()).collect();
-        let data = json!({ "fingerprints": fingerprints });
-        audit::append(&mut tx, Some(case), "engine", "tokens_revoked", data, now).await?;
+        for (kind, tokens) in by_kind {
+            let data = json!({ "tokens": tokens });
+            audit::append(&mut tx, Some(case), "engine", kind, data, now).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn token(raw: &str) -> HubTokenValue {
-        HubTokenValue::parse(raw).expect("token")
+/// Tokens are taken only while the case is open and before its `flag_tokens` step is approved:
+/// once approved it may be running, and a token arriving now could be held for ever.
+fn refuse_unless_open(case: &leaver_core::Case) -> Result<(), StoreError> {
+    if case.state.is_closed() {
+        return Err(StoreError::Domain(DomainError::IllegalCaseTransition {
+            state: case.state,
+            event: "hold tokens to revoke",
+        }));
     }
-
-    #[test]
-    fn a_seal_opens_with_its_key_and_fingerprint_only() {
-        let sealer = TokenSealer::new(&[7; 32]);
-        let bob = token("hf_bob_personal_token");
-        let sealed = sealer.seal(&bob).expect("seal");
-        assert!(!sealed.contains("bob_personal"));
-        assert_ne!(
-            sealed,
-            sealer.seal(&bob).expect("seal"),
-            "a fresh nonce each time"
-        );
-        let opened = sealer.open(&bob.fingerprint(), &sealed).expect("open");
-        assert_eq!(opened, bob);
-        let other = token("hf_carol_personal_tok");
-        assert!(
-            sealer.open(&other.fingerprint(), &sealed).is_err(),
-            "moved rows do not open"
-        );
-        assert!(
-            TokenSealer::new(&[8; 32])
-                .open(&bob.fingerprint(), &sealed)
-                .is_err()
-        );
+    match case.steps.iter().find(|s| {
+        s.kind == StepKind::FlagTokens
+            && !matches!(s.state, StepState::Planned | StepState::AwaitingApproval)
+    }) {
+        Some(step) => Err(StoreError::Domain(DomainError::IllegalStepTransition {
+            step: step.id,
+            state: step.state,
+            event: "hold tokens to revoke",
+        })),
+        None => Ok(()),
     }
 }

@@ -56,7 +56,7 @@ pub fn approval_setup(settings: &Settings, public_url: &url::Url) -> anyhow::Res
         ..ApprovalSettings::default()
     };
     let key = secret_key(settings)?;
-    let token_sealer = Arc::new(TokenSealer::new(&key));
+    let token_sealer = Arc::new(token_sealer(settings, &key));
     let minter = Arc::new(Minter::new(key, public_url));
     let mail = ApprovalMail {
         settings: approval.clone(),
@@ -127,6 +127,16 @@ fn mailer(settings: &Settings) -> anyhow::Result<Mailer> {
             );
             Ok(Mailer::mailbox(dir, &settings.mail_from)?)
         }
+    }
+}
+
+/// The sealer of held Hub tokens, which also knows Leaver's own Hub token (by a digest) so
+/// that it is refused when handed over to revoke.
+fn token_sealer(settings: &Settings, key: &[u8]) -> TokenSealer {
+    let sealer = TokenSealer::new(key);
+    match &settings.hub_token {
+        Some(own) => sealer.knowing_leavers_own(own.expose_secret()),
+        None => sealer,
     }
 }
 

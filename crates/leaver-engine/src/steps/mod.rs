@@ -18,7 +18,8 @@ use crate::shared_reads::SharedReads;
 use leaver_core::plan::OrgFacts;
 use leaver_core::{Case, Step, StepKind, Strategy};
 use leaver_hub::{HubClient, WhoAmI};
-use leaver_store::HeldToken;
+use leaver_store::{HeldToken, TokenStore};
+use time::OffsetDateTime;
 
 /// What a step's code may use.
 pub(crate) struct StepContext<'a> {
@@ -28,8 +29,12 @@ pub(crate) struct StepContext<'a> {
     pub reads: &'a SharedReads,
     /// Serializes admin changes per org (see `admins`).
     pub org_locks: &'a OrgLocks,
-    /// Raw tokens held for the case (`flag_tokens` revokes them).
+    /// Raw tokens held for the case (`flag_tokens` settles them).
     pub held_tokens: &'a [HeldToken],
+    /// Where `flag_tokens` records what it made of them.
+    pub tokens: &'a dyn TokenStore,
+    /// The engine's time.
+    pub now: OffsetDateTime,
     pub case: &'a Case,
     pub step: &'a Step,
     pub config: &'a EngineConfig,

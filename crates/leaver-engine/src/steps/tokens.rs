@@ -1,28 +1,139 @@
-//! `flag_tokens`: an org admin cannot list a member's personal tokens, so Leaver revokes the
-//! raw tokens it was handed for the case (`POST /api/credentials/revoke`, which kills a token
-//! everywhere) and tells the operator exactly what else to check; removal already cut the
-//! tokens off the org's private repos.
+//! `flag_tokens`: an org admin cannot list a member's personal tokens, so Leaver settles the raw
+//! tokens it was handed for the case and tells the operator exactly what else to check; removal
+//! already cut the tokens off the org's private repos.
+//!
+//! A token handed over is not taken on trust. The Hub is asked whose it is (`whoami-v2`, with
+//! the token itself as the bearer) and only the leaver's are revoked, everywhere
+//! (`POST /api/credentials/revoke`). One the Hub answers 401 for is dead already. One of anybody
+//! else (a colleague, a service account, Leaver's own) is left alive: revoking it on the word
+//! of whoever handed it over would cut off its owner, or Leaver itself. It is still a secret of
+//! someone else that got out, so the step then waits for an operator (the case needs
+//! attention) and names each such token by fingerprint and owner; it completes when the
+//! operator marks it done, so the trail shows who dealt with it and when.
 
 use super::StepContext;
 use crate::outcome::{Outcome, StepError};
+use leaver_core::HubTokenValue;
+use leaver_store::held_tokens::{HeldState, HeldToken, Verdict};
 use secrecy::SecretString;
 use serde_json::json;
 
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
-    let revoked: Vec<String> = cx
-        .held_tokens
-        .iter()
-        .map(|t| t.value.fingerprint())
-        .collect();
-    if !cx.held_tokens.is_empty() {
-        let raw: Vec<SecretString> = cx
-            .held_tokens
-            .iter()
-            .map(|t| SecretString::from(t.value.expose().to_owned()))
-            .collect();
-        // Always 202, even for unknown tokens; repeating it is harmless.
-        cx.hub.revoke_credentials(&raw).await?;
+    let mut settled = Vec::with_capacity(cx.held_tokens.len());
+    let mut to_revoke = Vec::new();
+    for token in cx.held_tokens {
+        let verdict = match &token.state {
+            // Settled by an attempt that stopped before its outcome was recorded.
+            HeldState::Settled(verdict) => verdict.clone(),
+            HeldState::Waiting(value) => {
+                let verdict = whose(cx, value).await?;
+                if verdict == Verdict::Revoked {
+                    to_revoke.push(secret(value));
+                }
+                verdict
+            }
+        };
+        settled.push(HeldToken {
+            state: HeldState::Settled(verdict),
+            ..token.clone()
+        });
     }
+    if !to_revoke.is_empty() {
+        // Always 202, even for unknown tokens; repeating it is harmless.
+        cx.hub.revoke_credentials(&to_revoke).await?;
+    }
+    cx.tokens
+        .settle_tokens(cx.case.id, &settled, cx.now)
+        .await?;
+    Ok(outcome(cx, &settled))
+}
+
+fn secret(token: &HubTokenValue) -> SecretString {
+    SecretString::from(token.expose().to_owned())
+}
+
+/// Asks the Hub whose `token` is.
+async fn whose(cx: &StepContext<'_>, token: &HubTokenValue) -> Result<Verdict, StepError> {
+    Ok(match cx.hub.whoami_of(&secret(token)).await? {
+        None => Verdict::Dead,
+        Some(owner) => judge(&owner.name, cx.leaver(), &cx.me.name),
+    })
+}
+
+/// Only the leaver's own tokens are revoked, and never Leaver's (even if Leaver's account were
+/// the leaver's). Usernames compare as the Hub compares them, ignoring case.
+fn judge(owner: &str, leaver: &str, leavers_own_account: &str) -> Verdict {
+    if owner.eq_ignore_ascii_case(leaver) && !owner.eq_ignore_ascii_case(leavers_own_account) {
+        Verdict::Revoked
+    } else {
+        Verdict::NotRevoked {
+            owner: owner.to_owned(),
+        }
+    }
+}
+
+/// Done, or waiting for an operator when a token of someone else was handed over.
+fn outcome(cx: &StepContext<'_>, settled: &[HeldToken]) -> Outcome {
+    let (mut revoked, mut dead, mut not_revoked) = (Vec::new(), Vec::new(), Vec::new());
+    for token in settled {
+        let fingerprint = token.fingerprint.as_str();
+        match &token.state {
+            HeldState::Settled(Verdict::Revoked) => revoked.push(fingerprint),
+            HeldState::Settled(Verdict::Dead) => dead.push(fingerprint),
+            HeldState::Settled(Verdict::NotRevoked { owner }) => {
+                not_revoked.push(format!("{fingerprint} ({})", whom(cx, owner)));
+            }
+            HeldState::Waiting(_) => {}
+        }
+    }
+    let leaver = cx.leaver();
+    let orgs = orgs(cx);
+    let lines: Vec<String> = [
+        (!not_revoked.is_empty()).then(|| {
+            format!(
+                "NOT revoked, because the Hub says they are not {leaver}'s: {}. They were handed over as the \
+                 leaver's and may have leaked: have their owners replace them (POST \
+                 https://huggingface.co/api/credentials/revoke kills one for good), then mark this step done \
+                 saying what was decided.",
+                not_revoked.join(", ")
+            )
+        }),
+        (!revoked.is_empty()).then(|| {
+            format!(
+                "Revoked everywhere the {} token(s) of {leaver} handed over: {}.",
+                revoked.len(),
+                revoked.join(", ")
+            )
+        }),
+        (!dead.is_empty()).then(|| {
+            format!(
+                "Already dead (the Hub does not know them), nothing to revoke: {}.",
+                dead.join(", ")
+            )
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(orgs.iter().map(|org| instructions(leaver, org)))
+    .collect();
+    if !not_revoked.is_empty() {
+        return Outcome::Manual {
+            instructions: lines.join("\n"),
+        };
+    }
+    Outcome::Done {
+        note: lines.join("\n"),
+        evidence: json!({
+            "orgs": orgs,
+            "raw_tokens_revoked": revoked.len(),
+            "revoked": revoked,
+            "already_dead": dead,
+        }),
+    }
+}
+
+/// The orgs the case's steps act on, each once.
+fn orgs<'a>(cx: &StepContext<'a>) -> Vec<&'a str> {
     let mut orgs: Vec<&str> = cx
         .case
         .steps
@@ -31,28 +142,16 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
         .collect();
     orgs.sort_unstable();
     orgs.dedup();
-    let mut lines: Vec<String> = orgs
-        .iter()
-        .map(|org| instructions(cx.leaver(), org))
-        .collect();
-    if !revoked.is_empty() {
-        lines.insert(
-            0,
-            format!(
-                "Revoked everywhere the {} token(s) handed over: {}.",
-                revoked.len(),
-                revoked.join(", ")
-            ),
-        );
+    orgs
+}
+
+/// A token's owner, in words.
+fn whom(cx: &StepContext<'_>, owner: &str) -> String {
+    if owner.eq_ignore_ascii_case(&cx.me.name) {
+        format!("Leaver's own token, of {owner}")
+    } else {
+        format!("belongs to {owner}")
     }
-    Ok(Outcome::Done {
-        note: lines.join("\n"),
-        evidence: json!({
-            "orgs": orgs,
-            "raw_tokens_revoked": revoked.len(),
-            "revoked": revoked,
-        }),
-    })
 }
 
 /// What the operator should check in Tokens Management.
@@ -61,4 +160,32 @@ pub(crate) fn instructions(leaver: &str, org: &str) -> String {
         "In https://huggingface.co/organizations/{org}/settings/tokens-management, look for tokens owned by {leaver} \
          (status approved or pending) and revoke them; their personal tokens outside the org cannot be revoked by the org."
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_leavers_tokens_are_revoked_names_compared_as_the_hub_does() {
+        assert_eq!(judge("bob", "bob", "leaver-bot"), Verdict::Revoked);
+        assert_eq!(judge("Bob", "bob", "leaver-bot"), Verdict::Revoked);
+        assert_eq!(judge("bob", "BOB", "leaver-bot"), Verdict::Revoked);
+        for (owner, leaver, me) in [
+            ("carol", "bob", "leaver-bot"),
+            ("leaver-bot", "bob", "leaver-bot"),
+            ("Leaver-Bot", "bob", "leaver-bot"),
+            ("bobby", "bob", "leaver-bot"),
+            // Leaver's own account leaving: its token is still never revoked by Leaver.
+            ("leaver-bot", "leaver-bot", "leaver-bot"),
+        ] {
+            assert_eq!(
+                judge(owner, leaver, me),
+                Verdict::NotRevoked {
+                    owner: owner.into()
+                },
+                "{owner} for {leaver}"
+            );
+        }
+    }
 }
