@@ -9,6 +9,7 @@ mod concurrency;
 mod expiry;
 mod happy_path;
 mod outage;
+mod placeholders;
 mod secrets;
 mod self_approval;
 mod support;

@@ -1,5 +1,6 @@
-//! Sending the outbox: claim due emails, fill in link secrets, send, mark. A transient SMTP
-//! failure puts the email back with a backoff; a permanent one gives up on it, recorded.
+//! Sending the outbox: claim due emails, put the link secrets in their slots, send, mark. A
+//! transient SMTP failure puts the email back with a backoff; a permanent one gives up on it,
+//! recorded.
 
 use crate::ApprovalMail;
 use leaver_mail::Email;

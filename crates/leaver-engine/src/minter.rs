@@ -1,6 +1,10 @@
 //! Approval links: each link's secret is an HMAC of its id under the server's key, so it is never
 //! stored (the database keeps its SHA-256), can be re-derived for a reminder, and is the same on
-//! every replica that shares the key.
+//! every replica that shares the key. The emails are rendered when the link is made and queued
+//! with a slot for the secret, filled in when they are sent ([`link_slot`] says why ticket text
+//! can never fill one).
+
+mod link_slot;
 
 use hmac::{Hmac, Mac};
 use leaver_core::describe::{describe, how};
@@ -8,9 +12,8 @@ use leaver_core::{Case, StepState};
 use leaver_mail::{
     ApprovalEscalation, ApprovalReminder, ApprovalRequest, FreshLink, RenderEmail, StepLine,
 };
-use leaver_store::approvals::{
-    LinkEmail, LinkMinter, LinkView, OutgoingEmail, TOKEN_PLACEHOLDER, hash_token,
-};
+use leaver_store::approvals::{LinkEmail, LinkMinter, LinkView, OutgoingEmail, hash_token};
+use link_slot::Marker;
 use sha2::Sha256;
 use time::format_description::well_known::Rfc2822;
 use uuid::Uuid;
@@ -49,16 +52,14 @@ impl Minter {
         hex::encode(mac.finalize().into_bytes())
     }
 
-    /// Puts the link's secret into a queued email's bodies.
-    pub fn fill(&self, text: &str, link_id: Option<Uuid>) -> String {
-        match link_id {
-            Some(id) => text.replace(TOKEN_PLACEHOLDER, &self.token(id)),
-            None => text.to_owned(),
-        }
+    /// A queued email's body as sent: the link's secret in its slots (none without a link).
+    pub fn fill(&self, queued: &str, link_id: Option<Uuid>) -> String {
+        let secret = link_id.map(|id| self.token(id)).unwrap_or_default();
+        link_slot::fill(queued, &secret)
     }
 
-    fn request_view(&self, case: &Case, link: &LinkView) -> ApprovalRequest {
-        let page = format!("{}/approvals/{TOKEN_PLACEHOLDER}", self.public_url);
+    fn request_view(&self, case: &Case, link: &LinkView, marker: &Marker) -> ApprovalRequest {
+        let page = format!("{}/approvals/{}", self.public_url, marker.as_str());
         let steps = link
             .steps
             .iter()
@@ -97,7 +98,8 @@ impl LinkMinter for Minter {
     }
 
     fn render(&self, case: &Case, link: &LinkView, why: LinkEmail) -> OutgoingEmail {
-        let request = self.request_view(case, link);
+        let marker = Marker::fresh();
+        let request = self.request_view(case, link, &marker);
         let (kind, rendered) = match why {
             LinkEmail::Request => ("approval_request", request.render()),
             LinkEmail::Reminder(reminder) => (
@@ -137,15 +139,17 @@ impl LinkMinter for Minter {
                 kind: kind.into(),
                 recipient: email.to,
                 subject: email.subject,
-                text: email.text,
-                html: email.html,
+                text: marker.encode(&email.text),
+                html: marker.encode(&email.html),
             },
             Err(error) => {
                 tracing::error!(%error, "rendering an approval email failed; sending a plain one");
-                let text = format!(
-                    "Please review the offboarding of {}: {}/approvals/{TOKEN_PLACEHOLDER}",
-                    case.person.email, self.public_url
-                );
+                let text = marker.encode(&format!(
+                    "Please review the offboarding of {}: {}/approvals/{}",
+                    case.person.email,
+                    self.public_url,
+                    marker.as_str()
+                ));
                 OutgoingEmail {
                     kind: kind.into(),
                     recipient: link.approver.clone(),

@@ -8,7 +8,8 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// An email to queue, already rendered; `{{approval_token}}` stands in for a link's secret.
+/// An email to queue, already rendered. Its bodies are the minter's: queued as they are, and
+/// given back to the minter to put the link's secret in when sent (the store never sees it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutgoingEmail {
     pub kind: String,
@@ -17,9 +18,6 @@ pub struct OutgoingEmail {
     pub text: String,
     pub html: String,
 }
-
-/// The placeholder an email carries where the link's secret goes.
-pub const TOKEN_PLACEHOLDER: &str = "{{approval_token}}";
 
 /// Why an approval email is sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

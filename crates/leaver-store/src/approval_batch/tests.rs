@@ -29,7 +29,7 @@ impl LinkMinter for PlainMinter {
     }
 
     fn render(&self, _case: &Case, link: &LinkView, _why: LinkEmail) -> OutgoingEmail {
-        let text = "{{approval_token}}".to_owned();
+        let text = "the body, as the minter queues it".to_owned();
         let (kind, subject) = ("approval_request".into(), "Approval needed".into());
         let recipient = link.approver.clone();
         OutgoingEmail {
