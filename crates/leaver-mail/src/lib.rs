@@ -38,6 +38,7 @@ mod memory;
 mod message;
 mod smtp;
 mod smtp_url;
+mod subject;
 mod templates;
 
 #[cfg(feature = "smtp-sink")]

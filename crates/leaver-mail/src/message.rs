@@ -26,7 +26,7 @@ pub(crate) fn build(from: &Address, email: &Email) -> Result<Message, MailError>
     Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(email.subject.as_str())
+        .subject(crate::subject::one_clean_line(&email.subject))
         .message_id(None)
         .header(AutoSubmitted)
         .multipart(MultiPart::alternative_plain_html(

@@ -59,7 +59,8 @@ macro_rules! template_view {
 
 pub(crate) use {render_email, template_view};
 
-/// Puts the rendered parts together: the subject on one line, the text ending in one newline.
+/// Puts the rendered parts together: the subject on one clean line, the text ending in one
+/// newline.
 pub(crate) fn assemble(
     name: &'static str,
     to: &str,
@@ -75,7 +76,7 @@ pub(crate) fn assemble(
     let text = text.map_err(error)?;
     Ok(Email {
         to: to.to_owned(),
-        subject: subject.split_whitespace().collect::<Vec<_>>().join(" "),
+        subject: crate::subject::one_clean_line(&subject),
         text: format!("{}\n", text.trim_end()),
         html: html.map_err(error)?,
     })
