@@ -1,7 +1,8 @@
 //! `POST /import/confirm` (the previewed file again, and `csrf`): checks the rows once more
 //! and opens a case for each good one.
 
-use super::preview::{PreviewPage, refused};
+use super::preview::PreviewPage;
+use super::upload::refused;
 use crate::AppState;
 use crate::auth::CsrfForm;
 use crate::import::{Written, preview, write};

@@ -1,23 +1,22 @@
-//! `/import`: upload a CSV file, see every bad row flagged by line and field before anything is
-//! written, then confirm to open a case per good row.
+//! `/import`: upload a CSV file (up to 10,000 rows, 10 MiB), see the bad rows flagged by line
+//! and field before anything is written, then confirm to open a case per good row.
 
 mod confirm;
 mod form;
 mod preview;
+mod upload;
 
 use crate::AppState;
 use crate::import::MAX_BYTES;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
-/// The upload: the largest file an import takes, and room for the form around it.
-const MAX_UPLOAD: usize = MAX_BYTES + 64 * 1024;
 /// The confirmation carries the file again, URL-encoded (at most three bytes per byte).
 const MAX_CONFIRM: usize = 3 * MAX_BYTES + 64 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(form::router())
-        .merge(preview::router().layer(DefaultBodyLimit::max(MAX_UPLOAD)))
+        .merge(preview::router().layer(DefaultBodyLimit::max(upload::MAX_UPLOAD)))
         .merge(confirm::router().layer(DefaultBodyLimit::max(MAX_CONFIRM)))
 }

@@ -2,16 +2,17 @@
 //! and shows what would be written and what is wrong, line by line (the first
 //! [`ERRORS_SHOWN`] problems, and how many more). Writes nothing.
 
+use super::upload::{read_upload, refused};
 use crate::auth::CurrentOperator;
 use crate::auth::csrf::check;
-use crate::import::{ERRORS_SHOWN, GoodRow, Preview, Refused, RowError, preview};
+use crate::import::{ERRORS_SHOWN, GoodRow, Preview, RowError, preview};
 use crate::views::{Chrome, PageError};
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::routing::post;
 
 pub fn router() -> Router<AppState> {
@@ -49,35 +50,6 @@ impl PreviewPage {
             more_errors,
             csv,
         }
-    }
-}
-
-/// A file refused whole: a 422 naming `file`.
-pub(super) fn refused(refused: Refused) -> AppError {
-    AppError::Validation(vec![refused.into()])
-}
-
-/// The CSV text and the CSRF token from the upload form.
-async fn read_upload(mut multipart: Multipart) -> Result<(String, Option<String>), AppError> {
-    let (mut csv, mut csrf) = (String::new(), None);
-    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        let text = field.text().await.map_err(upload_error)?;
-        match name.as_str() {
-            "csrf" => csrf = Some(text),
-            "file" | "text" if csv.trim().is_empty() => csv = text,
-            _ => {}
-        }
-    }
-    Ok((csv, csrf))
-}
-
-/// An upload over the size limit is refused as too large; anything else is malformed.
-fn upload_error(error: axum::extract::multipart::MultipartError) -> AppError {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        refused(Refused::TooLarge)
-    } else {
-        AppError::BadRequest(format!("the upload cannot be read as UTF-8 text: {error}"))
     }
 }
 
