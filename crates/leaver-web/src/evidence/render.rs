@@ -79,7 +79,10 @@ pub(super) fn opening(format: Format, generated_at: &str, scope: &str) -> anyhow
         out.row(CSV_COLUMNS)?;
         return out.into_bytes();
     }
-    let (at, scope) = (json(&generated_at)?, json(&scope)?);
+    let (at, scope) = (
+        serde_json::to_string(generated_at)?,
+        serde_json::to_string(scope)?,
+    );
     Ok(
         format!("{{\n  \"generated_at\": {at},\n  \"scope\": {scope},\n  \"cases\": [")
             .into_bytes(),
@@ -127,10 +130,6 @@ pub(super) fn closing(format: Format, chain: &ChainCheck) -> anyhow::Result<Vec<
         return out.into_bytes();
     }
     Ok(format!("\n  ],\n  \"chain\": {chain}\n}}\n").into_bytes())
-}
-
-fn json(value: &impl serde::Serialize) -> serde_json::Result<String> {
-    serde_json::to_string(value)
 }
 
 fn csv_rows(out: &mut SafeCsv, case: &CaseEvidence) -> anyhow::Result<()> {
