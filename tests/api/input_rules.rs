@@ -26,8 +26,14 @@ async fn a_time_out_of_range_is_refused_by_the_api_and_the_form_and_writes_nothi
         for effective_at in [OUT_OF_RANGE, "0001-01-01T00:00:00Z", "9999-06-01T00:00:00Z"] {
             let mut body = ticket("HR-1", "bob");
             body["effective_at"] = json!(effective_at);
-            let reply = app.api("POST", "/api/v1/cases", Some(&body.to_string())).await;
-            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{effective_at}");
+            let reply = app
+                .api("POST", "/api/v1/cases", Some(&body.to_string()))
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{effective_at}"
+            );
             assert_eq!(fields(&reply.json()), ["effective_at"], "{}", reply.body);
         }
 
@@ -45,7 +51,12 @@ async fn a_time_out_of_range_is_refused_by_the_api_and_the_form_and_writes_nothi
                 ],
             )
             .await;
-        assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", form.body);
+        assert_eq!(
+            form.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            form.body
+        );
         assert!(form.body.contains("out of range"), "{}", form.body);
 
         assert_eq!(app.count("offboarding_case").await, 0);
@@ -103,15 +114,29 @@ async fn a_cancel_reason_or_a_note_beyond_the_rules_is_refused_and_the_case_stay
             let reply = app
                 .api("POST", &format!("/api/v1/cases/{id}/cancel"), Some(&body))
                 .await;
-            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}",
+                reply.body
+            );
             assert_eq!(fields(&reply.json()), ["reason"]);
         }
 
         let session = app.login().await;
         let form = app
-            .submit(&session, &format!("/cases/{id}/cancel"), &[("reason", "bye\0")])
+            .submit(
+                &session,
+                &format!("/cases/{id}/cancel"),
+                &[("reason", "bye\0")],
+            )
             .await;
-        assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", form.body);
+        assert_eq!(
+            form.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            form.body
+        );
         let step = leaver_core::StepId::random();
         let note = app
             .submit(
@@ -120,7 +145,12 @@ async fn a_cancel_reason_or_a_note_beyond_the_rules_is_refused_and_the_case_stay
                 &[("note", "done\0")],
             )
             .await;
-        assert_eq!(note.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", note.body);
+        assert_eq!(
+            note.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            note.body
+        );
 
         let case = app.api("GET", &format!("/api/v1/cases/{id}"), None).await;
         assert_eq!(case.json()["state"], "planning", "nothing was cancelled");
@@ -170,8 +200,15 @@ async fn a_plus_address_of_the_leaver_cannot_be_the_manager() {
         let mut body = ticket("HR-1", "jane");
         body["person"]["email"] = json!("jane.doe@acme.test");
         body["manager_email"] = json!("Jane.Doe+boss@acme.test");
-        let reply = app.api("POST", "/api/v1/cases", Some(&body.to_string())).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+        let reply = app
+            .api("POST", "/api/v1/cases", Some(&body.to_string()))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
         assert_eq!(fields(&reply.json()), ["manager_email"]);
         assert_eq!(app.count("offboarding_case").await, 0);
     }

@@ -22,7 +22,11 @@ async fn a_reject_reason_with_nul_bytes_or_megabytes_of_text_decides_nothing() {
                 "{:?}",
                 app.backend
             );
-            assert!(answer.body.contains("reason"), "{:?}: names the field", app.backend);
+            assert!(
+                answer.body.contains("reason"),
+                "{:?}: names the field",
+                app.backend
+            );
         }
         app.assert_nothing_decided(case).await;
         assert_eq!(
@@ -59,10 +63,20 @@ async fn a_user_agent_beyond_the_rules_decides_nothing() {
             .expect("POST");
         assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let page = answer.text().await.expect("body");
-        assert!(page.contains("User-Agent"), "{:?}: names the field", app.backend);
+        assert!(
+            page.contains("User-Agent"),
+            "{:?}: names the field",
+            app.backend
+        );
         app.assert_nothing_decided(case).await;
 
         let fine = app.press(&link, "approve", "").await;
-        assert_eq!(fine.status, StatusCode::SEE_OTHER, "{:?}: {}", app.backend, fine.body);
+        assert_eq!(
+            fine.status,
+            StatusCode::SEE_OTHER,
+            "{:?}: {}",
+            app.backend,
+            fine.body
+        );
     }
 }

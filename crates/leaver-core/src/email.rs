@@ -77,11 +77,25 @@ mod tests {
     #[test]
     fn a_plus_tag_or_case_reaches_the_same_mailbox() {
         let jane = EmailAddress::parse("jane.doe@acme.test").expect("valid");
-        for same in ["jane.doe+boss@acme.test", "JANE.DOE@ACME.test", "Jane.Doe+x+y@acme.test"] {
-            assert!(jane.same_mailbox(&EmailAddress::parse(same).expect("valid")), "{same}");
+        for same in [
+            "jane.doe+boss@acme.test",
+            "JANE.DOE@ACME.test",
+            "Jane.Doe+x+y@acme.test",
+        ] {
+            assert!(
+                jane.same_mailbox(&EmailAddress::parse(same).expect("valid")),
+                "{same}"
+            );
         }
-        for other in ["jane.doe@acme.example", "janedoe@acme.test", "jane.do@acme.test"] {
-            assert!(!jane.same_mailbox(&EmailAddress::parse(other).expect("valid")), "{other}");
+        for other in [
+            "jane.doe@acme.example",
+            "janedoe@acme.test",
+            "jane.do@acme.test",
+        ] {
+            assert!(
+                !jane.same_mailbox(&EmailAddress::parse(other).expect("valid")),
+                "{other}"
+            );
         }
     }
 

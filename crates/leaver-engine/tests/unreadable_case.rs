@@ -38,7 +38,9 @@ async fn one_unreadable_case_does_not_hold_back_its_batch() {
             .expect("the unreadable case's job is kept");
         let error: Option<String> = row.try_get("last_error").expect("last_error");
         assert!(
-            error.as_deref().is_some_and(|e| e.contains("cannot be read")),
+            error
+                .as_deref()
+                .is_some_and(|e| e.contains("cannot be read")),
             "{error:?}"
         );
         let locked: Option<String> = row.try_get("locked_by").expect("locked_by");

@@ -11,8 +11,8 @@ use crate::approvals::{
 use crate::rows::ms;
 use crate::{Lease, SqlStore, StoreError, audit, jobs};
 use async_trait::async_trait;
-use leaver_core::{CaseId, EmailAddress};
 use leaver_core::approval::Decision;
+use leaver_core::{CaseId, EmailAddress};
 use serde_json::json;
 use sqlx::Row;
 use time::OffsetDateTime;
@@ -252,12 +252,12 @@ impl ApprovalStore for SqlStore {
                 .parse()
                 .map_err(|e| StoreError::Corrupt(format!("request_id: {e}")))?;
             let mut asked = Vec::new();
-            let is_leaver = |target: &String| {
-                match (EmailAddress::parse(target), EmailAddress::parse(&leaver)) {
+            let is_leaver =
+                |target: &String| match (EmailAddress::parse(target), EmailAddress::parse(&leaver))
+                {
                     (Ok(target), Ok(leaver)) => target.same_mailbox(&leaver),
                     _ => target.eq_ignore_ascii_case(&leaver),
-                }
-            };
+                };
             for target in targets.iter().filter(|t| !is_leaver(t)) {
                 let link = insert_link(
                     &mut tx,

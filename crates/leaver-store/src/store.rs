@@ -116,7 +116,10 @@ pub trait Store:
     /// Several cases with their steps, read together, in the order of `ids`; ids that name no
     /// case are left out. A case whose stored row does not decode comes back as its own error,
     /// so that one bad row never fails the others.
-    async fn cases(&self, ids: &[CaseId]) -> Result<Vec<(CaseId, Result<Case, StoreError>)>, StoreError>;
+    async fn cases(
+        &self,
+        ids: &[CaseId],
+    ) -> Result<Vec<(CaseId, Result<Case, StoreError>)>, StoreError>;
 
     /// Cases, newest first, with their steps.
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>, StoreError>;
