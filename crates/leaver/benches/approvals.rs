@@ -16,7 +16,8 @@ use leaver_core::{
 use leaver_engine::Minter;
 use leaver_store::approvals::{ApprovalStore, DecisionOrigin, NewRequest, hash_token};
 use leaver_store::{Actor, SqlStore, Store, scratch};
-use leaver_web::{AppState, ApprovalLinks};
+use leaver_app::{Leaver, Settings};
+use leaver_web::AppState;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -44,8 +45,14 @@ fn env_usize(name: &str, default: usize) -> usize {
 
 async fn run(links: usize, clients: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let (store, _url) = scratch::sqlite(dir.path()).await?;
-    let store = Arc::new(store);
+    let (store, database_url) = scratch::sqlite(dir.path()).await?;
+    store.pool().close().await;
+    let settings = Settings {
+        database_url,
+        ..Settings::default()
+    };
+    let app = Arc::new(Leaver::builder(settings).database_only().await?);
+    let store = app.store().clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     let minter = Arc::new(Minter::new(KEY.to_vec(), &url.parse()?));
@@ -58,15 +65,11 @@ async fn run(links: usize, clients: usize) -> anyhow::Result<()> {
         started.elapsed()
     );
 
-    let state = AppState::new(store.clone()).with_approval_links(ApprovalLinks {
-        minter,
-        lifetime: Duration::from_secs(72 * 3600),
-    });
-    tokio::spawn(leaver_web::serve(listener, state, std::future::pending()));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(clients)
-        .build()?;
+    tokio::spawn(leaver_web::serve(
+        listener,
+        AppState::new(app),
+        std::future::pending(),
+    ));
 
     let (warm, measured) = tokens.split_at(WARM_UP);
     if std::env::var("BENCH_STORE_ONLY").is_ok() {
@@ -79,9 +82,10 @@ async fn run(links: usize, clients: usize) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    approve_all(&http, &url, warm, clients).await?;
+    let approvers = approvers(clients)?;
+    approve_all(&approvers, &url, warm).await?;
     let (wall, cpu) = (Instant::now(), cpu_time());
-    let mut latencies = approve_all(&http, &url, measured, clients).await?;
+    let mut latencies = approve_all(&approvers, &url, measured).await?;
     let (elapsed, cpu) = (
         wall.elapsed(),
         cpu_time().zip(cpu).map(|(after, before)| after - before),
@@ -232,17 +236,30 @@ async fn decide_directly(
     Ok(())
 }
 
-/// Approves every token from `clients` concurrent tasks; returns each POST's latency.
+/// One HTTP client per approver, each on its own loopback address (127.0.0.2, 127.0.0.3, ...):
+/// the server counts link lookups per address, and 64 approvers are not one guesser.
+fn approvers(count: usize) -> anyhow::Result<Vec<reqwest::Client>> {
+    (0..count)
+        .map(|n| {
+            let address = u32::from(std::net::Ipv4Addr::LOCALHOST) + 1 + u32::try_from(n)?;
+            Ok(reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .local_address(std::net::IpAddr::from(std::net::Ipv4Addr::from(address)))
+                .build()?)
+        })
+        .collect()
+}
+
+/// Approves every token, each client taking the next; returns each POST's latency.
 async fn approve_all(
-    http: &reqwest::Client,
+    clients: &[reqwest::Client],
     url: &str,
     tokens: &[String],
-    clients: usize,
 ) -> anyhow::Result<Vec<Duration>> {
     let tokens: Arc<Vec<String>> = Arc::new(tokens.to_vec());
     let next = Arc::new(AtomicUsize::new(0));
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..clients {
+    for http in clients {
         let (http, url, tokens, next) =
             (http.clone(), url.to_owned(), tokens.clone(), next.clone());
         tasks.spawn(async move {
