@@ -144,7 +144,12 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
         }
         Event::StepWaitingManual { step, instructions } => {
             advance(&mut next, step, StepEvent::WaitManual { instructions })?;
-            effects.push(Effect::PollManualStep { step });
+            if case.state == CaseState::Cancelled {
+                // Nobody is to do it by hand any more: skipped, as the cancel skipped the rest.
+                advance(&mut next, step, StepEvent::Skip)?;
+            } else {
+                effects.push(Effect::PollManualStep { step });
+            }
         }
         Event::ManualDone { step, note } => {
             advance(&mut next, step, StepEvent::MarkManualDone { note })?;
@@ -223,11 +228,12 @@ fn attention_reason(case: &Case) -> String {
 }
 
 /// Closed cases take no events, except the outcome of a step that was already running when the
-/// case was cancelled: that change happened on the Hub and must be recorded.
+/// case was cancelled: a change that happened on the Hub must be recorded, and a step left
+/// waiting for a human is skipped rather than left running.
 fn guard_closed(case: &Case, event: &Event) -> Result<(), DomainError> {
     let late_outcome = matches!(
         event,
-        Event::StepSucceeded { .. } | Event::StepFailed { .. }
+        Event::StepSucceeded { .. } | Event::StepFailed { .. } | Event::StepWaitingManual { .. }
     );
     match case.state {
         CaseState::Cancelled if late_outcome => Ok(()),

@@ -225,6 +225,39 @@ fn a_step_running_when_the_case_is_cancelled_still_records_its_outcome() {
 }
 
 #[test]
+fn a_step_running_when_the_case_is_cancelled_that_comes_to_wait_for_a_human_is_skipped() {
+    let case = run(
+        case_in(CaseState::Running),
+        [Event::Cancelled {
+            reason: "rehired".into(),
+        }],
+    );
+    let t = apply(
+        &case,
+        Event::StepWaitingManual {
+            step: step_id(1),
+            instructions: "click".into(),
+        },
+        NOW,
+    )
+    .expect("legal: the step was running");
+    assert_eq!(
+        (t.case.state, step(&t.case, 1).state),
+        (CaseState::Cancelled, StepState::Skipped)
+    );
+    assert_eq!(t.effects, vec![], "nothing is polled for a cancelled case");
+    let again = apply(
+        &t.case,
+        Event::StepWaitingManual {
+            step: step_id(1),
+            instructions: "click".into(),
+        },
+        NOW,
+    );
+    assert!(again.is_err(), "only a running step's outcome is late");
+}
+
+#[test]
 fn verify_runs_last_and_the_case_completes_only_when_all_steps_succeeded() {
     let case = case_in(CaseState::Completed);
     assert!(case.steps.iter().all(|s| s.state == StepState::Succeeded));

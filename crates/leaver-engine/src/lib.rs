@@ -5,7 +5,9 @@
 //! - steps: read the Hub first, write only if the Hub does not already show the result, read
 //!   back to confirm; or hand the step to a human and poll the Hub until it shows done. The
 //!   reads before a write are shared by the jobs of a batch ([`shared_reads`]);
-//! - a worker claims a batch of jobs, carries them out concurrently and records every outcome
+//! - a worker claims a batch of jobs (a step's job is claimed with its step started, so
+//!   `running` is stored while the Hub call is in flight), hands each to the handler of its kind
+//!   ([`jobs`]), which returns what the job came to and writes nothing, and records every outcome
 //!   through one `Store::record_batch`, which finishes each job and stores its new state, next
 //!   jobs and audit records in one transaction for the whole batch.
 
@@ -14,6 +16,7 @@ mod clock;
 mod config;
 mod discovery;
 mod engine;
+mod jobs;
 mod mail_sender;
 mod minter;
 mod org_index;

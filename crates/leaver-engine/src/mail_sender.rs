@@ -29,19 +29,30 @@ impl ApprovalMail {
             };
             match self.mailer.send(&email).await {
                 Ok(()) => {
-                    store.email_sent(&queued, now).await?;
+                    unless_lease_lost(store.email_sent(&queued, now).await)?;
                     sent += 1;
                 }
                 Err(error) => {
                     let retry_at = error.is_transient().then(|| now + backoff(queued.attempts));
                     tracing::warn!(%error, kind = %queued.kind, retry = retry_at.is_some(), "sending an email failed");
-                    store
-                        .email_failed(&queued, &error.to_string(), retry_at, now)
-                        .await?;
+                    let error = error.to_string();
+                    let failed = store.email_failed(&queued, &error, retry_at, now).await;
+                    unless_lease_lost(failed)?;
                 }
             }
         }
         Ok(sent)
+    }
+}
+
+/// A sender that outlived its lease leaves the email to the one that has claimed it since.
+fn unless_lease_lost(marked: Result<(), StoreError>) -> Result<(), StoreError> {
+    match marked {
+        Err(StoreError::LeaseLost(email)) => {
+            tracing::warn!(%email, "another sender claimed this email after its lease ran out");
+            Ok(())
+        }
+        other => other,
     }
 }
 

@@ -6,17 +6,34 @@ use crate::EngineConfig;
 use leaver_store::{Actor, BatchItem, BatchWrite, Job, Store, StoreError};
 use time::OffsetDateTime;
 
-/// What to write for one job once it has been carried out.
+/// What to write for one job once it has been carried out. Handlers return it and write
+/// nothing themselves.
 #[derive(Debug)]
 pub(crate) enum Settle {
-    /// Write this (events, or an audit note) and finish the job, with the rest of the batch.
-    Write(BatchWrite),
+    /// Write `facts`, then `write`, which finishes the job, all with the rest of the batch.
+    /// Facts are what the Hub now shows (held tokens' verdicts): each stands alone, written
+    /// even if `write` is refused.
+    Write {
+        facts: Vec<BatchWrite>,
+        write: BatchWrite,
+    },
     /// Drop the job: it no longer applies.
     Finish,
     /// Put the job back to run at `at` (a transient failure, a time not yet come).
     Reschedule { at: OffsetDateTime, error: String },
     /// The handler wrote its outcome and finished the job in its own transaction.
+    // B: only RequestApproval returns this; once it returns a write, delete it.
     Settled,
+}
+
+impl Settle {
+    /// Write `write` and finish the job.
+    pub fn write(write: BatchWrite) -> Settle {
+        Settle::Write {
+            facts: Vec::new(),
+            write,
+        }
+    }
 }
 
 /// Writes what a batch of jobs came to, and deals with the items the store refused.
@@ -30,17 +47,24 @@ impl Settler<'_> {
     /// Writes every `Write` in one transaction; finishes and reschedules the others one by one
     /// (they are rare: stale jobs, transient failures).
     pub async fn settle(&self, done: Vec<(Job, Settle)>) {
-        let mut jobs = Vec::with_capacity(done.len());
+        // The job each item finishes, if it finishes one.
+        let mut jobs: Vec<Option<Job>> = Vec::with_capacity(done.len());
         let mut items = Vec::with_capacity(done.len());
         for (job, settle) in done {
             match settle {
-                Settle::Write(write) => {
-                    items.push(BatchItem {
-                        case: job.case_id,
-                        lease: Some(job.lease.clone()),
-                        write,
-                    });
-                    jobs.push(job);
+                Settle::Write { facts, write } => {
+                    let case = job.case_id;
+                    for fact in facts {
+                        items.push(BatchItem {
+                            case,
+                            lease: None,
+                            write: fact,
+                        });
+                        jobs.push(None);
+                    }
+                    let lease = Some(job.lease.clone());
+                    items.push(BatchItem { case, lease, write });
+                    jobs.push(Some(job));
                 }
                 Settle::Finish => self.finish(&job).await,
                 Settle::Settled => {}
@@ -57,34 +81,39 @@ impl Settler<'_> {
         {
             Ok(results) => {
                 for (job, result) in jobs.iter().zip(results) {
-                    self.after_write(job, result).await;
+                    self.after_write(job.as_ref(), result).await;
                 }
             }
             Err(error) => {
-                tracing::warn!(%error, jobs = jobs.len(), "writing a batch failed; writing its jobs one by one");
+                tracing::warn!(%error, items = items.len(), "writing a batch failed; writing its items one by one");
                 for (job, item) in jobs.iter().zip(items) {
                     let result = self
                         .store
                         .record_batch(&[item], &Actor::engine(), self.now)
                         .await;
                     let result = result.and_then(|mut results| results.pop().unwrap_or(Ok(())));
-                    self.after_write(job, result).await;
+                    self.after_write(job.as_ref(), result).await;
                 }
             }
         }
     }
 
-    async fn after_write(&self, job: &Job, result: Result<(), StoreError>) {
-        match result {
-            Ok(()) => {}
-            Err(StoreError::LeaseLost(_)) => {
+    /// Deals with what the store said of one item (`job`: the job it finishes, if any).
+    async fn after_write(&self, job: Option<&Job>, result: Result<(), StoreError>) {
+        let Err(error) = result else { return };
+        let Some(job) = job else {
+            tracing::warn!(%error, "recording what the Hub shows failed");
+            return;
+        };
+        match error {
+            StoreError::LeaseLost(_) => {
                 tracing::info!(case_id = %job.case_id, "lease lost; another worker has the job")
             }
-            Err(StoreError::Domain(error)) => {
+            StoreError::Domain(error) => {
                 tracing::info!(case_id = %job.case_id, %error, "job no longer applies");
                 self.finish(job).await;
             }
-            Err(error) => {
+            error => {
                 let at = self.now + self.config.backoff(job.attempts);
                 self.reschedule(job, at, &error.to_string()).await;
             }

@@ -35,7 +35,7 @@ impl ApprovalStore for SqlStore {
     ) -> Result<Vec<LinkView>, StoreError> {
         let mut tx = audit::begin_write(self.writer()).await?;
         if let Some(lease) = lease {
-            jobs::finish(&mut *tx, lease).await?;
+            jobs::finish(&mut tx, lease).await?;
         }
         let minting = Minting {
             minter,

@@ -18,8 +18,9 @@ pub enum StoreError {
     /// The event is not legal in the case's current state.
     #[error(transparent)]
     Domain(#[from] DomainError),
-    /// The job's lease ran out and another worker took it over; this worker's result is dropped.
-    #[error("the lease on job {0} was lost")]
+    /// The lease on a claimed job or email ran out and another worker took it over; this
+    /// worker's result is dropped.
+    #[error("the lease on {0} was lost: another worker has claimed it since")]
     LeaseLost(uuid::Uuid),
     /// A stored value does not parse (the database was edited by hand?).
     #[error("stored data is corrupt: {0}")]

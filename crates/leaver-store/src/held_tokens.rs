@@ -7,12 +7,13 @@ mod sealer;
 
 pub use sealer::TokenSealer;
 
+use crate::audit::Entry;
 use crate::rows::ms;
 use crate::{Actor, SqlStore, StoreError, audit, cases};
 use async_trait::async_trait;
 use leaver_core::{CaseId, DomainError, HubTokenValue, StepKind, StepState};
 use serde_json::{Value, json};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
 use std::fmt;
 use time::OffsetDateTime;
@@ -112,16 +113,6 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
         case: CaseId,
         sealer: &TokenSealer,
     ) -> Result<Vec<HeldToken>, StoreError>;
-
-    /// Records the verdicts of the [`HeldState::Settled`] tokens among `tokens` (others are
-    /// ignored): their seals are erased and the audit trail gets one record per verdict kind.
-    /// A token settled already keeps its first verdict.
-    async fn settle_tokens(
-        &self,
-        case: CaseId,
-        tokens: &[HeldToken],
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError>;
 }
 
 #[async_trait]
@@ -218,50 +209,54 @@ impl TokenStore for SqlStore {
             })
             .collect()
     }
+}
 
-    async fn settle_tokens(
-        &self,
-        case: CaseId,
-        tokens: &[HeldToken],
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        let mut tx = audit::begin_write(self.writer()).await?;
-        // One audit record per kind of verdict, each listing its tokens.
-        let mut by_kind: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-        for token in tokens {
-            let HeldState::Settled(verdict) = &token.state else {
-                continue;
+/// Keeps the verdicts of the [`HeldState::Settled`] tokens among `tokens` (others are ignored)
+/// inside a batch's transaction: their seals are erased. Returns the audit entries to append,
+/// one per kind of verdict. A token settled already keeps its first verdict.
+pub(crate) async fn keep_verdicts(
+    conn: &mut AnyConnection,
+    case: CaseId,
+    tokens: &[HeldToken],
+    now: OffsetDateTime,
+) -> Result<Vec<Entry>, StoreError> {
+    // One audit record per kind of verdict, each listing its tokens.
+    let mut by_kind: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for token in tokens {
+        let HeldState::Settled(verdict) = &token.state else {
+            continue;
+        };
+        let owner = match verdict {
+            Verdict::NotRevoked { owner } => Some(owner.clone()),
+            Verdict::Revoked | Verdict::Dead => None,
+        };
+        let updated = sqlx::query(
+            "UPDATE held_token SET sealed = '', outcome = $1, owner = $2, settled_at = $3
+             WHERE token_id = $4 AND case_id = $5 AND outcome IS NULL",
+        )
+        .bind(verdict.outcome())
+        .bind(owner.clone())
+        .bind(ms(now))
+        .bind(token.id.clone())
+        .bind(case.to_string())
+        .execute(&mut *conn)
+        .await?;
+        if updated.rows_affected() > 0 {
+            let entry = match owner {
+                Some(owner) => json!({ "fingerprint": token.fingerprint, "owner": owner }),
+                None => json!(token.fingerprint),
             };
-            let owner = match verdict {
-                Verdict::NotRevoked { owner } => Some(owner.clone()),
-                Verdict::Revoked | Verdict::Dead => None,
-            };
-            let updated = sqlx::query(
-                "UPDATE held_token SET sealed = '', outcome = $1, owner = $2, settled_at = $3
-                 WHERE token_id = $4 AND case_id = $5 AND outcome IS NULL",
-            )
-            .bind(verdict.outcome())
-            .bind(owner.clone())
-            .bind(ms(now))
-            .bind(token.id.clone())
-            .bind(case.to_string())
-            .execute(&mut *tx)
-            .await?;
-            if updated.rows_affected() > 0 {
-                let entry = match owner {
-                    Some(owner) => json!({ "fingerprint": token.fingerprint, "owner": owner }),
-                    None => json!(token.fingerprint),
-                };
-                by_kind.entry(verdict.audit_kind()).or_default().push(entry);
-            }
+            by_kind.entry(verdict.audit_kind()).or_default().push(entry);
         }
-        for (kind, tokens) in by_kind {
-            let data = json!({ "tokens": tokens });
-            audit::append(&mut tx, Some(case), "engine", kind, data, now).await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
+    Ok(by_kind
+        .into_iter()
+        .map(|(kind, tokens)| Entry {
+            case: Some(case),
+            kind: kind.to_owned(),
+            data: json!({ "tokens": tokens }),
+        })
+        .collect())
 }
 
 /// Tokens are taken only while the case is open and before its `flag_tokens` step is approved:

@@ -1,15 +1,28 @@
-//! The outbox: jobs written with the state change that causes them, claimed under a lease.
+//! The engine's jobs: written with the state change that causes them, claimed under a lease
+//! (a [`LeaseQueue`]). Claiming a step's job starts the step, in the claim's transaction.
 
+use crate::lease_queue::{Lease, LeaseQueue};
 use crate::multi_row::{self, Marks};
+use crate::record_batch::apply_events;
 use crate::rows::ms;
-use crate::{Dialect, StoreError};
-use leaver_core::{CaseId, Effect};
+use crate::{Dialect, StoreError, audit, cases};
+use leaver_core::{Case, CaseId, Effect, Event, StepState};
+use serde_json::json;
 use sqlx::any::AnyRow;
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, Row, Transaction};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 use uuid::Uuid;
+
+/// The job table as a lease queue: a finished job is deleted.
+const QUEUE: LeaseQueue = LeaseQueue {
+    table: "job",
+    key: "job_id",
+    due: "run_at",
+    stamps: None,
+};
 
 /// What a job is for; one per [`Effect`] kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,12 +56,8 @@ impl JobKind {
     }
 }
 
-/// Proof that a worker holds a job: the job's id and the token its claim wrote.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Lease {
-    pub job_id: Uuid,
-    pub token: Uuid,
-}
+/// A job's case as its claim read it: `Err` says why its stored row does not decode.
+pub type ClaimedCase = Result<Arc<Case>, String>;
 
 /// A claimed job.
 #[derive(Clone, Debug)]
@@ -59,6 +68,9 @@ pub struct Job {
     pub effect: Effect,
     /// How many times the job has been claimed, this claim included.
     pub attempts: u32,
+    /// The case as the claim left it (a `RunStep` job's step started); `None` if no case has
+    /// that id.
+    pub case: Option<ClaimedCase>,
 }
 
 /// At most one pending job per step run, per planning, per manual poll; the others are unique.
@@ -156,34 +168,99 @@ impl JobRow {
     }
 }
 
-/// Claims due jobs: those whose time has come and that nobody holds (or whose lease ran out).
+/// Claims due jobs (those whose time has come and that nobody holds, or whose lease ran out)
+/// and reads their cases, in one write transaction that also starts their steps
+/// ([`start_steps`]). An idle queue costs one read.
 pub(crate) async fn claim(
-    pool: &sqlx::AnyPool,
+    reader: &AnyPool,
+    writer: &AnyPool,
     dialect: Dialect,
     lease_for: Duration,
     limit: u32,
     now: OffsetDateTime,
 ) -> Result<Vec<Job>, StoreError> {
-    let token = Uuid::new_v4();
-    let until = now + lease_for;
-    let sql = format!(
-        "UPDATE job SET locked_by = $1, locked_until = $2, attempts = attempts + 1
-         WHERE job_id IN (
-             SELECT job_id FROM job
-             WHERE run_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
-             ORDER BY run_at LIMIT $4 {}
-         )
-         RETURNING job_id, case_id, kind, payload, attempts",
-        dialect.skip_locked()
-    );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(token.to_string())
-        .bind(ms(until))
-        .bind(ms(now))
-        .bind(i64::from(limit))
-        .fetch_all(pool)
+    if !QUEUE.any_due(reader, now).await? {
+        return Ok(Vec::new());
+    }
+    let mut tx = audit::begin_write(writer).await?;
+    let columns = "job_id, case_id, payload, attempts";
+    let (token, rows) = QUEUE
+        .claim(&mut tx, dialect, lease_for, limit, now, columns)
         .await?;
-    rows.iter().map(|row| job_from_row(row, token)).collect()
+    let jobs = rows
+        .iter()
+        .map(|row| job_from_row(row, token))
+        .collect::<Result<Vec<_>, _>>()?;
+    let jobs = start_steps(&mut tx, jobs, now).await?;
+    tx.commit().await?;
+    Ok(jobs)
+}
+
+/// Starts the steps of the claimed `RunStep` jobs, so that a step is `running` in the database
+/// for as long as its Hub call is in flight: the core applies `StepStarted`, and the new state
+/// and its audit record are written here. A job whose step the core refuses to start (the case
+/// was cancelled, the step is done or not runnable any more) is deleted here, not handed out.
+/// A step found running already (the last lease on its job ran out) is handed out as it is,
+/// since steps read the Hub before they write; so is one whose case is not effective yet, for
+/// the worker to put back. Returns the jobs to hand out, each with its case.
+async fn start_steps(
+    tx: &mut Transaction<'static, Any>,
+    jobs: Vec<Job>,
+    now: OffsetDateTime,
+) -> Result<Vec<Job>, StoreError> {
+    let mut ids: Vec<CaseId> = jobs.iter().map(|job| job.case_id).collect();
+    ids.sort_unstable_by_key(ToString::to_string);
+    ids.dedup();
+    let mut loaded = cases::load_many(tx, &ids).await?;
+    let mut before: HashMap<CaseId, Case> = HashMap::new();
+    let (mut effects, mut entries, mut refused) = (Vec::new(), Vec::new(), Vec::new());
+    for job in &jobs {
+        let Effect::RunStep { step, .. } = job.effect else {
+            continue;
+        };
+        let Some(Ok(case)) = loaded.get_mut(&job.case_id) else {
+            continue;
+        };
+        let running = case
+            .step(step)
+            .is_some_and(|s| s.state == StepState::Running);
+        if running || case.not_before(now) > now {
+            continue;
+        }
+        match apply_events(case, vec![Event::StepStarted { step }], &json!({}), now) {
+            Ok((started, audit)) => {
+                before.entry(case.id).or_insert_with(|| case.clone());
+                *case = started.case;
+                effects.extend(started.effects.into_iter().map(|e| (job.case_id, e)));
+                entries.extend(audit);
+            }
+            Err(StoreError::Domain(error)) => {
+                tracing::info!(case_id = %job.case_id, %error, "the job's step cannot start; the job is dropped");
+                refused.push(&job.lease);
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    let dropped = QUEUE.delete_many(tx, &refused).await?;
+    let changes: Vec<(&Case, &Case)> = before
+        .iter()
+        .filter_map(|(id, was)| Some((was, loaded.get(id)?.as_ref().ok()?)))
+        .collect();
+    cases::save_many(tx, &changes).await?;
+    enqueue_many(tx, &effects, now).await?;
+    audit::append_many(tx, "engine", entries, now).await?;
+    let loaded: HashMap<CaseId, ClaimedCase> = loaded
+        .into_iter()
+        .map(|(id, case)| (id, case.map(Arc::new).map_err(|e| e.to_string())))
+        .collect();
+    Ok(jobs
+        .into_iter()
+        .filter(|job| !dropped.contains(&job.lease.id))
+        .map(|job| Job {
+            case: loaded.get(&job.case_id).cloned(),
+            ..job
+        })
+        .collect())
 }
 
 fn job_from_row(row: &AnyRow, token: Uuid) -> Result<Job, StoreError> {
@@ -195,87 +272,37 @@ fn job_from_row(row: &AnyRow, token: Uuid) -> Result<Job, StoreError> {
     let effect: Effect = serde_json::from_str(&payload).map_err(|e| corrupt(&e))?;
     Ok(Job {
         lease: Lease {
-            job_id: job_id.parse().map_err(|e| corrupt(&e))?,
+            id: job_id.parse().map_err(|e| corrupt(&e))?,
             token,
         },
         case_id: case_id.parse().map_err(|e| corrupt(&e))?,
         kind: JobKind::of(&effect),
         effect,
         attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        case: None,
     })
 }
 
 /// Deletes the job if this lease still holds it.
-pub(crate) async fn finish<'e, E>(executor: E, lease: &Lease) -> Result<(), StoreError>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
-    let done = sqlx::query("DELETE FROM job WHERE job_id = $1 AND locked_by = $2")
-        .bind(lease.job_id.to_string())
-        .bind(lease.token.to_string())
-        .execute(executor)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::LeaseLost(lease.job_id));
-    }
-    Ok(())
+pub(crate) async fn finish(conn: &mut AnyConnection, lease: &Lease) -> Result<(), StoreError> {
+    QUEUE.delete(conn, lease).await
 }
 
-/// Deletes every job whose lease is still held, in one statement; returns the ids deleted.
-/// A job missing from the answer had its lease lost.
+/// Deletes every job whose lease is still held; returns the ids deleted. A job missing from the
+/// answer had its lease lost.
 pub(crate) async fn finish_many(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut AnyConnection,
     leases: &[&Lease],
 ) -> Result<HashSet<Uuid>, StoreError> {
-    let mut finished = HashSet::with_capacity(leases.len());
-    for chunk in leases.chunks(multi_row::rows_per_statement(2)) {
-        let marks = Marks::of(tx);
-        let pairs: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let (job, token) = (marks.mark(2 * i + 1), marks.mark(2 * i + 2));
-                format!("(job_id = {job} AND locked_by = {token})")
-            })
-            .collect();
-        let sql = format!(
-            "DELETE FROM job WHERE {} RETURNING job_id",
-            pairs.join(" OR ")
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for lease in chunk {
-            query = query
-                .bind(lease.job_id.to_string())
-                .bind(lease.token.to_string());
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            let id: String = row.try_get("job_id")?;
-            finished.insert(
-                id.parse()
-                    .map_err(|e| StoreError::Corrupt(format!("job_id {id}: {e}")))?,
-            );
-        }
-    }
-    Ok(finished)
+    QUEUE.delete_many(conn, leases).await
 }
 
 /// Releases the job to run again at `run_at`, if this lease still holds it.
 pub(crate) async fn reschedule(
-    pool: &sqlx::AnyPool,
+    conn: &mut AnyConnection,
     lease: &Lease,
     run_at: OffsetDateTime,
     error: &str,
 ) -> Result<(), StoreError> {
-    let done = sqlx::query(
-        "UPDATE job SET run_at = $1, locked_by = NULL, locked_until = NULL, last_error = $2
-         WHERE job_id = $3 AND locked_by = $4",
-    )
-    .bind(ms(run_at))
-    .bind(error)
-    .bind(lease.job_id.to_string())
-    .bind(lease.token.to_string())
-    .execute(pool)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::LeaseLost(lease.job_id));
-    }
-    Ok(())
+    QUEUE.retry(conn, lease, run_at, error).await
 }

@@ -1,7 +1,9 @@
 //! The email outbox: emails are queued in the transaction that causes them and sent later by
-//! a worker, under a lease, with retries; an SMTP outage delays mail and loses none.
+//! a worker, under a lease (a [`LeaseQueue`]), with retries; an SMTP outage delays mail and
+//! loses none.
 
 use crate::approvals::OutgoingEmail;
+use crate::lease_queue::{Lease, LeaseQueue, Stamps};
 use crate::rows::ms;
 use crate::{SqlStore, Store, StoreError};
 use async_trait::async_trait;
@@ -37,9 +39,11 @@ pub trait MailOutbox: Send + Sync + std::fmt::Debug {
         limit: u32,
         now: OffsetDateTime,
     ) -> Result<Vec<QueuedEmail>, StoreError>;
-    /// Marks a claimed email sent.
+    /// Marks a claimed email sent. Refused ([`StoreError::LeaseLost`]) if its lease ran out and
+    /// another sender has claimed it since.
     async fn email_sent(&self, email: &QueuedEmail, now: OffsetDateTime) -> Result<(), StoreError>;
-    /// Puts a claimed email back for `retry_at`, or gives up on it (`None`) after a permanent error.
+    /// Puts a claimed email back for `retry_at`, or gives up on it (`None`) after a permanent
+    /// error. Refused, as [`MailOutbox::email_sent`] is, once another sender holds it.
     async fn email_failed(
         &self,
         email: &QueuedEmail,
@@ -78,6 +82,27 @@ pub(crate) async fn queue(
     Ok(())
 }
 
+/// The outbox as a lease queue: a sent email is stamped `sent_at`, one given up on
+/// `failed_at`, and both are kept.
+const QUEUE: LeaseQueue = LeaseQueue {
+    table: "email_outbox",
+    key: "email_id",
+    due: "next_attempt_at",
+    stamps: Some(Stamps {
+        finished: "sent_at",
+        given_up: "failed_at",
+    }),
+};
+
+impl QueuedEmail {
+    fn lease(&self) -> Lease {
+        Lease {
+            id: self.email_id,
+            token: self.claim,
+        }
+    }
+}
+
 #[async_trait]
 impl MailOutbox for SqlStore {
     async fn claim_emails(
@@ -86,24 +111,16 @@ impl MailOutbox for SqlStore {
         limit: u32,
         now: OffsetDateTime,
     ) -> Result<Vec<QueuedEmail>, StoreError> {
-        let claim = Uuid::new_v4();
-        let sql = sqlx::AssertSqlSafe(format!(
-            "UPDATE email_outbox SET locked_by = $1, locked_until = $2, attempts = attempts + 1
-             WHERE email_id IN (
-                 SELECT email_id FROM email_outbox
-                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $3
-                   AND (locked_until IS NULL OR locked_until < $3)
-                 ORDER BY next_attempt_at LIMIT $4 {}
-             )
-             RETURNING email_id, link_id, kind, recipient, subject, text_body, html_body, attempts",
-            self.dialect().skip_locked()
-        ));
-        let rows = sqlx::query(sql)
-            .bind(claim.to_string())
-            .bind(ms(now + lease_for))
-            .bind(ms(now))
-            .bind(i64::from(limit))
-            .fetch_all(self.writer())
+        let columns = "email_id, link_id, kind, recipient, subject, text_body, html_body, attempts";
+        let (claim, rows) = QUEUE
+            .claim(
+                &mut *self.writer().acquire().await?,
+                self.dialect(),
+                lease_for,
+                limit,
+                now,
+                columns,
+            )
             .await?;
         rows.iter()
             .map(|row| {
@@ -127,13 +144,8 @@ impl MailOutbox for SqlStore {
     }
 
     async fn email_sent(&self, email: &QueuedEmail, now: OffsetDateTime) -> Result<(), StoreError> {
-        sqlx::query("UPDATE email_outbox SET sent_at = $1, locked_until = NULL WHERE email_id = $2 AND locked_by = $3")
-            .bind(ms(now))
-            .bind(email.email_id.to_string())
-            .bind(email.claim.to_string())
-            .execute(self.writer())
-            .await?;
-        Ok(())
+        let conn = &mut *self.writer().acquire().await?;
+        QUEUE.stamp_finished(conn, &email.lease(), now).await
     }
 
     async fn email_failed(
@@ -143,31 +155,14 @@ impl MailOutbox for SqlStore {
         retry_at: Option<OffsetDateTime>,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let (next, failed) = match retry_at {
-            Some(at) => (Some(ms(at)), None),
-            None => (None, Some(ms(now))),
-        };
-        sqlx::query(
-            "UPDATE email_outbox SET next_attempt_at = COALESCE($1, next_attempt_at), failed_at = $2,
-                 last_error = $3, locked_by = NULL, locked_until = NULL
-             WHERE email_id = $4 AND locked_by = $5",
-        )
-        .bind(next)
-        .bind(failed)
-        .bind(error)
-        .bind(email.email_id.to_string())
-        .bind(email.claim.to_string())
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        let conn = &mut *self.writer().acquire().await?;
+        match retry_at {
+            Some(at) => QUEUE.retry(conn, &email.lease(), at, error).await,
+            None => QUEUE.give_up(conn, &email.lease(), error, now).await,
+        }
     }
 
     async fn unsent_emails(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM email_outbox WHERE sent_at IS NULL AND failed_at IS NULL",
-        )
-        .fetch_one(self.pool())
-        .await?;
-        Ok(row.try_get("n")?)
+        QUEUE.depth(self.pool()).await
     }
 }

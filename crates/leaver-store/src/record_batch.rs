@@ -7,7 +7,7 @@
 //! statement, and the cases, jobs and audit records are written with a few multi-row ones.
 
 use crate::audit::{self, Entry};
-use crate::{Lease, StoreError, cases, jobs};
+use crate::{HeldToken, Lease, StoreError, cases, held_tokens, jobs};
 use leaver_core::{Case, CaseId, Effect, Event, Transition, apply};
 use serde_json::{Value, json};
 use sqlx::AnyPool;
@@ -32,6 +32,10 @@ pub enum BatchWrite {
     /// One audit record that is not a transition (an approval asked for, an operator notified),
     /// as [`Store::append_audit`](crate::Store::append_audit) does.
     Note { kind: String, data: Value },
+    /// What a `flag_tokens` run made of the case's held tokens: the verdicts of the
+    /// [`Settled`](crate::held_tokens::HeldState::Settled) ones are kept and their seals erased,
+    /// with one audit record per kind of verdict. A token settled already keeps its first one.
+    TokenVerdicts { tokens: Vec<HeldToken> },
 }
 
 /// Applies `events` in order to `case`: the transition, and for each event the kind and data of
@@ -71,6 +75,8 @@ struct Applied {
     after: HashMap<CaseId, Case>,
     effects: Vec<(CaseId, Effect)>,
     entries: Vec<Entry>,
+    /// Held tokens' verdicts to keep, by case.
+    verdicts: Vec<(CaseId, Vec<HeldToken>)>,
     /// The leases of the items that apply, to finish.
     leases: Vec<(usize, Lease)>,
 }
@@ -86,7 +92,7 @@ fn apply_items(
     let mut applied = Applied::default();
     for (index, item) in items.iter().enumerate() {
         let result = match &item.lease {
-            Some(lease) if lost.contains(&index) => Err(StoreError::LeaseLost(lease.job_id)),
+            Some(lease) if lost.contains(&index) => Err(StoreError::LeaseLost(lease.id)),
             _ => apply_item(&mut applied, before, item, now),
         };
         if let (Ok(()), Some(lease)) = (&result, &item.lease) {
@@ -121,6 +127,9 @@ fn apply_item(
             kind: kind.clone(),
             data: data.clone(),
         }),
+        BatchWrite::TokenVerdicts { tokens } => {
+            applied.verdicts.push((item.case, tokens.clone()));
+        }
     }
     Ok(())
 }
@@ -154,7 +163,7 @@ pub(crate) async fn record_batch(
         let newly_lost: Vec<usize> = applied
             .leases
             .iter()
-            .filter(|(_, lease)| !finished.contains(&lease.job_id))
+            .filter(|(_, lease)| !finished.contains(&lease.id))
             .map(|(index, _)| *index)
             .collect();
         if !newly_lost.is_empty() {
@@ -169,7 +178,12 @@ pub(crate) async fn record_batch(
             .collect();
         cases::save_many(&mut tx, &changes).await?;
         jobs::enqueue_many(&mut tx, &applied.effects, now).await?;
-        audit::append_many(&mut tx, actor, applied.entries, now).await?;
+        let mut entries = Vec::with_capacity(applied.entries.len());
+        for (case, tokens) in &applied.verdicts {
+            entries.extend(held_tokens::keep_verdicts(&mut tx, *case, tokens, now).await?);
+        }
+        entries.extend(applied.entries);
+        audit::append_many(&mut tx, actor, entries, now).await?;
         tx.commit().await?;
         return Ok(applied.results);
     }

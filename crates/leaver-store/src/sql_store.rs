@@ -179,10 +179,9 @@ impl Store for SqlStore {
     ) -> Result<Transition, StoreError> {
         let mut tx = audit::begin_write(&self.writer).await?;
         if let Some(lease) = lease {
-            jobs::finish(&mut *tx, lease).await?;
+            jobs::finish(&mut tx, lease).await?;
         }
-        let transition =
-            transitions::apply_events(&mut tx, case, events, actor, &detail, now).await?;
+        let transition = transitions::record(&mut tx, case, events, actor, &detail, now).await?;
         tx.commit().await?;
         Ok(transition)
     }
@@ -202,11 +201,19 @@ impl Store for SqlStore {
         limit: u32,
         now: OffsetDateTime,
     ) -> Result<Vec<Job>, StoreError> {
-        jobs::claim(&self.writer, self.dialect, lease_for, limit, now).await
+        jobs::claim(
+            &self.pool,
+            &self.writer,
+            self.dialect,
+            lease_for,
+            limit,
+            now,
+        )
+        .await
     }
 
     async fn finish_job(&self, lease: &Lease) -> Result<(), StoreError> {
-        jobs::finish(&self.writer, lease).await
+        jobs::finish(&mut *self.writer.acquire().await?, lease).await
     }
 
     async fn reschedule_job(
@@ -215,7 +222,7 @@ impl Store for SqlStore {
         run_at: OffsetDateTime,
         error: &str,
     ) -> Result<(), StoreError> {
-        jobs::reschedule(&self.writer, lease, run_at, error).await
+        jobs::reschedule(&mut *self.writer.acquire().await?, lease, run_at, error).await
     }
 
     async fn append_audit(

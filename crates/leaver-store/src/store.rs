@@ -150,7 +150,11 @@ pub trait Store:
         now: OffsetDateTime,
     ) -> Result<Vec<Result<(), StoreError>>, StoreError>;
 
-    /// Claims up to `limit` due jobs for `lease_for`. A job whose lease ran out is due again.
+    /// Claims up to `limit` due jobs for `lease_for`, each with its case, and in the same
+    /// transaction starts the steps of the `RunStep` jobs among them (`StepStarted`, audited): a
+    /// step is `running` while a worker holds its job. A job whose step may not start (its case
+    /// was cancelled, say) is finished instead and not returned. A job whose lease ran out is
+    /// due again; its step, running already, is not started twice.
     async fn claim_jobs(
         &self,
         lease_for: Duration,

@@ -223,3 +223,82 @@ async fn items_on_one_case_in_one_batch_apply_in_order() {
         );
     }
 }
+
+#[tokio::test]
+async fn held_tokens_verdicts_are_kept_even_when_the_outcome_beside_them_is_refused() {
+    use leaver_core::HubTokenValue;
+    use leaver_store::held_tokens::{HeldState, Verdict};
+    use leaver_store::{TokenSealer, TokenStore};
+    let (_dir, stores) = stores().await;
+    for (store, url) in &stores {
+        let case = CaseId::random();
+        store
+            .open_cases(&[(ticket("HR-1", "bob"), case)], &Actor::cli(), NOW)
+            .await
+            .expect("open");
+        let sealer = TokenSealer::new(&[7; 32]);
+        let raw = HubTokenValue::parse("hf_bob_personal_token_42").expect("token");
+        store
+            .hold_tokens(case, &[raw], &sealer, &Actor::api("scanner"), NOW)
+            .await
+            .expect("held");
+        let held = store.held_tokens(case, &sealer).await.expect("held tokens");
+        let settled = |verdict: Verdict| {
+            let tokens = held
+                .iter()
+                .map(|t| leaver_store::HeldToken {
+                    state: HeldState::Settled(verdict.clone()),
+                    ..t.clone()
+                })
+                .collect();
+            BatchItem {
+                case,
+                lease: None,
+                write: BatchWrite::TokenVerdicts { tokens },
+            }
+        };
+        let lost = Lease {
+            id: uuid::Uuid::new_v4(),
+            token: uuid::Uuid::new_v4(),
+        };
+        let cancel = vec![Event::Cancelled {
+            reason: "rehired".into(),
+        }];
+        let items = [settled(Verdict::Revoked), events(case, Some(lost), cancel)];
+        let results = store
+            .record_batch(&items, &Actor::engine(), NOW)
+            .await
+            .expect("batch");
+        assert!(results[0].is_ok(), "{url}: {:?}", results[0]);
+        assert!(
+            matches!(results[1], Err(StoreError::LeaseLost(_))),
+            "{url}: {:?}",
+            results[1]
+        );
+        // A later run's verdict does not replace the first.
+        let again = store
+            .record_batch(&[settled(Verdict::Dead)], &Actor::engine(), NOW)
+            .await
+            .expect("batch");
+        assert!(again[0].is_ok(), "{url}");
+
+        let now_held = store.held_tokens(case, &sealer).await.expect("held tokens");
+        assert!(
+            matches!(now_held[0].state, HeldState::Settled(Verdict::Revoked)),
+            "{url}: {:?}",
+            now_held[0].state
+        );
+        let trail = store.audit_events(Some(case)).await.expect("trail");
+        let kinds: Vec<&str> = trail.iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["case_opened", "tokens_held", "tokens_revoked"],
+            "{url}"
+        );
+        assert_eq!(
+            store.case(case).await.expect("case").state,
+            CaseState::Planning,
+            "{url}"
+        );
+    }
+}

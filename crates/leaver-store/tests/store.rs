@@ -106,8 +106,8 @@ async fn an_expired_lease_is_claimed_again_and_the_first_worker_loses_it() {
             "{url}: a crashed worker's job is picked up again"
         );
         assert_eq!(
-            (second[0].lease.job_id, second[0].attempts),
-            (first[0].lease.job_id, 2),
+            (second[0].lease.id, second[0].attempts),
+            (first[0].lease.id, 2),
             "{url}"
         );
         let stale = store.finish_job(&first[0].lease).await;
@@ -140,7 +140,7 @@ async fn two_concurrent_claimers_never_get_the_same_job() {
                 if jobs.is_empty() {
                     return mine;
                 }
-                mine.extend(jobs.into_iter().map(|j| j.lease.job_id));
+                mine.extend(jobs.into_iter().map(|j| j.lease.id));
             }
         };
         let (a, b) = tokio::join!(

@@ -18,8 +18,7 @@ use crate::shared_reads::SharedReads;
 use leaver_core::plan::OrgFacts;
 use leaver_core::{Case, Step, StepKind, Strategy};
 use leaver_hub::{HubClient, WhoAmI};
-use leaver_store::{HeldToken, TokenStore};
-use time::OffsetDateTime;
+use leaver_store::HeldToken;
 
 /// What a step's code may use.
 pub(crate) struct StepContext<'a> {
@@ -31,10 +30,6 @@ pub(crate) struct StepContext<'a> {
     pub org_locks: &'a OrgLocks,
     /// Raw tokens held for the case (`flag_tokens` settles them).
     pub held_tokens: &'a [HeldToken],
-    /// Where `flag_tokens` records what it made of them.
-    pub tokens: &'a dyn TokenStore,
-    /// The engine's time.
-    pub now: OffsetDateTime,
     pub case: &'a Case,
     pub step: &'a Step,
     pub config: &'a EngineConfig,
@@ -57,25 +52,43 @@ impl StepContext<'_> {
     }
 }
 
+/// What running a step came to: its outcome and, for `flag_tokens`, the verdicts it reached on
+/// held tokens (what the Hub now shows of them: recorded even if the outcome is not).
+#[derive(Debug)]
+pub(crate) struct Ran {
+    pub outcome: Outcome,
+    pub verdicts: Vec<HeldToken>,
+}
+
+impl From<Outcome> for Ran {
+    fn from(outcome: Outcome) -> Ran {
+        Ran {
+            outcome,
+            verdicts: Vec::new(),
+        }
+    }
+}
+
 /// Carries the step out (or hands it to a human, for manual steps).
-pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
+pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
     if cx.step.strategy == Strategy::Manual && cx.step.kind != StepKind::Verify {
-        return Ok(match check(cx).await? {
+        return Ok(Ran::from(match check(cx).await? {
             Some(note) => Outcome::done(note),
             None => Outcome::Manual {
                 instructions: instructions(cx)?,
             },
-        });
+        }));
     }
-    match cx.step.kind {
+    let outcome = match cx.step.kind {
         StepKind::ReassignLastAdmin => reassign::run(cx).await,
         StepKind::StripAccess => strip::run(cx).await,
         StepKind::RevokeGatedAccess => revoke::run(cx).await,
         StepKind::RemoveMember => remove::run(cx).await,
         StepKind::CancelInvitation => invitation::run(cx).await,
-        StepKind::FlagTokens => tokens::run(cx).await,
+        StepKind::FlagTokens => return tokens::run(cx).await,
         StepKind::Verify => verify::run(cx).await,
-    }
+    };
+    outcome.map(Ran::from)
 }
 
 /// Looks whether a manual step's result shows on the Hub; `Some(note)` when it does.

@@ -11,41 +11,50 @@
 //! attention) and names each such token by fingerprint and owner; it completes when the
 //! operator marks it done, so the trail shows who dealt with it and when.
 
-use super::StepContext;
+use super::{Ran, StepContext};
 use crate::outcome::{Outcome, StepError};
 use leaver_core::HubTokenValue;
 use leaver_store::held_tokens::{HeldState, HeldToken, Verdict};
 use secrecy::SecretString;
 use serde_json::json;
 
-pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
+/// Settles the held tokens; the verdicts reached now come back with the outcome, to be
+/// recorded with it.
+pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
     let mut settled = Vec::with_capacity(cx.held_tokens.len());
+    let mut verdicts = Vec::new();
     let mut to_revoke = Vec::new();
     for token in cx.held_tokens {
         let verdict = match &token.state {
-            // Settled by an attempt that stopped before its outcome was recorded.
+            // Settled by an attempt whose outcome was not recorded.
             HeldState::Settled(verdict) => verdict.clone(),
             HeldState::Waiting(value) => {
                 let verdict = whose(cx, value).await?;
                 if verdict == Verdict::Revoked {
                     to_revoke.push(secret(value));
                 }
+                verdicts.push(settle(token, verdict.clone()));
                 verdict
             }
         };
-        settled.push(HeldToken {
-            state: HeldState::Settled(verdict),
-            ..token.clone()
-        });
+        settled.push(settle(token, verdict));
     }
     if !to_revoke.is_empty() {
         // Always 202, even for unknown tokens; repeating it is harmless.
         cx.hub.revoke_credentials(&to_revoke).await?;
     }
-    cx.tokens
-        .settle_tokens(cx.case.id, &settled, cx.now)
-        .await?;
-    Ok(outcome(cx, &settled))
+    Ok(Ran {
+        outcome: outcome(cx, &settled),
+        verdicts,
+    })
+}
+
+/// `token` with its verdict (and no longer its value).
+fn settle(token: &HeldToken, verdict: Verdict) -> HeldToken {
+    HeldToken {
+        state: HeldState::Settled(verdict),
+        ..token.clone()
+    }
 }
 
 fn secret(token: &HubTokenValue) -> SecretString {

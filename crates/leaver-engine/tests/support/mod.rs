@@ -170,6 +170,13 @@ impl World {
             .expect("json")
     }
 
+    /// Sets hubsim's faults (`{}` clears them): latency, error rates, failing routes.
+    pub async fn set_faults(&self, faults: Value) {
+        let url = format!("{}/_sim/faults", self.sim.url);
+        let response = self.http.post(url).json(&faults).send().await;
+        assert!(response.expect("faults").status().is_success(), "{faults}");
+    }
+
     pub async fn sim_calls(&self) -> Value {
         self.http
             .get(format!("{}/_sim/calls?detail=1", self.sim.url))
