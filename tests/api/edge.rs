@@ -5,9 +5,10 @@
 //! https) HSTS; a query parameter given twice is the API's JSON 422.
 
 use crate::support::{OPERATOR, PASSWORD, Reply, TestApp, apps, cookie, csrf_in};
+use leaver_app::Settings;
 use leaver_core::CaseId;
 use leaver_store::{Actor, Store, scratch};
-use leaver_web::{AppState, ConnectionLimits};
+use leaver_testkit::Options;
 use reqwest::StatusCode;
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
@@ -246,22 +247,11 @@ async fn concurrent_wrong_passwords_get_no_more_checks_than_the_brake_allows() {
     }
 }
 
-/// The router over a scratch SQLite store, served within `limits`; returns its address.
-async fn serve_within(dir: &Path, limits: ConnectionLimits, public: Option<&str>) -> String {
-    let (store, _) = scratch::sqlite(dir).await.expect("store");
-    let public = public.map(|u| u.parse().expect("URL"));
-    let state = AppState::new(Arc::new(store)).with_public_url(public.as_ref());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr").to_string();
-    tokio::spawn(leaver_web::serve_with(
-        listener,
-        state,
-        limits,
-        std::future::pending(),
-    ));
-    addr
+/// The router over a scratch SQLite database, with the settings `tweak` makes (limits, the
+/// public URL); returns its address.
+async fn serve_within(dir: &Path, tweak: impl Fn(&mut Settings) + Send + Sync + 'static) -> String {
+    let app = leaver_testkit::TestApp::sqlite(dir, &Options::default().settings(tweak)).await;
+    app.url.trim_start_matches("http://").to_owned()
 }
 
 /// A client that sends `bytes` and then nothing more.
@@ -295,11 +285,7 @@ const HALF_A_HEAD: &str = "GET /healthz HTTP/1.1\r\nHost: leaver\r\nX-Slow: ";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn half_sent_headers_are_cut_off_and_health_answers_meanwhile() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let limits = ConnectionLimits {
-        header_timeout: Duration::from_secs(3),
-        ..ConnectionLimits::DEFAULT
-    };
-    let addr = serve_within(dir.path(), limits, None).await;
+    let addr = serve_within(dir.path(), |s| s.header_timeout_secs = 3).await;
     let mut slow: Vec<_> = (0..300).map(|_| stalled(&addr, HALF_A_HEAD)).collect();
 
     assert_eq!(health(&addr).await, StatusCode::OK);
@@ -318,11 +304,7 @@ async fn half_sent_headers_are_cut_off_and_health_answers_meanwhile() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_request_body_is_cut_off() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let limits = ConnectionLimits {
-        idle_timeout: Duration::from_secs(1),
-        ..ConnectionLimits::DEFAULT
-    };
-    let addr = serve_within(dir.path(), limits, None).await;
+    let addr = serve_within(dir.path(), |s| s.idle_timeout_secs = 1).await;
     let head = "POST /login HTTP/1.1\r\nHost: leaver\r\nContent-Length: 1000\r\n\
                 Content-Type: application/x-www-form-urlencoded\r\n\r\nemail=a";
     let mut upload = stalled(&addr, head);
@@ -335,12 +317,11 @@ async fn a_stalled_request_body_is_cut_off() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn past_the_cap_a_connection_waits_for_a_free_slot() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let limits = ConnectionLimits {
-        header_timeout: Duration::from_secs(1),
-        max_connections: 3,
-        ..ConnectionLimits::DEFAULT
-    };
-    let addr = serve_within(dir.path(), limits, None).await;
+    let addr = serve_within(dir.path(), |s| {
+        s.header_timeout_secs = 1;
+        s.max_connections = 3;
+    })
+    .await;
     let mut slow: Vec<_> = (0..3).map(|_| stalled(&addr, HALF_A_HEAD)).collect();
 
     assert_eq!(health(&addr).await, StatusCode::OK);
@@ -358,12 +339,10 @@ fn header(answer: &reqwest::Response, name: &str) -> Option<String> {
 #[tokio::test]
 async fn every_answer_says_nosniff_and_refuses_frames_and_https_adds_hsts() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let plain = serve_within(dir.path(), ConnectionLimits::DEFAULT, None).await;
-    let https = serve_within(
-        dir.path(),
-        ConnectionLimits::DEFAULT,
-        Some("https://leaver.acme.test"),
-    )
+    let plain = serve_within(dir.path(), |_| {}).await;
+    let https = serve_within(dir.path(), |s| {
+        s.public_url = Some("https://leaver.acme.test".parse().expect("URL"));
+    })
     .await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

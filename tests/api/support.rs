@@ -1,28 +1,33 @@
-//! The real router on 127.0.0.1:0 over a scratch store (SQLite, and Postgres when
-//! `TEST_POSTGRES_URL` is set), with typed helpers for the API, logins and forms.
+//! The real router on 127.0.0.1:0, built by the test kit (`leaver_testkit`, on `Leaver::build`)
+//! over a scratch database (SQLite, and Postgres when `TEST_POSTGRES_URL` is set), with an
+//! operator and an API key, and typed helpers for the API, logins and forms.
 
-use leaver_store::{AccountStore, SqlStore, scratch};
-use leaver_web::auth::{hash_password, new_api_key};
+use leaver_store::AccountStore;
+use leaver_testkit::Options;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use serde_json::Value;
+use std::ops::Deref;
 use std::process::{Command, Output};
-use std::sync::{Arc, OnceLock};
-use time::OffsetDateTime;
+use std::sync::OnceLock;
 
 pub const OPERATOR: &str = "ops@acme.test";
 pub const PASSWORD: &str = "correct horse battery staple";
 /// The Hub token the app's token sealer knows as Leaver's own (`LEAVER_HUB_TOKEN`).
-pub const LEAVER_HUB_TOKEN: &str = "hf_leaver_bot_admin_token";
+pub const LEAVER_HUB_TOKEN: &str = leaver_testkit::HUB_TOKEN;
 
-/// One running app.
+/// One running app, with an operator and an API key.
 pub struct TestApp {
-    pub url: String,
-    pub store: Arc<SqlStore>,
-    pub db_url: String,
-    pub http: reqwest::Client,
+    pub kit: leaver_testkit::TestApp,
     /// A valid API key (named `hr`).
     pub key: String,
+}
+
+impl Deref for TestApp {
+    type Target = leaver_testkit::TestApp;
+    fn deref(&self) -> &leaver_testkit::TestApp {
+        &self.kit
+    }
 }
 
 /// A logged-in browser: its session cookie and its forms' CSRF token.
@@ -71,7 +76,7 @@ async fn reply(response: reqwest::Response) -> Reply {
 /// The argon2 hash of [`PASSWORD`], computed once per test binary (it is slow on purpose).
 fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| hash_password(PASSWORD).expect("hash"))
+    HASH.get_or_init(|| leaver_app::accounts::hash_password(PASSWORD).expect("hash"))
 }
 
 /// `name="csrf" value="..."` from a page.
@@ -92,37 +97,14 @@ pub fn cookie(set_cookies: &[String], name: &str) -> Option<String> {
 }
 
 impl TestApp {
-    pub async fn spawn(store: SqlStore, db_url: String) -> TestApp {
-        let store = Arc::new(store);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let sealer = leaver_store::TokenSealer::new(&[9; 32]).knowing_leavers_own(LEAVER_HUB_TOKEN);
-        let state = leaver_web::AppState::new(store.clone()).with_token_sealer(Arc::new(sealer));
-        tokio::spawn(leaver_web::serve(listener, state, std::future::pending()));
-        let (key, hash) = new_api_key();
-        let now = OffsetDateTime::now_utc();
-        store
-            .create_api_key("hr", &hash, now)
-            .await
-            .expect("key")
-            .expect("new");
-        store
-            .upsert_operator(OPERATOR, password_hash(), now)
+    /// `kit` with the test operator and the `hr` API key.
+    pub async fn with_accounts(kit: leaver_testkit::TestApp) -> TestApp {
+        let key = kit.app.create_api_key("hr").await.expect("key");
+        kit.store
+            .upsert_operator(OPERATOR, password_hash(), kit.now())
             .await
             .expect("operator");
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        TestApp {
-            url,
-            store,
-            db_url,
-            http,
-            key,
-        }
+        TestApp { kit, key }
     }
 
     /// An API call with the app's key.
@@ -259,13 +241,6 @@ impl TestApp {
             .await
     }
 
-    /// Rows in `table`.
-    pub async fn count(&self, table: &str) -> i64 {
-        scratch::count_rows(&self.store, table)
-            .await
-            .expect("count")
-    }
-
     /// `leaver ARGS` against this app's database, with `stdin` as its input.
     pub fn leaver(&self, args: &[&str], stdin: &str) -> Output {
         use std::io::Write;
@@ -300,10 +275,15 @@ pub fn ticket(external_id: &str, user: &str) -> Value {
 
 /// One app per available database; keep the directory alive for the test's length.
 pub async fn apps() -> (tempfile::TempDir, Vec<TestApp>) {
-    let dir = tempfile::tempdir().expect("temp dir");
+    apps_with(Options::default()).await
+}
+
+/// [`apps`], set up with `options`.
+pub async fn apps_with(options: Options) -> (tempfile::TempDir, Vec<TestApp>) {
+    let (dir, kits) = leaver_testkit::apps(options).await;
     let mut apps = Vec::new();
-    for (store, url) in scratch::all(dir.path()).await.expect("stores") {
-        apps.push(TestApp::spawn(store, url).await);
+    for kit in kits {
+        apps.push(TestApp::with_accounts(kit).await);
     }
     (dir, apps)
 }

@@ -4,7 +4,6 @@
 
 use crate::support::mail::Link;
 use crate::support::{MANAGER, Options, TestApp, apps, emails};
-use leaver_core::approval::Policy;
 use leaver_core::{CaseState, StepState};
 use leaver_store::Store;
 use leaver_store::approvals::ApprovalStore;
@@ -60,9 +59,8 @@ fn count(statuses: &[StatusCode], wanted: StatusCode) -> usize {
 #[tokio::test]
 async fn decisions_sent_at_once_are_each_recorded_once_and_settle_as_one_after_the_other() {
     // The security group has two members: its request is settled by whichever says yes first.
-    let policy = Policy::standard(emails(&["sec1@acme.test", "sec2@acme.test"]), Vec::new());
     let (_dir, apps) = apps(Options {
-        policy,
+        security: emails(&["sec1@acme.test", "sec2@acme.test"]),
         ..Options::default()
     })
     .await;

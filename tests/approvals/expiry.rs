@@ -2,17 +2,18 @@
 //! the old one, and works.
 
 use crate::support::http::form_key_in;
-use crate::support::{MANAGER, Options, apps};
+use crate::support::{HOUR, MANAGER, Options, apps};
 use leaver_core::StepState;
 use leaver_store::approvals::{ApprovalStore, hash_token};
 use reqwest::StatusCode;
-use std::time::Duration;
 
 #[tokio::test]
 async fn an_expired_link_approves_nothing_and_offers_a_fresh_link_that_works() {
-    // Links die the moment they are minted; renewed ones live 72 hours.
+    // Links live 72 hours; the clock moves past that once the request is out, and a renewed
+    // link lives 72 hours from then.
     let (_dir, apps) = apps(Options {
-        link_lifetime: Duration::ZERO,
+        link_lifetime: 72 * HOUR,
+        manual_clock: true,
         ..Options::default()
     })
     .await;
@@ -20,6 +21,7 @@ async fn an_expired_link_approves_nothing_and_offers_a_fresh_link_that_works() {
         let backend = app.backend;
         let case = app.open_and_ask("HR-1", "bob").await;
         let old = app.link_for(MANAGER, "bob");
+        app.advance(73 * HOUR);
 
         let page = app.get(&old.url).await;
         assert_eq!(page.status, StatusCode::OK, "{backend:?}");

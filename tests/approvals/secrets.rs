@@ -6,14 +6,14 @@ use crate::support::mail::approval_urls;
 use crate::support::mail::token_of;
 use crate::support::{HOUR, MANAGER, Options, apps, emails};
 use leaver_core::CaseState;
-use leaver_core::approval::Policy;
 use leaver_store::approvals::{ApprovalStore, hash_token};
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn no_link_secret_is_stored_in_clear_anywhere_in_the_database() {
     let options = Options {
-        policy: Policy::standard(emails(&["sec@acme.test"]), emails(&["ciso@acme.test"])),
+        security: emails(&["sec@acme.test"]),
+        escalate_to: emails(&["ciso@acme.test"]),
         link_lifetime: 30 * 24 * HOUR,
         manual_clock: true,
         ..Options::default()

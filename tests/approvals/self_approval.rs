@@ -3,7 +3,6 @@
 //! own manager, however spelt, is refused before any case exists: `leaver_core::ticket` tests.)
 
 use crate::support::{HOUR, Options, apps, emails};
-use leaver_core::approval::Policy;
 use leaver_store::Store;
 use leaver_store::approvals::ApprovalStore;
 
@@ -13,7 +12,8 @@ async fn nobody_is_ever_sent_a_link_to_approve_their_own_offboarding() {
     let security = emails(&["bob@acme.test", "Bob@acme.test", "sec@acme.test"]);
     let escalate_to = emails(&["BOB@acme.test", "ciso@acme.test"]);
     let options = Options {
-        policy: Policy::standard(security, escalate_to),
+        security,
+        escalate_to,
         manual_clock: true,
         ..Options::default()
     };
@@ -58,7 +58,7 @@ async fn nobody_is_ever_sent_a_link_to_approve_their_own_offboarding() {
 async fn a_rule_whose_only_approver_is_the_leaver_asks_nobody_and_tells_the_operator() {
     // Security is bob alone, and there is no escalation target to fall back on.
     let options = Options {
-        policy: Policy::standard(emails(&["bob@acme.test"]), Vec::new()),
+        security: emails(&["bob@acme.test"]),
         manual_clock: true,
         ..Options::default()
     };

@@ -4,7 +4,6 @@
 
 use crate::support::{HOUR, MANAGER, Options, apps, emails};
 use leaver_core::CaseState;
-use leaver_core::approval::Policy;
 use leaver_store::approvals::ApprovalStore;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -13,7 +12,8 @@ const MINUTE: Duration = Duration::from_secs(60);
 
 fn options(security: &[&str], escalate_to: &[&str]) -> Options {
     Options {
-        policy: Policy::standard(emails(security), emails(escalate_to)),
+        security: emails(security),
+        escalate_to: emails(escalate_to),
         link_lifetime: 30 * 24 * HOUR,
         manual_clock: true,
         ..Options::default()

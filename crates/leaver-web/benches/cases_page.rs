@@ -3,11 +3,12 @@
 //!
 //! `cargo bench -p leaver-web --bench cases_page` (target: well under 100 ms).
 
+use leaver_app::{Leaver, Settings};
 use leaver_core::{
     CaseId, Event, NewStep, StepId, StepKind, Strategy, Target, Ticket, TicketInput,
 };
-use leaver_store::{AccountStore, Actor, BatchItem, BatchWrite, Store, scratch};
-use leaver_web::auth::{SESSION_COOKIE, hash_password, random_token, sha256_hex};
+use leaver_store::{Actor, BatchItem, BatchWrite, Store, scratch};
+use leaver_web::auth::SESSION_COOKIE;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
@@ -103,22 +104,20 @@ fn main() {
         .unwrap_or_else(|e| panic!("runtime: {e}"));
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-        let (store, _) = scratch::sqlite(dir.path()).await.unwrap_or_else(|e| panic!("store: {e}"));
-        let store = Arc::new(store);
-        fill(&*store).await;
-        let now = OffsetDateTime::now_utc();
-        let hash = hash_password("benchmark password").unwrap_or_else(|e| panic!("hash: {e}"));
-        store.upsert_operator("bench@acme.test", &hash, now).await.unwrap_or_else(|e| panic!("operator: {e}"));
-        let operator = store.operator_by_email("bench@acme.test").await.ok().flatten().unwrap_or_else(|| panic!("operator"));
-        let session = random_token("");
-        store
-            .create_session(&sha256_hex(&session), &operator.id, now, now + Duration::from_secs(3600))
-            .await
-            .unwrap_or_else(|e| panic!("session: {e}"));
+        let (store, database_url) = scratch::sqlite(dir.path()).await.unwrap_or_else(|e| panic!("store: {e}"));
+        store.pool().close().await;
+        let settings = Settings { database_url, ..Settings::default() };
+        let app = Leaver::builder(settings).database_only().await.unwrap_or_else(|e| panic!("app: {e}"));
+        let app = Arc::new(app);
+        fill(&**app.store()).await;
+        let password = "benchmark password";
+        app.add_operator("bench@acme.test", password).await.unwrap_or_else(|e| panic!("operator: {e}"));
+        let operator = app.log_in("bench@acme.test", password).await.ok().flatten().unwrap_or_else(|| panic!("operator"));
+        let session = app.start_session(&operator).await.unwrap_or_else(|e| panic!("session: {e}"));
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let url = format!("http://{}/cases", listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}")));
-        tokio::spawn(leaver_web::serve(listener, leaver_web::AppState::new(store.clone()), std::future::pending()));
+        tokio::spawn(leaver_web::serve(listener, leaver_web::AppState::new(app), std::future::pending()));
         let http = reqwest::Client::new();
         let cookie = format!("{SESSION_COOKIE}={session}");
         let get = || async {

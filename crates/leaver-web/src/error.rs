@@ -4,7 +4,6 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use leaver_core::FieldError;
-use leaver_store::StoreError;
 use serde_json::json;
 
 /// What a handler can fail with.
@@ -29,16 +28,15 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<StoreError> for AppError {
-    fn from(error: StoreError) -> Self {
+impl From<leaver_app::Error> for AppError {
+    fn from(error: leaver_app::Error) -> Self {
+        use leaver_app::Error;
         match error {
-            StoreError::CaseNotFound(_) => AppError::NotFound,
-            StoreError::Conflict { .. } => AppError::Conflict(error.to_string()),
-            StoreError::Domain(leaver_core::DomainError::InvalidText { field, message }) => {
-                AppError::Validation(vec![leaver_core::FieldError { field, message }])
-            }
-            StoreError::Domain(e) => AppError::Conflict(e.to_string()),
-            other => AppError::Internal(other.into()),
+            Error::NotFound(_) => AppError::NotFound,
+            Error::Invalid(fields) => AppError::Validation(fields),
+            Error::Conflict(message) => AppError::Conflict(message),
+            Error::Unavailable(message) => AppError::Unavailable(message),
+            Error::Internal(e) => AppError::Internal(e),
         }
     }
 }

@@ -1,19 +1,10 @@
-//! What approval pages need beyond the store: how to mint a fresh link, and a brake on
-//! guessing. Link secrets are 256-bit, so guessing cannot work; the brake keeps a guesser from
-//! costing the database anything either.
+//! A brake on guessing, per address: approval links (256-bit secrets, so guessing cannot work;
+//! the brake keeps a guesser from costing the database anything either) and passwords.
 
-use leaver_store::approvals::LinkMinter;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-/// Minting for "send me a fresh link".
-#[derive(Clone, Debug)]
-pub struct ApprovalLinks {
-    pub minter: Arc<dyn LinkMinter>,
-    pub lifetime: Duration,
-}
 
 /// Counts attempts per address in one-minute windows. An attempt is counted before the work it
 /// guards (a lookup, a password check) and forgiven after, if it turned out legitimate: attempts

@@ -1,5 +1,5 @@
-//! Leaver's HTTP face. Handlers are thin: extract, call the store and the core, render. No Hub
-//! calls happen inline; anything slow goes through the job outbox.
+//! Leaver's HTTP face. Handlers are thin: extract, call a use case of `leaver_app::Leaver`,
+//! render. No Hub calls happen inline; anything slow goes through the job outbox.
 //!
 //! - operator pages (login required): `/`, `/cases`, `/cases/{id}`, `/cases/new`, `/import`,
 //!   `/audit`, `/settings`, evidence exports; `/login`, `/logout`;
@@ -10,27 +10,20 @@
 //! [`serve`] limits how long clients may take and how many may connect; every response carries
 //! `nosniff`, frame denial and (over https) HSTS.
 
-pub mod approval_links;
 pub mod auth;
 mod error;
-pub mod evidence;
-pub mod import;
-pub mod mailbox;
+mod guess_brake;
 mod routes;
 mod security_headers;
 mod server;
-pub mod settings_view;
 mod state;
-mod typed_text;
 pub mod views;
 
-pub use approval_links::{ApprovalLinks, GuessBrake};
 pub use error::AppError;
-pub use mailbox::{MailItem, MailboxReader};
+pub use guess_brake::GuessBrake;
 pub use routes::api::openapi::ApiDoc;
-pub use server::{ConnectionLimits, serve, serve_with};
-pub use settings_view::{OrgView, SettingsHandle, SettingsView};
-pub use state::{AppState, HubCounters};
+pub use server::serve;
+pub use state::AppState;
 
 use axum::Router;
 

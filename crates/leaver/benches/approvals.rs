@@ -9,6 +9,7 @@
 //! `cargo bench -p leaver --bench approvals` (env `BENCH_LINKS`, `BENCH_CLIENTS` to change the
 //! load; `BENCH_STORE_ONLY=1` decides through the store without HTTP).
 
+use leaver_app::{Leaver, Settings};
 use leaver_core::approval::{Decision, Mode};
 use leaver_core::{
     CaseId, Event, NewStep, StepId, StepKind, Strategy, Target, Ticket, TicketInput,
@@ -16,7 +17,6 @@ use leaver_core::{
 use leaver_engine::Minter;
 use leaver_store::approvals::{ApprovalStore, DecisionOrigin, NewRequest, hash_token};
 use leaver_store::{Actor, SqlStore, Store, scratch};
-use leaver_app::{Leaver, Settings};
 use leaver_web::AppState;
 use serde_json::json;
 use sha2::{Digest, Sha256};

@@ -1,13 +1,11 @@
-//! The `leaver` binary: parses the command line, loads settings and runs the command.
+//! The `leaver` binary: parses the command line, loads settings, runs the command through
+//! `leaver_app` and prints what it came to. `serve` and `demo` also start the web server.
 
-mod approvals_setup;
 mod cli;
 mod commands;
 mod config;
-mod mailbox_view;
 mod output;
 mod runtime;
-mod web_state;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -33,24 +31,24 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let settings = config::Settings::load(cli.config.as_deref())?;
+    let settings = config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Demo { once } => commands::demo::run(settings, once).await?,
-        Command::Serve => commands::serve::run(&settings).await?,
+        Command::Serve => commands::serve::run(settings).await?,
         Command::Check => return commands::check::run(&settings).await,
         Command::Plan {
             hub_user,
             successor,
             json,
         } => commands::plan::run(&settings, &hub_user, successor.as_deref(), json).await?,
-        Command::Migrate => commands::migrate::run(&settings).await?,
-        Command::Case(command) => commands::case::run(&settings, command).await?,
-        Command::Audit(command) => return commands::audit::run(&settings, command).await,
+        Command::Migrate => commands::migrate::run(settings).await?,
+        Command::Case(command) => commands::case::run(settings, command).await?,
+        Command::Audit(command) => return commands::audit::run(settings, command).await,
         Command::Import { file, dry_run } => {
-            return commands::import::run(&settings, &file, dry_run).await;
+            return commands::import::run(settings, &file, dry_run).await;
         }
-        Command::User(command) => commands::accounts::user(&settings, command).await?,
-        Command::Apikey(command) => commands::accounts::apikey(&settings, command).await?,
+        Command::User(command) => commands::accounts::user(settings, command).await?,
+        Command::Apikey(command) => commands::accounts::apikey(settings, command).await?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,6 @@
 //! How the CLI prints cases: a table, a detail view, or the REST API's JSON.
 
-use leaver_core::Case;
+use leaver_app::model::Case;
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 

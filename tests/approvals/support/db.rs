@@ -4,17 +4,10 @@
 use super::TestApp;
 use leaver_core::{CaseId, CaseState, StepState};
 use leaver_store::approvals::ApprovalStore;
-use leaver_store::{Dialect, Store, scratch};
+use leaver_store::{Dialect, Store};
 use sqlx::Row;
 
 impl TestApp {
-    /// Rows in `table`.
-    pub async fn count(&self, table: &str) -> i64 {
-        scratch::count_rows(&self.store, table)
-            .await
-            .expect("count")
-    }
-
     /// Rows in `table` matching `condition` (SQL written by the test).
     pub async fn count_where(&self, table: &str, condition: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(format!(

@@ -1,29 +1,22 @@
-//! `TestApp`: the real web server on 127.0.0.1:0 over a scratch store (SQLite, and Postgres when
-//! `TEST_POSTGRES_URL` is set), a hubsim, a real SMTP server on loopback, and an engine with
-//! approvals whose mailer speaks SMTP to that server. Time is the wall clock, or a
-//! [`ManualClock`] the test moves.
+//! `TestApp`: the test kit's app (`leaver_testkit`, built by `Leaver::build` and served by the
+//! real router on 127.0.0.1:0) over a scratch database (SQLite, and Postgres when
+//! `TEST_POSTGRES_URL` is set), with a hubsim world, an SMTP server on loopback and the approval
+//! settings under test. The engine runs when the test says ([`TestApp::deliver`]). Time is the
+//! wall clock, or a manual clock the test moves.
 
 pub mod db;
 pub mod http;
 pub mod mail;
 
-use leaver_core::approval::Policy;
-use leaver_core::{Case, CaseId, CaseState, EmailAddress, Ticket, TicketInput};
-use leaver_engine::{
-    ApprovalMail, ApprovalSettings, Clock, Engine, EngineConfig, ManualClock, Minter, SystemClock,
-};
-use leaver_hub::{HubClient, HubConfig};
-use leaver_mail::Mailer;
+use leaver_app::model::{Actor, Case, CaseId, CaseState, TicketInput};
 use leaver_mail::smtp_sink::SmtpSink;
-use leaver_store::{Actor, Dialect, SqlStore, Store, scratch};
-use leaver_web::{AppState, ApprovalLinks};
+use leaver_store::Dialect;
 use serde_json::{Value, json};
-use std::sync::Arc;
+use std::ops::Deref;
 use std::time::Duration;
 
-pub const HUB_TOKEN: &str = "hf_leaver_bot_admin";
+pub const HUB_TOKEN: &str = leaver_testkit::HUB_TOKEN;
 pub const MANAGER: &str = "erin@acme.test";
-pub const FROM: &str = "Leaver <leaver@acme.test>";
 pub const HOUR: Duration = Duration::from_secs(3600);
 
 /// acme-ai (team) with a human admin (dave) and Leaver's bot; the leavers are write or read
@@ -54,11 +47,12 @@ pub fn world() -> Value {
 /// How an app is set up.
 #[derive(Clone, Debug)]
 pub struct Options {
-    pub policy: Policy,
-    /// The lifetime of the links the engine mints (renewed links always get 72 hours).
+    /// `LEAVER_APPROVAL_SECURITY`: who also approves successors and removals.
+    pub security: Vec<String>,
+    /// `LEAVER_APPROVAL_ESCALATE_TO`: who is asked when a request is overdue.
+    pub escalate_to: Vec<String>,
+    /// How long links live (whole hours), renewed ones too.
     pub link_lifetime: Duration,
-    pub remind_after: Duration,
-    pub escalate_after: Duration,
     /// Time stands still until the test moves it; `false`: the wall clock.
     pub manual_clock: bool,
 }
@@ -66,138 +60,71 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            policy: Policy::standard(Vec::new(), Vec::new()),
+            security: Vec::new(),
+            escalate_to: Vec::new(),
             link_lifetime: 72 * HOUR,
-            remind_after: 24 * HOUR,
-            escalate_after: 48 * HOUR,
             manual_clock: false,
         }
     }
 }
 
-/// Addresses, parsed.
-pub fn emails(list: &[&str]) -> Vec<EmailAddress> {
-    list.iter()
-        .map(|e| EmailAddress::parse(e).expect("address"))
-        .collect()
+/// Addresses, as the settings take them.
+pub fn emails(list: &[&str]) -> Vec<String> {
+    list.iter().map(|e| (*e).to_owned()).collect()
 }
 
 /// One running app.
 pub struct TestApp {
+    pub kit: leaver_testkit::TestApp,
     pub backend: Dialect,
-    pub url: String,
-    pub store: Arc<SqlStore>,
-    pub engine: Arc<Engine>,
     pub sink: SmtpSink,
-    pub clock: Option<ManualClock>,
-    pub http: reqwest::Client,
-    pub sim_url: String,
+}
+
+impl Deref for TestApp {
+    type Target = leaver_testkit::TestApp;
+    fn deref(&self) -> &leaver_testkit::TestApp {
+        &self.kit
+    }
 }
 
 /// One app per available database; keep the directory alive for the test's length.
 pub async fn apps(options: Options) -> (tempfile::TempDir, Vec<TestApp>) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut apps = Vec::new();
-    for (store, _url) in scratch::all(dir.path()).await.expect("stores") {
-        apps.push(TestApp::spawn(store, options.clone()).await);
+    let mut kit = leaver_testkit::Options::default()
+        .world(world())
+        .smtp_sink()
+        .settings(move |s| {
+            s.orgs = vec!["acme-ai".into()];
+            s.approval_security = options.security.clone();
+            s.approval_escalate_to = options.escalate_to.clone();
+            s.approval_link_hours = options.link_lifetime.as_secs() / 3600;
+        });
+    if options.manual_clock {
+        kit = kit.manual_clock();
     }
+    let (dir, kits) = leaver_testkit::apps(kit).await;
+    let apps = kits
+        .into_iter()
+        .map(|mut kit| TestApp {
+            backend: kit.dialect,
+            sink: kit.sink.take().expect("an SMTP sink"),
+            kit,
+        })
+        .collect();
     (dir, apps)
 }
 
 impl TestApp {
-    pub async fn spawn(store: SqlStore, options: Options) -> TestApp {
-        let backend = store.dialect();
-        let store = Arc::new(store);
-        let sim = hubsim::spawn(serde_json::from_value(world()).expect("seed"))
-            .await
-            .expect("hubsim");
-        let sink = SmtpSink::start().await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let key: [u8; 32] = rand::random();
-        let minter = Arc::new(Minter::new(key.to_vec(), &url.parse().expect("url")));
-        let manual = options
-            .manual_clock
-            .then(|| ManualClock::new(time::OffsetDateTime::now_utc()));
-        let clock: Arc<dyn Clock> = match &manual {
-            Some(clock) => Arc::new(clock.clone()),
-            None => Arc::new(SystemClock),
-        };
-        let settings = ApprovalSettings {
-            policy: options.policy,
-            link_lifetime: options.link_lifetime,
-            remind_after: options.remind_after,
-            escalate_after: options.escalate_after,
-            ..ApprovalSettings::default()
-        };
-        let mailer = Mailer::from_url(&format!("{}?timeout=5", sink.url), FROM).expect("mailer");
-        let approvals = ApprovalMail {
-            settings,
-            minter: minter.clone(),
-            mailer,
-        };
-        let engine = Engine::with_approvals(
-            store.clone(),
-            hub(&sim.url),
-            clock,
-            engine_config(),
-            Some(approvals),
-        );
-        let links = ApprovalLinks {
-            minter,
-            lifetime: 72 * HOUR,
-        };
-        let state = AppState::new(store.clone()).with_approval_links(links);
-        tokio::spawn(leaver_web::serve(listener, state, std::future::pending()));
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        TestApp {
-            backend,
-            url,
-            store,
-            engine,
-            sink,
-            clock: manual,
-            http,
-            sim_url: sim.url,
-        }
-    }
-
-    /// The engine's time.
-    pub fn now(&self) -> time::OffsetDateTime {
-        self.clock
-            .as_ref()
-            .map_or_else(time::OffsetDateTime::now_utc, Clock::now)
-    }
-
-    /// Moves the manual clock forward.
-    pub fn advance(&self, by: Duration) {
-        let clock = self
-            .clock
-            .as_ref()
-            .expect("this app runs on a manual clock");
-        clock.advance(time::Duration::try_from(by).expect("duration"));
-    }
-
     /// Opens a case for `user` (managed by [`MANAGER`]) as HR would.
     pub async fn open(&self, external_id: &str, user: &str) -> CaseId {
-        let ticket = Ticket::parse(&TicketInput {
+        let ticket = TicketInput {
             external_id: Some(external_id.into()),
             email: Some(format!("{user}@acme.test")),
             hub_username: Some(user.into()),
             manager_email: Some(MANAGER.into()),
             reason: Some("resignation".into()),
             ..TicketInput::default()
-        })
-        .expect("ticket");
-        let opened = self
-            .store
-            .open_case(&ticket, CaseId::random(), &Actor::cli(), self.now())
-            .await;
+        };
+        let opened = self.app.open_case(&ticket, &Actor::cli()).await;
         opened.expect("open").case.id
     }
 
@@ -217,14 +144,7 @@ impl TestApp {
     /// Runs due jobs and sends due mail (with reminders and escalations) until neither has
     /// anything left to do now.
     pub async fn deliver(&self) {
-        for _ in 0..200 {
-            let jobs = self.engine.run_once().await.expect("engine");
-            let sent = self.engine.run_mail_once().await.expect("mail");
-            if jobs == 0 && sent == 0 {
-                return;
-            }
-        }
-        panic!("the engine never went idle");
+        self.run_pending_jobs().await;
     }
 
     /// Delivers until the case reaches a state `done` accepts (step retries are scheduled a few
@@ -249,7 +169,7 @@ impl TestApp {
 
     /// Whether `user` is still a member of acme-ai, per hubsim's own state.
     pub async fn is_member(&self, user: &str) -> bool {
-        let state: Value = self.get_json(&format!("{}/_sim/state", self.sim_url)).await;
+        let state: Value = self.get_json(&format!("{}/_sim/state", self.hub_url)).await;
         let org = state["orgs"]
             .as_array()
             .expect("orgs")
@@ -275,21 +195,6 @@ impl TestApp {
     }
 
     pub async fn case(&self, id: CaseId) -> Case {
-        self.store.case(id).await.expect("case")
-    }
-}
-
-fn hub(url: &str) -> HubClient {
-    let config = HubConfig::new(url.parse().expect("url"), HUB_TOKEN.to_owned().into())
-        .with_retries(6, Duration::from_millis(20), Duration::from_millis(200));
-    HubClient::new(config).expect("hub client")
-}
-
-fn engine_config() -> EngineConfig {
-    EngineConfig {
-        orgs: vec!["acme-ai".into()],
-        backoff_base: Duration::from_millis(10),
-        backoff_cap: Duration::from_millis(50),
-        ..EngineConfig::default()
+        self.app.case(id).await.expect("case")
     }
 }

@@ -1,18 +1,9 @@
-//! API keys for HR systems: `Authorization: Bearer lvr_...`, stored as SHA-256 only.
+//! API keys for HR systems: `Authorization: Bearer lvr_...` (see `leaver_app::accounts`).
 
-use super::{random_token, sha256_hex};
 use crate::{AppError, AppState};
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use time::OffsetDateTime;
-
-/// A new API key and the hash to store; the key is shown once and never stored.
-pub fn new_api_key() -> (String, String) {
-    let key = random_token("lvr_");
-    let hash = sha256_hex(&key);
-    (key, hash)
-}
 
 /// The caller of an API request, by its key's name.
 #[derive(Clone, Debug)]
@@ -34,12 +25,8 @@ impl FromRequestParts<AppState> for ApiClient {
             .ok_or_else(|| {
                 AppError::Unauthorized("send an API key as `Authorization: Bearer <key>`".into())
             })?;
-        let found = state
-            .accounts
-            .use_api_key(&sha256_hex(key), OffsetDateTime::now_utc())
-            .await?;
-        found
-            .map(|k| ApiClient { name: k.name })
+        let name = state.app.api_client(key).await?;
+        name.map(|name| ApiClient { name })
             .ok_or_else(|| AppError::Unauthorized("unknown API key".into()))
     }
 }

@@ -2,13 +2,13 @@
 //! token derived from the session id) and must come from our own origin.
 
 use super::CurrentOperator;
-use super::secret::same_secret;
 use crate::{AppError, AppState};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::header::{HOST, ORIGIN, REFERER};
 use axum::response::{IntoResponse, Response};
+use leaver_app::accounts::same_secret;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 

@@ -6,13 +6,10 @@ mod apikey;
 pub(crate) mod cookies;
 pub(crate) mod csrf;
 mod next;
-mod password;
-mod secret;
 mod session;
 
-pub use apikey::{ApiClient, new_api_key};
+pub use apikey::ApiClient;
 pub use csrf::CsrfForm;
 pub(crate) use next::after_login;
-pub use password::{MIN_PASSWORD_LEN, hash_password, verify_password};
-pub use secret::{random_token, sha256_hex};
-pub use session::{CurrentOperator, SESSION_COOKIE, SESSION_TTL, start_session};
+pub(crate) use session::start_session;
+pub use session::{CurrentOperator, SESSION_COOKIE};

@@ -1,18 +1,14 @@
 //! Operator sessions: a random id in an HttpOnly cookie, its SHA-256 in the database.
 
-use super::{after_login, cookies, random_token, sha256_hex};
+use super::{after_login, cookies};
 use crate::{AppError, AppState};
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use std::time::Duration;
-use time::OffsetDateTime;
+use leaver_app::accounts::{SESSION_TTL, sha256_hex};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "leaver_session";
-
-/// How long a login lasts.
-pub const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);
 
 /// The operator behind a page request. Extracting it from a request without a valid session
 /// redirects to `/login` (and back here afterwards).
@@ -31,18 +27,9 @@ pub(crate) fn csrf_token(session_id: &str) -> String {
     sha256_hex(&format!("leaver-csrf:{session_id}"))
 }
 
-/// Stores a new session for `operator_id`; returns the `Set-Cookie` value.
-pub async fn start_session(
-    state: &AppState,
-    operator_id: &str,
-    now: OffsetDateTime,
-) -> Result<String, AppError> {
-    let id = random_token("");
-    let expires = now + SESSION_TTL;
-    state
-        .accounts
-        .create_session(&sha256_hex(&id), operator_id, now, expires)
-        .await?;
+/// Starts a session for `operator_id`; returns the `Set-Cookie` value.
+pub(crate) async fn start_session(state: &AppState, operator_id: &str) -> Result<String, AppError> {
+    let id = state.app.start_session(operator_id).await?;
     let max_age = i64::try_from(SESSION_TTL.as_secs()).unwrap_or(i64::MAX);
     Ok(cookies::set(
         SESSION_COOKIE,
@@ -78,10 +65,7 @@ impl CurrentOperator {
             return Ok(None);
         };
         let hash = sha256_hex(&id);
-        let email = state
-            .accounts
-            .session_operator(&hash, OffsetDateTime::now_utc())
-            .await?;
+        let email = state.app.session_operator(&hash).await?;
         Ok(email.map(|email| CurrentOperator {
             email,
             session_hash: hash,

@@ -9,8 +9,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use leaver_core::StepState;
-use leaver_store::{StepRef, WaitingApproval};
+use leaver_app::model::{StepRef, WaitingApproval};
 use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
@@ -55,28 +54,17 @@ async fn dashboard(
     operator: CurrentOperator,
     State(state): State<AppState>,
 ) -> Result<Dashboard, PageError> {
-    let now = OffsetDateTime::now_utc();
-    let counts = state.reports.case_counts().await?;
-    let approvals = state.reports.waiting_approvals(50).await?;
-    let awaiting = state
-        .reports
-        .steps_in_states(&[StepState::AwaitingApproval], 50)
-        .await?;
-    let attention = state
-        .reports
-        .steps_in_states(
-            &[
-                StepState::Failed,
-                StepState::WaitingManual,
-                StepState::Rejected,
-            ],
-            50,
-        )
-        .await?;
+    let now = state.app.now();
+    let picture = state.app.dashboard().await?;
     Ok(Dashboard {
         chrome: Chrome::from(&operator),
-        counts: counts.into_iter().map(|(s, n)| (s.as_str(), n)).collect(),
-        approvals: approvals
+        counts: picture
+            .counts
+            .into_iter()
+            .map(|(s, n)| (s.as_str(), n))
+            .collect(),
+        approvals: picture
+            .approvals
             .into_iter()
             .map(|approval| ApprovalRow {
                 age: age(approval.since, now),
@@ -84,7 +72,7 @@ async fn dashboard(
                 approval,
             })
             .collect(),
-        awaiting: rows(awaiting, now),
-        attention: rows(attention, now),
+        awaiting: rows(picture.awaiting, now),
+        attention: rows(picture.attention, now),
     })
 }

@@ -18,7 +18,7 @@ async fn healthz() -> Json<Value> {
 
 async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
     state
-        .store
+        .app
         .ping()
         .await
         .map_err(|e| AppError::Unavailable(format!("database: {e}")))?;

@@ -4,7 +4,6 @@
 //! with `LEAVER_MAILBOX_DIR` set, so there these pages answer 404 to everyone (the emails stay
 //! in that folder, readable by Leaver's own user only). Without a mailbox they answer 404.
 
-use crate::mailbox::MailItem;
 use crate::{AppError, AppState};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,6 +11,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use leaver_app::mailbox::MailItem;
 
 pub fn router() -> Router<AppState> {
     Router::new()

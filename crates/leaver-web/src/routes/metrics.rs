@@ -18,9 +18,10 @@ fn family(out: &mut String, name: &str, kind: &str, help: &str) {
 }
 
 async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
+    let metrics = state.app.metrics().await?;
     let mut out = String::new();
     family(&mut out, "leaver_cases", "gauge", "Cases by state.");
-    for (s, n) in state.reports.case_counts().await? {
+    for (s, n) in metrics.cases {
         let _ = writeln!(out, "leaver_cases{{state=\"{s}\"}} {n}");
     }
     family(
@@ -29,14 +30,14 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, App
         "gauge",
         "Steps by kind and state.",
     );
-    for c in state.reports.step_counts().await? {
+    for c in metrics.steps {
         let _ = writeln!(
             out,
             "leaver_steps{{kind=\"{}\",state=\"{}\"}} {}",
             c.kind, c.state, c.count
         );
     }
-    let (calls, limited) = state.hub_counters.as_ref().map_or((0, 0), |read| read());
+    let (calls, limited) = metrics.hub;
     family(
         &mut out,
         "leaver_hub_calls_total",
@@ -51,14 +52,13 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, App
         "429 answers from the Hub.",
     );
     let _ = writeln!(out, "leaver_hub_rate_limited_total {limited}");
-    let depth = state.store.unsent_emails().await?;
     family(
         &mut out,
         "leaver_email_outbox_depth",
         "gauge",
         "Emails waiting to be sent.",
     );
-    let _ = writeln!(out, "leaver_email_outbox_depth {depth}");
+    let _ = writeln!(out, "leaver_email_outbox_depth {}", metrics.outbox_depth);
     Ok((
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         out,

@@ -3,13 +3,13 @@
 
 use crate::AppState;
 use crate::auth::CurrentOperator;
-use crate::settings_view::SettingsView;
 use crate::views::{Chrome, when};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use leaver_app::settings_view::SettingsView;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/settings", get(settings))
@@ -24,7 +24,7 @@ struct SettingsPage {
 }
 
 async fn settings(operator: CurrentOperator, State(state): State<AppState>) -> SettingsPage {
-    let view = state.settings.get();
+    let view = state.app.settings_view();
     SettingsPage {
         chrome: Chrome::from(&operator),
         checked_at: view.checked_at.map(when),

@@ -15,6 +15,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use idle::Idle;
+use leaver_app::Settings;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,52 +25,38 @@ use tower::ServiceExt;
 
 /// How long clients may take, and how many may be connected at once.
 #[derive(Clone, Copy, Debug)]
-pub struct ConnectionLimits {
+struct ConnectionLimits {
     /// A request's head (request line and headers) must arrive whole within this time of the
     /// server waiting for it; a kept-alive connection waiting for its next request is closed
     /// after it too.
-    pub header_timeout: Duration,
+    header_timeout: Duration,
     /// A connection on which no byte moves either way for this long is closed: a stalled
     /// upload, an answer the client does not read, a request that takes this long to start
     /// being answered.
-    pub idle_timeout: Duration,
+    idle_timeout: Duration,
     /// Connections open at once; keep it under the process's open-file limit (`ulimit -n`).
-    pub max_connections: usize,
+    max_connections: usize,
 }
 
 impl ConnectionLimits {
-    /// 10 s for a head, 60 s idle, 512 connections (half of the usual soft limit of 1024 open
-    /// files, leaving the rest to the database, the Hub client and the mailer).
-    pub const DEFAULT: ConnectionLimits = ConnectionLimits {
-        header_timeout: Duration::from_secs(10),
-        idle_timeout: Duration::from_secs(60),
-        max_connections: 512,
-    };
-}
-
-impl Default for ConnectionLimits {
-    fn default() -> Self {
-        ConnectionLimits::DEFAULT
+    /// `LEAVER_HEADER_TIMEOUT_SECS`, `LEAVER_IDLE_TIMEOUT_SECS`, `LEAVER_MAX_CONNECTIONS`.
+    fn of(settings: &Settings) -> ConnectionLimits {
+        ConnectionLimits {
+            header_timeout: Duration::from_secs(settings.header_timeout_secs),
+            idle_timeout: Duration::from_secs(settings.idle_timeout_secs),
+            max_connections: settings.max_connections,
+        }
     }
 }
 
-/// Serves `router(state)` on `listener` with the default limits until `shutdown` resolves.
+/// Serves `router(state)` on `listener` within the limits of the app's settings until
+/// `shutdown` resolves, then lets the requests in flight finish.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_with(listener, state, ConnectionLimits::default(), shutdown).await
-}
-
-/// Serves `router(state)` on `listener` within `limits` until `shutdown` resolves, then lets
-/// the requests in flight finish.
-pub async fn serve_with(
-    listener: TcpListener,
-    state: AppState,
-    limits: ConnectionLimits,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+    let limits = ConnectionLimits::of(state.app.settings());
     let app = crate::router(state);
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let (stop, stopping) = watch::channel(false);

@@ -4,10 +4,10 @@
 mod error;
 
 pub use error::PageError;
+pub use leaver_app::text::{when, when_ms};
 
 use crate::auth::CurrentOperator;
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 /// What `templates/partials/nav.html` and `partials/csrf.html` read.
 #[derive(Clone, Debug)]
@@ -55,21 +55,6 @@ pub struct Pager {
     pub prev: Option<String>,
     pub next: Option<String>,
     pub summary: String,
-}
-
-/// `2026-12-01 17:00:05 UTC`.
-pub fn when(t: OffsetDateTime) -> String {
-    let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .unwrap_or_else(|_| t.to_string())
-}
-
-/// A time stored as Unix milliseconds, as [`when`] prints it.
-pub fn when_ms(ms: i64) -> String {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(when)
-        .unwrap_or_else(|_| ms.to_string())
 }
 
 /// How long ago `since` was, roughly: `45s`, `12m`, `3h 5m`, `2d 4h`.

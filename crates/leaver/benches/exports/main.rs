@@ -61,7 +61,7 @@ async fn run() -> anyhow::Result<()> {
         "set-up: {cases} finished cases, {records} audit records in {:.1?}",
         started.elapsed()
     );
-    let hash = leaver_web::auth::hash_password(PASSWORD)?;
+    let hash = leaver_app::accounts::hash_password(PASSWORD)?;
     store
         .upsert_operator(OPERATOR, &hash, OffsetDateTime::now_utc())
         .await?;

@@ -43,10 +43,16 @@ impl Drop for Server {
 
 /// The child's side: serves the router over `database` and prints its URL.
 pub async fn serve(database: &str) -> anyhow::Result<()> {
-    let store = std::sync::Arc::new(leaver_store::connect(database).await?);
+    let settings = leaver_app::Settings {
+        database_url: database.to_owned(),
+        ..leaver_app::Settings::default()
+    };
+    let app = leaver_app::Leaver::builder(settings)
+        .database_only()
+        .await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("http://{}", listener.local_addr()?);
-    let state = leaver_web::AppState::new(store);
+    let state = leaver_web::AppState::new(std::sync::Arc::new(app));
     leaver_web::serve(listener, state, std::future::pending()).await?;
     Ok(())
 }

@@ -1,23 +1,20 @@
 //! `leaver audit verify` and `leaver audit export`.
 
+use super::explain;
 use crate::cli::AuditCommand;
-use crate::config::Settings;
 use anyhow::Context;
-use leaver_core::CaseId;
-use leaver_store::{ReportStore, SqlStore, Store};
-use leaver_web::evidence::Scope;
-use leaver_web::evidence::export::Export;
-use leaver_web::evidence::period::period;
-use leaver_web::evidence::render::Format;
+use leaver_app::evidence::Scope;
+use leaver_app::evidence::period::period;
+use leaver_app::evidence::render::Format;
+use leaver_app::model::CaseId;
+use leaver_app::{Leaver, Settings};
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::Arc;
-use time::OffsetDateTime;
 
-pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<ExitCode> {
-    let store = super::store(settings).await?;
+pub async fn run(settings: Settings, command: AuditCommand) -> anyhow::Result<ExitCode> {
+    let app = super::app(settings).await?;
     match command {
-        AuditCommand::Verify => verify(&store).await,
+        AuditCommand::Verify => verify(&app).await,
         AuditCommand::Export {
             case,
             format,
@@ -32,24 +29,18 @@ pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<E
                     id.parse::<CaseId>()
                         .with_context(|| format!("--case {id:?} is not a case id (a UUID)"))?,
                 ),
-                None => period(
-                    from.as_deref(),
-                    to.as_deref(),
-                    OffsetDateTime::now_utc(),
-                    None,
-                )
-                .map_err(|e| anyhow::anyhow!("--{e}"))?,
+                None => period(from.as_deref(), to.as_deref(), app.now(), None)
+                    .map_err(|e| anyhow::anyhow!("--{e}"))?,
             };
-            export(store, scope, format).await?;
+            export(&app, scope, format).await?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-/// Walks the whole chain from the first record. A break also resets the pages' verified-up-to
-/// mark, so that they report it too, even when it lies before the mark.
-async fn verify(store: &SqlStore) -> anyhow::Result<ExitCode> {
-    let report = store.verify_audit().await?;
+/// Walks the whole chain from the first record (a break also resets the pages' mark).
+async fn verify(app: &Leaver) -> anyhow::Result<ExitCode> {
+    let report = app.verify_audit().await?;
     match report.broken {
         None => {
             println!(
@@ -59,7 +50,6 @@ async fn verify(store: &SqlStore) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(broken) => {
-            store.reset_audit_mark(OffsetDateTime::now_utc()).await?;
             eprintln!(
                 "audit trail BROKEN at record {}: {}",
                 broken.seq, broken.reason
@@ -70,9 +60,8 @@ async fn verify(store: &SqlStore) -> anyhow::Result<ExitCode> {
 }
 
 /// Writes the export to standard output as it is read, a page of cases at a time.
-async fn export(store: SqlStore, scope: Scope, format: Format) -> anyhow::Result<()> {
-    let store = Arc::new(store);
-    let mut export = Export::start(store.clone(), store, scope, format).await?;
+async fn export(app: &Leaver, scope: Scope, format: Format) -> anyhow::Result<()> {
+    let mut export = app.export(scope, format).await.map_err(explain)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     while let Some(piece) = export.next_piece().await? {
         out.write_all(&piece)?;

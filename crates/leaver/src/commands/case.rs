@@ -1,14 +1,14 @@
 //! `leaver case open|list|show|cancel`.
 
+use super::{explain, flag};
 use crate::cli::{CaseCommand, OpenArgs};
-use crate::config::Settings;
 use crate::output;
 use anyhow::Context;
-use leaver_core::{CaseId, CaseState, Event, Ticket, TicketInput};
-use leaver_store::{Actor, CaseFilter, Store};
-use time::OffsetDateTime;
+use leaver_app::Settings;
+use leaver_app::cases::check_ticket;
+use leaver_app::model::{Actor, CaseFilter, CaseId, CaseState, TicketInput};
 
-pub async fn run(settings: &Settings, command: CaseCommand) -> anyhow::Result<()> {
+pub async fn run(settings: Settings, command: CaseCommand) -> anyhow::Result<()> {
     match command {
         CaseCommand::Open(args) => open(settings, args).await,
         CaseCommand::List { state, json } => {
@@ -21,7 +21,7 @@ pub async fn run(settings: &Settings, command: CaseCommand) -> anyhow::Result<()
                 limit: Some(10_000),
                 ..CaseFilter::default()
             };
-            let cases = super::store(settings).await?.list_cases(&filter).await?;
+            let cases = super::app(settings).await?.list_cases(&filter).await?;
             if json {
                 output::json(&cases)
             } else {
@@ -29,7 +29,7 @@ pub async fn run(settings: &Settings, command: CaseCommand) -> anyhow::Result<()
             }
         }
         CaseCommand::Show { id, json } => {
-            let case = super::store(settings).await?.case(parse_id(&id)?).await?;
+            let case = super::app(settings).await?.case(parse_id(&id)?).await?;
             if json {
                 output::json(&case)
             } else {
@@ -38,27 +38,20 @@ pub async fn run(settings: &Settings, command: CaseCommand) -> anyhow::Result<()
         }
         CaseCommand::Cancel { id, reason } => {
             let id = parse_id(&id)?;
-            let store = super::store(settings).await?;
-            let event = Event::Cancelled { reason };
-            let now = OffsetDateTime::now_utc();
-            let t = store
-                .record(
-                    id,
-                    vec![event],
-                    &Actor::cli(),
-                    serde_json::json!({}),
-                    None,
-                    now,
-                )
-                .await?;
-            println!("case {} is {}", t.case.id, t.case.state);
+            let app = super::app(settings).await?;
+            let case = app
+                .cancel(id, Some(&reason), &Actor::cli())
+                .await
+                .map_err(explain)?;
+            println!("case {} is {}", case.id, case.state);
             Ok(())
         }
     }
 }
 
-/// Validates the ticket before touching the database, so bad input writes nothing.
-async fn open(settings: &Settings, args: OpenArgs) -> anyhow::Result<()> {
+/// Opens the case. A bad ticket names every bad flag and writes nothing: it is checked before
+/// the database is opened (or created).
+async fn open(settings: Settings, args: OpenArgs) -> anyhow::Result<()> {
     let input = TicketInput {
         external_id: args.external_id,
         email: args.email,
@@ -69,42 +62,35 @@ async fn open(settings: &Settings, args: OpenArgs) -> anyhow::Result<()> {
         effective_at: args.effective_at,
         reason: args.reason,
     };
-    let ticket = Ticket::parse(&input).map_err(|errors| {
-        let lines: Vec<String> = errors
-            .iter()
-            .map(|e| format!("  --{} ({}): {}", flag(e.field), e.field, e.message))
-            .collect();
-        anyhow::anyhow!(
-            "the ticket is not valid, nothing was written:\n{}",
-            lines.join("\n")
-        )
-    })?;
-    let store = super::store(settings).await?;
-    let opened = store
-        .open_case(
-            &ticket,
-            CaseId::random(),
-            &Actor::cli(),
-            OffsetDateTime::now_utc(),
-        )
-        .await?;
+    check_ticket(&input).map_err(bad_ticket)?;
+    let app = super::app(settings).await?;
+    let opened = app
+        .open_case(&input, &Actor::cli())
+        .await
+        .map_err(bad_ticket)?;
     if !opened.created {
         eprintln!(
             "a case for ticket {} already exists; nothing new was opened",
-            ticket.external_id
+            opened.case.external_id
         );
     }
     println!("{}", opened.case.id);
     Ok(())
 }
 
-/// The command-line flag for a ticket field.
-fn flag(field: &str) -> String {
-    match field {
-        "hub_username" => "hub-user".into(),
-        "manager_email" => "manager".into(),
-        other => other.replace('_', "-"),
-    }
+/// Every bad field of a ticket by its flag and field name.
+fn bad_ticket(error: leaver_app::Error) -> anyhow::Error {
+    let leaver_app::Error::Invalid(errors) = error else {
+        return error.into();
+    };
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|e| format!("  --{} ({}): {}", flag(e.field), e.field, e.message))
+        .collect();
+    anyhow::anyhow!(
+        "the ticket is not valid, nothing was written:\n{}",
+        lines.join("\n")
+    )
 }
 
 fn parse_id(id: &str) -> anyhow::Result<CaseId> {

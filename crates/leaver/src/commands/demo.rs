@@ -3,15 +3,13 @@
 //! one of them), Leaver on a fresh SQLite file, a mailbox page instead of SMTP, and two cases to
 //! follow. With `--once`, the demo plays the approver itself (through the same links) and exits.
 
-use crate::config::Settings;
 use crate::runtime;
 use anyhow::Context;
-use leaver_core::{Case, CaseId, CaseState, Ticket, TicketInput};
-use leaver_store::{Actor, Store};
+use leaver_app::mailbox::DemoMailbox;
+use leaver_app::model::{Actor, Case, CaseId, CaseState, TicketInput};
+use leaver_app::{Leaver, Settings};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
-use time::OffsetDateTime;
 
 const WORLD: &str = include_str!("../../demo/world.json");
 const DEMO_TOKEN: &str = "hf_demo_leaver_bot_admin";
@@ -26,18 +24,17 @@ pub async fn run(mut settings: Settings, once: bool) -> anyhow::Result<()> {
         .await
         .context("starting the Hub simulator")?;
     prepare(&mut settings, &sim.url)?;
-    let store = Arc::new(super::store(&settings).await?);
-    let mailbox = crate::mailbox_view::MailboxView(leaver_mail::Mailbox::open(DEMO_MAIL)?);
-    let hub = runtime::hub(&settings)?;
-    let running = runtime::start(&settings, store.clone(), hub, Some(Arc::new(mailbox))).await?;
+    let database = settings.database_url.clone();
+    let running = runtime::start(settings, Some(DemoMailbox::open(DEMO_MAIL)?)).await?;
+    let app = &*running.app;
     let cases = [
-        open(&*store, "HR-1042", "bob", "Bob Baker", Some("carol")).await?,
-        open(&*store, "HR-1043", "frank", "Frank Fox", None).await?,
+        open(app, "HR-1042", "bob", "Bob Baker", Some("carol")).await?,
+        open(app, "HR-1043", "frank", "Frank Fox", None).await?,
     ];
     println!("Leaver demo");
     println!("  mailbox (approve here)  {}/mail", running.url);
     println!("  Leaver                  {}", running.url);
-    let (operator, password) = crate::web_state::demo_operator(&store).await?;
+    let (operator, password) = demo_operator(app).await?;
     println!(
         "  operator pages          {}/login   ({operator} / {password})",
         running.url
@@ -46,15 +43,15 @@ pub async fn run(mut settings: Settings, once: bool) -> anyhow::Result<()> {
         "  Hub simulator           {}/_sim/state   (the demo world, live)",
         sim.url
     );
-    println!("  database                {}", settings.database_url);
+    println!("  database                {database}");
     println!("Cases: HR-1042 (bob, last admin of acme-ai; successor carol) and HR-1043 (frank).");
     if !once {
         println!("Open the mailbox, open each approval email and press Approve on its page.\n");
     }
     for case in cases {
-        follow(&*store, &running.url, case, once).await?;
+        follow(app, &running.url, case, once).await?;
     }
-    let report = store.verify_audit().await?;
+    let report = app.verify_audit().await?;
     let verdict = if report.broken.is_none() {
         "intact"
     } else {
@@ -89,13 +86,13 @@ fn prepare(settings: &mut Settings, hub_url: &str) -> anyhow::Result<()> {
 }
 
 async fn open(
-    store: &dyn Store,
+    app: &Leaver,
     id: &str,
     user: &str,
     name: &str,
     successor: Option<&str>,
 ) -> anyhow::Result<CaseId> {
-    let ticket = Ticket::parse(&TicketInput {
+    let ticket = TicketInput {
         external_id: Some(id.into()),
         email: Some(format!("{user}@acme.test")),
         name: Some(name.into()),
@@ -104,23 +101,22 @@ async fn open(
         successor: successor.map(Into::into),
         reason: Some("resignation".into()),
         ..TicketInput::default()
-    })
-    .map_err(|e| anyhow::anyhow!("demo ticket: {e:?}"))?;
-    Ok(store
-        .open_case(
-            &ticket,
-            CaseId::random(),
-            &Actor::cli(),
-            OffsetDateTime::now_utc(),
-        )
-        .await?
-        .case
-        .id)
+    };
+    let opened = app.open_case(&ticket, &Actor::cli()).await;
+    Ok(opened.context("a demo ticket")?.case.id)
+}
+
+/// The operator `leaver demo` logs in with: a fixed email and a fresh random password, printed
+/// with the demo's URLs (the demo database is thrown away on the next run).
+async fn demo_operator(app: &Leaver) -> anyhow::Result<(String, String)> {
+    let password = leaver_app::accounts::random_token("")[..16].to_owned();
+    let added = app.add_operator("demo@acme.test", &password).await?;
+    Ok((added.email, password))
 }
 
 /// Shows the plan, (with `--once`) approves it through the emailed link, and waits for the end.
-async fn follow(store: &dyn Store, url: &str, id: CaseId, once: bool) -> anyhow::Result<()> {
-    let planned = wait(store, id, Duration::from_secs(60), |s| {
+async fn follow(app: &Leaver, url: &str, id: CaseId, once: bool) -> anyhow::Result<()> {
+    let planned = wait(app, id, Duration::from_secs(60), |s| {
         s != CaseState::Planning
     })
     .await?;
@@ -146,7 +142,7 @@ async fn follow(store: &dyn Store, url: &str, id: CaseId, once: bool) -> anyhow:
     } else {
         Duration::from_secs(24 * 3600)
     };
-    let done = wait(store, id, patience, |s| {
+    let done = wait(app, id, patience, |s| {
         matches!(
             s,
             CaseState::Completed | CaseState::NeedsAttention | CaseState::Cancelled
@@ -176,10 +172,10 @@ async fn follow(store: &dyn Store, url: &str, id: CaseId, once: bool) -> anyhow:
 /// Plays the manager: finds the case's approval email in the mailbox, opens its link, presses
 /// Approve — the same requests a browser makes.
 async fn approve_by_email(url: &str, case: &Case) -> anyhow::Result<()> {
-    let mailbox = leaver_mail::Mailbox::open(DEMO_MAIL)?;
+    let mailbox = DemoMailbox::open(DEMO_MAIL)?;
     let http = reqwest::Client::new();
     for _ in 0..300 {
-        let emails = mailbox.list()?;
+        let emails = mailbox.list();
         let email = emails
             .iter()
             .find(|e| e.to.contains(MANAGER) && e.text.contains(case.person.email.as_str()));
@@ -224,14 +220,14 @@ fn hidden_field(html: &str, name: &str) -> Option<String> {
 }
 
 async fn wait(
-    store: &dyn Store,
+    app: &Leaver,
     id: CaseId,
     patience: Duration,
     until: impl Fn(CaseState) -> bool,
 ) -> anyhow::Result<Case> {
     let deadline = tokio::time::Instant::now() + patience;
     while tokio::time::Instant::now() < deadline {
-        let case = store.case(id).await?;
+        let case = app.case(id).await?;
         if until(case.state) {
             return Ok(case);
         }

@@ -1,19 +1,19 @@
 //! `leaver import FILE.csv [--dry-run]`: the same checks and limits as the `/import` page
-//! (shared code in `leaver_web::import`), bad rows reported by line and field (the first
-//! hundred, and how many more), then a progress bar while the good rows are written.
+//! (`leaver_app::import`), bad rows reported by line and field (the first hundred, and how many
+//! more), then a progress bar while the good rows are written.
 
-use crate::config::Settings;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use leaver_store::Actor;
-use leaver_web::import::{ERRORS_SHOWN, RowError, preview, write};
+use leaver_app::Settings;
+use leaver_app::import::{ERRORS_SHOWN, RowError, preview};
+use leaver_app::model::Actor;
 use std::io::{BufReader, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Exits non-zero when any row was bad or refused (the good rows are still written). A file
 /// over the import's limits is refused whole, and nothing is written.
-pub async fn run(settings: &Settings, file: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
+pub async fn run(settings: Settings, file: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
     let data = std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
     let checked = match preview(BufReader::new(data)) {
         Ok(checked) => checked,
@@ -33,12 +33,11 @@ pub async fn run(settings: &Settings, file: &Path, dry_run: bool) -> anyhow::Res
         println!("dry run: nothing was written");
         return Ok(exit(checked.errors.is_empty()));
     }
-    let store = super::store(settings).await?;
+    let app = super::app(settings).await?;
     let progress = Progress::new(checked.good.len());
-    let written = write(&store, &checked.good, &Actor::cli(), |done| {
-        progress.set(done)
-    })
-    .await?;
+    let written = app
+        .import(&checked.good, &Actor::cli(), |done| progress.set(done))
+        .await?;
     progress.finish();
     print_errors(file, &written.errors);
     println!(

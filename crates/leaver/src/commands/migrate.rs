@@ -1,9 +1,9 @@
 //! `leaver migrate`.
 
-use crate::config::Settings;
+use leaver_app::Settings;
 
-pub async fn run(settings: &Settings) -> anyhow::Result<()> {
-    super::store(settings).await?;
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    super::app(settings).await?;
     println!("database is up to date");
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! One module per command family; each takes the parsed arguments and the settings.
+//! One module per command family; each takes the parsed arguments and the settings, calls
+//! `leaver_app` and prints what came of it.
 
 pub mod accounts;
 pub mod audit;
@@ -10,12 +11,35 @@ pub mod migrate;
 pub mod plan;
 pub mod serve;
 
-use crate::config::Settings;
-use leaver_store::{SqlStore, Store};
+use leaver_app::{Leaver, Settings};
 
-/// Opens the configured store and brings its schema up to date.
-pub async fn store(settings: &Settings) -> anyhow::Result<SqlStore> {
-    let store = leaver_store::connect(&settings.database_url).await?;
-    store.migrate().await?;
-    Ok(store)
+/// Leaver over the configured database (its schema brought up to date), for commands that call
+/// no Hub and send no email.
+pub async fn app(settings: Settings) -> anyhow::Result<Leaver> {
+    Leaver::builder(settings).database_only().await
+}
+
+/// A use case's failure as the command line says it: bad fields by their flags (`--hub-user:
+/// ...`), anything else as it reads.
+pub fn explain(error: leaver_app::Error) -> anyhow::Error {
+    match error {
+        leaver_app::Error::Invalid(fields) => {
+            let lines: Vec<String> = fields
+                .iter()
+                .map(|e| format!("--{}: {}", flag(e.field), e.message))
+                .collect();
+            anyhow::anyhow!(lines.join("\n"))
+        }
+        other => other.into(),
+    }
+}
+
+/// The command-line flag for a field.
+pub fn flag(field: &str) -> String {
+    match field {
+        "hub_username" => "hub-user".into(),
+        "manager_email" => "manager".into(),
+        "password" => "password-stdin".into(),
+        other => other.replace('_', "-"),
+    }
 }

@@ -1,13 +1,8 @@
 //! `leaver plan`: the dry run. Reads the Hub, plans, prints; changes nothing.
 
-use crate::config::Settings;
-use crate::runtime;
-use anyhow::Context;
-use leaver_core::HubUsername;
-use leaver_core::StepId;
-use leaver_core::plan::{PlanContext, plan};
-use leaver_engine::OrgIndex;
-use time::OffsetDateTime;
+use super::explain;
+use leaver_app::Settings;
+use leaver_app::dry_run::dry_run;
 
 pub async fn run(
     settings: &Settings,
@@ -15,35 +10,16 @@ pub async fn run(
     successor: Option<&str>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let leaver = HubUsername::parse(hub_user).map_err(|e| anyhow::anyhow!("--hub-user: {e}"))?;
-    let successor = successor
-        .map(HubUsername::parse)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--successor: {e}"))?;
-    anyhow::ensure!(
-        !settings.orgs.is_empty(),
-        "LEAVER_ORGS is empty: name the orgs Leaver manages (comma-separated)"
-    );
-    let hub = runtime::hub(settings)?;
-    let config = runtime::engine_config(settings);
-    let index = OrgIndex::new(hub.clone(), settings.orgs.clone(), config.index_ttl);
-    let snapshot = index
-        .snapshot(OffsetDateTime::now_utc())
+    let done = dry_run(settings, hub_user, successor)
         .await
-        .context("reading the orgs from the Hub")?;
-    let ctx = PlanContext {
-        leaver: &leaver,
-        successor: successor.as_ref(),
-        service_accounts: &config.service_accounts,
-        revoke_to: config.revoke_to,
-    };
-    let plan = plan(&ctx, &snapshot.orgs, StepId::random);
+        .map_err(explain)?;
+    let plan = done.plan;
     if json {
         println!("{}", serde_json::to_string_pretty(&plan)?);
         return Ok(());
     }
     println!(
-        "Plan to offboard {leaver} from {} (dry run: nothing was changed)",
+        "Plan to offboard {hub_user} from {} (dry run: nothing was changed)",
         settings.orgs.join(", ")
     );
     for (n, step) in plan.steps.iter().enumerate() {
@@ -66,6 +42,6 @@ pub async fn run(
             println!("  - {blocker}");
         }
     }
-    println!("\nHub calls made to plan this: {}", hub.calls_made());
+    println!("\nHub calls made to plan this: {}", done.hub_calls);
     Ok(())
 }

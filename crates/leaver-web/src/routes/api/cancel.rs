@@ -4,16 +4,12 @@
 use super::dto::{CancelBody, CaseBody, ErrorBody};
 use super::show::case_id;
 use crate::auth::ApiClient;
-use crate::typed_text::typed_text;
 use crate::{AppError, AppState};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::routing::post;
 use axum::{Json, Router};
-use leaver_core::Event;
-use leaver_store::Actor;
-use serde_json::json;
-use time::OffsetDateTime;
+use leaver_app::model::Actor;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/cases/{id}/cancel", post(cancel))
@@ -49,20 +45,7 @@ pub(crate) async fn cancel(
             AppError::BadRequest(format!("the body is not a valid cancel request: {e}"))
         })?
     };
-    let reason = typed_text("reason", body.reason.as_deref())?
-        .unwrap_or_else(|| format!("cancelled through the API by {}", client.name));
     let actor = Actor::api(&client.name);
-    let now = OffsetDateTime::now_utc();
-    let t = state
-        .store
-        .record(
-            id,
-            vec![Event::Cancelled { reason }],
-            &actor,
-            json!({ "via": "api" }),
-            None,
-            now,
-        )
-        .await?;
-    Ok(Json(CaseBody::from(&t.case)))
+    let case = state.app.cancel(id, body.reason.as_deref(), &actor).await?;
+    Ok(Json(CaseBody::from(&case)))
 }

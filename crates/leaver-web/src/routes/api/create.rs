@@ -10,17 +10,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use leaver_core::{CaseId, FieldError, Ticket};
-use leaver_store::Actor;
+use leaver_app::model::Actor;
+use leaver_core::{FieldError, TicketInput};
 use serde_json::Value;
-use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/cases", post(create))
 }
 
-/// The ticket in `body`, or every reason it is not one.
-fn parse_ticket(body: &[u8]) -> Result<Ticket, AppError> {
+/// The ticket's fields in `body`, or every field that is not text where text belongs.
+fn parse_input(body: &[u8]) -> Result<TicketInput, AppError> {
     let json: Value = serde_json::from_slice(body)
         .map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     if !json.is_object() {
@@ -28,17 +27,23 @@ fn parse_ticket(body: &[u8]) -> Result<Ticket, AppError> {
             "the body must be a JSON object (a ticket)".into(),
         ));
     }
-    let input = ticket_input(&json).map_err(AppError::Validation)?;
-    Ticket::parse(&input).map_err(|errors| {
-        let fields = errors
-            .into_iter()
-            .map(|e| FieldError {
-                field: json_path(e.field),
-                message: e.message,
-            })
-            .collect();
-        AppError::Validation(fields)
-    })
+    ticket_input(&json).map_err(AppError::Validation)
+}
+
+/// Names a bad ticket field by its JSON path (`person.email`).
+fn by_json_path(error: leaver_app::Error) -> AppError {
+    match error {
+        leaver_app::Error::Invalid(errors) => AppError::Validation(
+            errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: json_path(e.field),
+                    message: e.message,
+                })
+                .collect(),
+        ),
+        other => other.into(),
+    }
 }
 
 /// Open a case from an HR ticket.
@@ -61,15 +66,13 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<CaseBody>), AppError> {
-    let ticket = parse_ticket(&body)?;
+    let input = parse_input(&body)?;
     let actor = Actor::api(&client.name);
-    // The store keeps milliseconds: answer with the times a later read will show.
-    let now = OffsetDateTime::now_utc();
-    let now = now.replace_millisecond(now.millisecond()).unwrap_or(now);
     let opened = state
-        .store
-        .open_case(&ticket, CaseId::random(), &actor, now)
-        .await?;
+        .app
+        .open_case(&input, &actor)
+        .await
+        .map_err(by_json_path)?;
     let status = if opened.created {
         StatusCode::CREATED
     } else {

@@ -9,8 +9,8 @@ use axum::extract::State;
 use axum::http::HeaderName;
 use axum::routing::get;
 use axum::{Json, Router};
+use leaver_app::model::CaseFilter;
 use leaver_core::{CaseState, FieldError};
-use leaver_store::CaseFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -97,8 +97,8 @@ pub(crate) async fn list(
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<([(HeaderName, String); 1], Json<Vec<CaseBody>>), AppError> {
     let filter = filter(&params)?;
-    let total = state.reports.count_cases(&filter).await?;
-    let cases = state.store.list_cases(&filter).await?;
+    let total = state.app.count_cases(&filter).await?;
+    let cases = state.app.list_cases(&filter).await?;
     let header = [(HeaderName::from_static("x-total-count"), total.to_string())];
     Ok((header, Json(cases.iter().map(CaseBody::from).collect())))
 }

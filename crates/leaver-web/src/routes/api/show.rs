@@ -33,6 +33,6 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<CaseBody>, AppError> {
-    let case = state.store.case(case_id(&id)?).await?;
+    let case = state.app.case(case_id(&id)?).await?;
     Ok(Json(CaseBody::from(&case)))
 }

@@ -3,15 +3,14 @@
 //! closed link changes nothing and says why.
 
 use super::page::{find, form_key, miss, page, private, respond, too_many, well_formed};
-use crate::typed_text::checked_text;
 use crate::views::Flash;
 use crate::{AppError, AppState};
 use axum::Form;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use leaver_core::approval::Decision;
-use leaver_store::approvals::{Decided, DecisionOrigin, hash_token};
+use leaver_app::model::{Decided, Decision, DecisionOrigin};
+use leaver_app::text::checked_text;
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -68,13 +67,9 @@ pub async fn decide(
         ip: Some(peer.ip().to_string()),
         user_agent,
     };
-    let now = time::OffsetDateTime::now_utc();
     // The link is read for a page only when the decision is refused: a decision that goes
     // through costs its write and nothing else (see the approvals benchmark).
-    let decided = state
-        .store
-        .decide(&hash_token(&token), decision, reason, &origin, now)
-        .await;
+    let decided = state.app.decide(&token, decision, reason, &origin).await;
     if !matches!(decided, Ok(Decided::Unknown)) {
         state.guesses.forgive(peer.ip());
     }

@@ -6,10 +6,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use leaver_app::model::LinkView;
 use leaver_core::approval::Decision;
 use leaver_core::describe::{describe, how};
 use leaver_core::{Case, CaseState};
-use leaver_store::approvals::{LinkView, hash_token};
 use sha2::{Digest, Sha256};
 
 /// One step of the request, for the page.
@@ -128,7 +128,7 @@ async fn status(state: &AppState, link: &LinkView) -> Result<Status, AppError> {
         });
     }
     if link.request_state != "open" {
-        let links = state.store.links_of(link.case_id).await?;
+        let links = state.app.approval_links_of(link.case_id).await?;
         let decider = links
             .into_iter()
             .find(|l| l.request_id == link.request_id && l.decided_at.is_some());
@@ -146,7 +146,7 @@ async fn status(state: &AppState, link: &LinkView) -> Result<Status, AppError> {
     if link.superseded_at.is_some() {
         return Ok(Status::Superseded);
     }
-    if link.expires_at <= time::OffsetDateTime::now_utc() {
+    if link.expires_at <= state.app.now() {
         return Ok(Status::Expired {
             at: when(link.expires_at),
         });
@@ -166,25 +166,20 @@ pub async fn find(
     if !state.guesses.count_attempt(ip) {
         return Err(too_many());
     }
-    let link = if well_formed(token) {
+    let found = if well_formed(token) {
         state
-            .store
-            .link(&hash_token(token))
+            .app
+            .approval_link(token)
             .await
             .map_err(|e| AppError::from(e).into_response())?
     } else {
         None
     };
-    let Some(link) = link else {
+    let Some(found) = found else {
         return Err(miss());
     };
     state.guesses.forgive(ip);
-    let case = state
-        .store
-        .case(link.case_id)
-        .await
-        .map_err(|e| AppError::from(e).into_response())?;
-    Ok((link, case))
+    Ok(found)
 }
 
 /// Whether `token` looks like a link's secret (64 hex digits); others are not looked up.

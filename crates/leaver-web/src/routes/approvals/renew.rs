@@ -9,7 +9,6 @@ use axum::Form;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use leaver_store::approvals::hash_token;
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -34,19 +33,7 @@ pub async fn renew(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let Some(links) = &state.approval_links else {
-        return AppError::Unavailable("approval emails are not configured".into()).into_response();
-    };
-    let now = time::OffsetDateTime::now_utc();
-    let renewed = state
-        .store
-        .renew_link(
-            &hash_token(&token),
-            links.minter.as_ref(),
-            now + links.lifetime,
-            now,
-        )
-        .await;
+    let renewed = state.app.renew_link(&token).await;
     let (status, message) = match renewed {
         Ok(Some(_)) => (
             StatusCode::OK,
@@ -60,13 +47,10 @@ pub async fn renew(
         ),
         Err(error) => return AppError::from(error).into_response(),
     };
-    let link = state
-        .store
-        .link(&hash_token(&token))
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(link);
+    let link = match state.app.approval_link(&token).await {
+        Ok(Some((fresh, _))) => fresh,
+        _ => link,
+    };
     match page(&state, &token, &link, &case).await {
         Ok(mut page) => {
             page.flash = Some(message);

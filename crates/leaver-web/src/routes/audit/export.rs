@@ -4,15 +4,15 @@
 
 use crate::AppState;
 use crate::auth::CurrentOperator;
-use crate::evidence::period::period;
 use crate::routes::cases::evidence::{format, respond};
 use crate::views::PageError;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
+use leaver_app::evidence::period::period;
 use serde::Deserialize;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/audit/export", get(export))
@@ -35,7 +35,7 @@ async fn export(
     let scope = period(
         query.from.as_deref(),
         query.to.as_deref(),
-        OffsetDateTime::now_utc(),
+        state.app.now(),
         Some(Duration::days(30)),
     )
     .map_err(|field| crate::AppError::Validation(vec![field]))?;

@@ -9,9 +9,8 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use leaver_app::model::ChainCheck;
 use leaver_core::audit::AuditRecord;
-use leaver_store::ChainCheck;
-use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/audit", get(page))
@@ -45,15 +44,12 @@ async fn page(
     operator: CurrentOperator,
     State(state): State<AppState>,
 ) -> Result<AuditPage, PageError> {
-    let chain = state
-        .reports
-        .verify_audit_since_mark(OffsetDateTime::now_utc())
-        .await?;
-    let records = state.reports.recent_audit(100).await?;
+    let chain = state.app.audit_chain().await?;
+    let records = state.app.recent_audit(100).await?;
     Ok(AuditPage {
         chrome: Chrome::from(&operator),
         chain,
         records,
-        cap: crate::evidence::export::PAGE_CAP,
+        cap: leaver_app::evidence::export::PAGE_CAP,
     })
 }

@@ -1,19 +1,16 @@
-//! The operator's actions on a case, each a POST form (CSRF-checked) that records one event:
+//! The operator's actions on a case, each a POST form (CSRF-checked) that calls one use case:
 //! cancel, run now, retry a failed step, mark a manual step done.
 
 use crate::auth::CsrfForm;
-use crate::typed_text::typed_text;
 use crate::views::PageError;
 use crate::{AppError, AppState};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::routing::post;
-use leaver_core::{CaseId, Event, StepId};
-use leaver_store::Actor;
+use leaver_app::model::Actor;
+use leaver_core::{CaseId, StepId};
 use serde::Deserialize;
-use serde_json::json;
-use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -44,28 +41,9 @@ fn step_id(raw: &str) -> Result<StepId, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-/// Records `event` as the operator and goes back to the case with `notice`.
-async fn act(
-    state: &AppState,
-    id: CaseId,
-    email: &str,
-    event: Event,
-    notice: &str,
-) -> Result<Redirect, PageError> {
-    let actor = Actor::operator(email);
-    let detail = json!({ "via": "web" });
-    state
-        .store
-        .record(
-            id,
-            vec![event],
-            &actor,
-            detail,
-            None,
-            OffsetDateTime::now_utc(),
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/cases/{id}?notice={notice}")))
+/// Back to the case, with `notice`.
+fn back(id: CaseId, notice: &str) -> Redirect {
+    Redirect::to(&format!("/cases/{id}?notice={notice}"))
 }
 
 async fn cancel(
@@ -73,10 +51,10 @@ async fn cancel(
     Path(id): Path<String>,
     CsrfForm { operator, form }: CsrfForm<Reason>,
 ) -> Result<Redirect, PageError> {
-    let reason = typed_text("reason", form.reason.as_deref())?
-        .unwrap_or_else(|| "cancelled by an operator".into());
-    let event = Event::Cancelled { reason };
-    act(&state, case_id(&id)?, &operator.email, event, "cancelled").await
+    let id = case_id(&id)?;
+    let actor = Actor::operator(&operator.email);
+    state.app.cancel(id, form.reason.as_deref(), &actor).await?;
+    Ok(back(id, "cancelled"))
 }
 
 async fn run_now(
@@ -84,14 +62,12 @@ async fn run_now(
     Path(id): Path<String>,
     CsrfForm { operator, .. }: CsrfForm<Empty>,
 ) -> Result<Redirect, PageError> {
-    act(
-        &state,
-        case_id(&id)?,
-        &operator.email,
-        Event::RunNow,
-        "run_now",
-    )
-    .await
+    let id = case_id(&id)?;
+    state
+        .app
+        .run_now(id, &Actor::operator(&operator.email))
+        .await?;
+    Ok(back(id, "run_now"))
 }
 
 async fn retry(
@@ -99,10 +75,10 @@ async fn retry(
     Path((id, step)): Path<(String, String)>,
     CsrfForm { operator, .. }: CsrfForm<Empty>,
 ) -> Result<Redirect, PageError> {
-    let event = Event::RetryRequested {
-        step: step_id(&step)?,
-    };
-    act(&state, case_id(&id)?, &operator.email, event, "retry").await
+    let (id, step) = (case_id(&id)?, step_id(&step)?);
+    let actor = Actor::operator(&operator.email);
+    state.app.retry_step(id, step, &actor).await?;
+    Ok(back(id, "retry"))
 }
 
 async fn manual_done(
@@ -110,17 +86,11 @@ async fn manual_done(
     Path((id, step)): Path<(String, String)>,
     CsrfForm { operator, form }: CsrfForm<Note>,
 ) -> Result<Redirect, PageError> {
-    let Some(note) = typed_text("note", form.note.as_deref())? else {
-        let message = "say what was done, for the record".into();
-        return Err(AppError::Validation(vec![leaver_core::FieldError {
-            field: "note",
-            message,
-        }])
-        .into());
-    };
-    let event = Event::ManualDone {
-        step: step_id(&step)?,
-        note,
-    };
-    act(&state, case_id(&id)?, &operator.email, event, "manual_done").await
+    let (id, step) = (case_id(&id)?, step_id(&step)?);
+    let actor = Actor::operator(&operator.email);
+    state
+        .app
+        .mark_manual_done(id, step, form.note.as_deref(), &actor)
+        .await?;
+    Ok(back(id, "manual_done"))
 }

@@ -1,5 +1,5 @@
-//! `GET /cases/new` shows the ticket form; `POST /cases/new` checks every field with
-//! `Ticket::parse` (re-showing the form with each bad field named) and opens the case.
+//! `GET /cases/new` shows the ticket form; `POST /cases/new` opens the case, or re-shows the form
+//! with each bad field named.
 
 use crate::AppState;
 use crate::auth::{CsrfForm, CurrentOperator};
@@ -11,9 +11,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use leaver_core::{CaseId, FieldError, Ticket, TicketInput};
-use leaver_store::{Actor, StoreError};
-use time::OffsetDateTime;
+use leaver_app::Error;
+use leaver_app::model::Actor;
+use leaver_core::{FieldError, TicketInput};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/cases/new", get(form).post(submit))
@@ -105,30 +105,22 @@ async fn submit(
     State(state): State<AppState>,
     CsrfForm { operator, form }: CsrfForm<TicketInput>,
 ) -> Result<Response, PageError> {
-    let ticket = match Ticket::parse(&form) {
-        Ok(ticket) => ticket,
-        Err(errors) => {
+    let actor = Actor::operator(&operator.email);
+    match state.app.open_case(&form, &actor).await {
+        Ok(opened) => {
+            Ok(Redirect::to(&format!("/cases/{}?notice=opened", opened.case.id)).into_response())
+        }
+        Err(Error::Invalid(errors)) => {
             let html = page(
                 &operator,
                 &form,
                 &errors,
                 Some("Please fix the fields marked below; nothing was saved.".into()),
             );
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
-    };
-    let actor = Actor::operator(&operator.email);
-    let now = OffsetDateTime::now_utc();
-    match state
-        .store
-        .open_case(&ticket, CaseId::random(), &actor, now)
-        .await
-    {
-        Ok(opened) => {
-            Ok(Redirect::to(&format!("/cases/{}?notice=opened", opened.case.id)).into_response())
-        }
-        Err(conflict @ StoreError::Conflict { .. }) => {
-            let html = page(&operator, &form, &[], Some(conflict.to_string()));
+        Err(Error::Conflict(conflict)) => {
+            let html = page(&operator, &form, &[], Some(conflict));
             Ok((StatusCode::CONFLICT, html).into_response())
         }
         Err(other) => Err(other.into()),

@@ -1,16 +1,17 @@
 //! `GET /cases/{id}/evidence?format=json|csv|html`: one case's evidence for an auditor.
 
 use crate::auth::CurrentOperator;
-use crate::evidence::Scope;
-use crate::evidence::export::Export;
-use crate::evidence::render::Format;
 use crate::views::PageError;
 use crate::{AppError, AppState};
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use leaver_app::evidence::Scope;
+use leaver_app::evidence::export::Export;
+use leaver_app::evidence::render::Format;
 use leaver_core::{CaseId, FieldError};
 use serde::Deserialize;
 
@@ -40,16 +41,33 @@ pub(crate) async fn respond(
     format: Format,
     name: &str,
 ) -> Result<Response, PageError> {
-    let export = Export::start(state.store.clone(), state.reports.clone(), scope, format).await?;
+    let export = state.app.export(scope, format).await?;
     let disposition = format!("inline; filename=\"{name}.{}\"", format.extension());
     Ok((
         [
             (CONTENT_TYPE, format.content_type().to_owned()),
             (CONTENT_DISPOSITION, disposition),
         ],
-        export.into_body(),
+        body(export),
     )
         .into_response())
+}
+
+/// The export as a response body, written piece by piece as the client reads it. A failure
+/// halfway (the answer's status is long sent) is logged and cuts the body short.
+fn body(export: Export) -> Body {
+    Body::from_stream(futures_util::stream::try_unfold(
+        export,
+        |mut export| async move {
+            match export.next_piece().await {
+                Ok(piece) => Ok(piece.map(|piece| (piece, export))),
+                Err(error) => {
+                    tracing::error!(error = format!("{error:#}"), "evidence export failed");
+                    Err(error)
+                }
+            }
+        },
+    ))
 }
 
 #[tracing::instrument(skip_all, fields(case_id = %id))]

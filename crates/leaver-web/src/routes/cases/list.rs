@@ -9,8 +9,8 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
+use leaver_app::model::CaseFilter;
 use leaver_core::{Case, CaseState, FieldError};
-use leaver_store::CaseFilter;
 use serde::Deserialize;
 
 /// Cases per page.
@@ -76,8 +76,8 @@ async fn list(
         limit: Some(PAGE_SIZE),
         offset: (page - 1).saturating_mul(PAGE_SIZE),
     };
-    let total = state.reports.count_cases(&filter).await?;
-    let cases = state.store.list_cases(&filter).await?;
+    let total = state.app.count_cases(&filter).await?;
+    let cases = state.app.list_cases(&filter).await?;
     filter.offset += u32::try_from(cases.len()).unwrap_or(0);
     let shown_to = filter.offset;
     let pager = Pager {

@@ -109,9 +109,8 @@ async fn show(
     Query(notice): Query<Notice>,
 ) -> Result<ShowPage, PageError> {
     let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
-    let case = state.store.case(id).await?;
-    let records = state.store.audit_events(Some(id)).await?;
-    let now = OffsetDateTime::now_utc();
+    let (case, records) = state.app.case_with_trail(id).await?;
+    let now = state.app.now();
     let timeline = records
         .iter()
         .rev()

@@ -5,7 +5,6 @@ use super::preview::PreviewPage;
 use super::upload::refused;
 use crate::AppState;
 use crate::auth::CsrfForm;
-use crate::import::{Written, preview, write};
 use crate::views::{Chrome, PageError};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,7 +12,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use leaver_store::Actor;
+use leaver_app::import::{Written, preview};
+use leaver_app::model::Actor;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -44,7 +44,7 @@ async fn confirm(
         return Ok(PreviewPage::new(chrome, checked, form.csv).into_response());
     }
     let actor = Actor::operator(&operator.email);
-    let written = write(&*state.store, &checked.good, &actor, |_| {}).await?;
+    let written = state.app.import(&checked.good, &actor, |_| {}).await?;
     let skipped = checked.bad_rows();
     Ok(DonePage {
         chrome,

@@ -2,12 +2,12 @@
 
 use crate::AppState;
 use crate::auth::CurrentOperator;
-use crate::import::{COLUMNS, MAX_BYTES, MAX_ROWS};
 use crate::views::Chrome;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::routing::get;
+use leaver_app::import::{COLUMNS, MAX_BYTES, MAX_ROWS};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/import", get(form))

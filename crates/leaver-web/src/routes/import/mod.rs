@@ -7,9 +7,9 @@ mod preview;
 mod upload;
 
 use crate::AppState;
-use crate::import::MAX_BYTES;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use leaver_app::import::MAX_BYTES;
 
 /// The confirmation carries the file again, URL-encoded (at most three bytes per byte).
 const MAX_CONFIRM: usize = 3 * MAX_BYTES + 64 * 1024;

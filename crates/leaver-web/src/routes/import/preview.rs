@@ -5,7 +5,6 @@
 use super::upload::{read_upload, refused};
 use crate::auth::CurrentOperator;
 use crate::auth::csrf::check;
-use crate::import::{ERRORS_SHOWN, GoodRow, Preview, RowError, preview};
 use crate::views::{Chrome, PageError};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -14,6 +13,7 @@ use axum::Router;
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
 use axum::routing::post;
+use leaver_app::import::{ERRORS_SHOWN, GoodRow, Preview, RowError, preview};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/import/preview", post(submit))

@@ -4,10 +4,10 @@
 //! the limit is kept, and it is refused. Only an upload over [`MAX_UPLOAD`] is cut short.
 
 use crate::AppError;
-use crate::import::{MAX_BYTES, Refused};
 use axum::extract::Multipart;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::http::StatusCode;
+use leaver_app::import::{MAX_BYTES, Refused};
 
 /// The most an upload may send before it is cut short (and refused as too large).
 pub(super) const MAX_UPLOAD: usize = 64 * 1024 * 1024;

@@ -4,7 +4,7 @@
 
 use crate::auth::cookies;
 use crate::auth::csrf::check;
-use crate::auth::{after_login, random_token, start_session, verify_password};
+use crate::auth::{after_login, start_session};
 use crate::views::PageError;
 use crate::{AppError, AppState};
 use askama::Template;
@@ -15,9 +15,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use leaver_app::accounts::random_token;
 use serde::Deserialize;
 use std::net::SocketAddr;
-use time::OffsetDateTime;
 
 const LOGIN_COOKIE: &str = "leaver_login";
 
@@ -104,13 +104,8 @@ async fn submit(
             error,
         ));
     }
-    let operator = state.accounts.operator_by_email(&login.email).await?;
-    let stored = operator.as_ref().map(|o| o.password_hash.clone());
-    let password = login.password;
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref()))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let Some(operator) = operator.filter(|_| ok) else {
+    let operator = state.app.log_in(&login.email, &login.password).await?;
+    let Some(operator_id) = operator else {
         tracing::info!("failed login");
         let error = Some("Wrong email or password.".to_owned());
         return Ok(form(
@@ -121,7 +116,7 @@ async fn submit(
             error,
         ));
     };
-    let session = start_session(&state, &operator.id, OffsetDateTime::now_utc()).await?;
+    let session = start_session(&state, &operator_id).await?;
     let clear = cookies::set(LOGIN_COOKIE, "", 0, state.secure_cookies);
     let cookies = AppendHeaders([(SET_COOKIE, session), (SET_COOKIE, clear)]);
     Ok((cookies, Redirect::to(&next)).into_response())

@@ -36,10 +36,7 @@ async fn logout(
     State(state): State<AppState>,
     CsrfForm { operator, .. }: CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    state
-        .accounts
-        .delete_session(&operator.session_hash)
-        .await?;
+    state.app.end_session(&operator.session_hash).await?;
     let clear = cookies::set(SESSION_COOKIE, "", 0, state.secure_cookies);
     Ok((AppendHeaders([(SET_COOKIE, clear)]), Redirect::to("/login")).into_response())
 }

@@ -1,0 +1,74 @@
+//! Approval links, from the approver's side: look a link up by its secret, decide, ask for a
+//! fresh link when one expired. Thin over the store's approval requests; the brake on guessed
+//! links is the web's (it counts per address).
+
+use crate::{Error, Leaver, Result};
+use leaver_core::approval::Decision;
+use leaver_core::{Case, CaseId};
+use leaver_store::Store;
+use leaver_store::approvals::{
+    ApprovalStore, Decided, DecisionOrigin, LinkMinter, LinkView, hash_token,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Minting for "send me a fresh link".
+#[derive(Clone, Debug)]
+pub struct ApprovalLinks {
+    pub minter: Arc<dyn LinkMinter>,
+    /// How long a renewed link works.
+    pub lifetime: Duration,
+}
+
+impl Leaver {
+    /// The link whose secret is `token`, with its case; `None` if there is none.
+    pub async fn approval_link(&self, token: &str) -> Result<Option<(LinkView, Case)>> {
+        let Some(link) = self.store.link(&hash_token(token)).await? else {
+            return Ok(None);
+        };
+        let case = self.store.case(link.case_id).await?;
+        Ok(Some((link, case)))
+    }
+
+    /// Every link of a case, oldest first.
+    pub async fn approval_links_of(&self, case: CaseId) -> Result<Vec<LinkView>> {
+        Ok(self.store.links_of(case).await?)
+    }
+
+    /// Records the decision of the approver holding `token`; when it settles the request, the
+    /// steps are approved or rejected in the same write.
+    pub async fn decide(
+        &self,
+        token: &str,
+        decision: Decision,
+        reason: Option<String>,
+        origin: &DecisionOrigin,
+    ) -> Result<Decided> {
+        let decided = self
+            .store
+            .decide(&hash_token(token), decision, reason, origin, self.now())
+            .await?;
+        Ok(decided)
+    }
+
+    /// Replaces the expired, undecided link `token` by a fresh one emailed to the same
+    /// approver; `None` if it may not be renewed.
+    pub async fn renew_link(&self, token: &str) -> Result<Option<LinkView>> {
+        let links = &self
+            .running
+            .as_ref()
+            .ok_or_else(|| Error::Unavailable("approval emails are not configured".into()))?
+            .links;
+        let now = self.now();
+        let renewed = self
+            .store
+            .renew_link(
+                &hash_token(token),
+                links.minter.as_ref(),
+                now + links.lifetime,
+                now,
+            )
+            .await?;
+        Ok(renewed)
+    }
+}

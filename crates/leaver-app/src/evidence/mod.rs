@@ -1,0 +1,219 @@
+//! Evidence for auditors, for one case or a period: the plan, every decision with who, when,
+//! from where; every Hub call's outcome; the verify step's snapshot of the Hub; and whether the
+//! audit chain checks out. Gathered from the store here a page of cases at a time, written out
+//! by [`export`] as JSON, CSV or a printable page ([`render`]), for the pages and `leaver audit
+//! export` alike ([`Leaver::export`](crate::Leaver::export)).
+
+pub mod export;
+pub mod period;
+pub mod render;
+mod spreadsheet;
+
+use leaver_core::audit::AuditRecord;
+use leaver_core::{Case, CaseId, StepId, StepKind};
+use leaver_store::{ChainCheck, ReportStore, Store, StoreError};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// Audit kinds that record a decision on a plan.
+const DECISIONS: [&str; 3] = ["approval_decided", "approved", "rejected"];
+/// Audit kinds that record an attempt at a step against the Hub.
+const STEP_EVENTS: [&str; 4] = [
+    "step_started",
+    "step_succeeded",
+    "step_failed",
+    "step_waiting_manual",
+];
+
+/// A decision: who approved or rejected what, when, and from where.
+#[derive(Clone, Debug, Serialize)]
+pub struct Decision {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub actor: String,
+    pub approver: Option<String>,
+    pub decision: String,
+    pub reason: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// One recorded outcome of a step against the Hub.
+#[derive(Clone, Debug, Serialize)]
+pub struct HubCall {
+    pub seq: i64,
+    pub at_ms: i64,
+    pub step: Option<String>,
+    pub kind: Option<StepKind>,
+    pub target: Option<String>,
+    /// The audit kind: `step_succeeded`, `step_failed`, ...
+    pub outcome: String,
+    pub error: Option<String>,
+    /// What the engine recorded (the Hub's answer, the attempt, the evidence).
+    pub detail: Value,
+}
+
+/// Everything about one case.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseEvidence {
+    pub case: Case,
+    pub decisions: Vec<Decision>,
+    pub hub_calls: Vec<HubCall>,
+    /// The verify step's reading of the Hub, if it ran.
+    pub verify_snapshot: Option<Value>,
+    /// Every audit record of the case (within the period, for a period export).
+    pub records: Vec<AuditRecord>,
+}
+
+/// A printable export (the HTML page): one case, or the first cases touched in a period.
+#[derive(Clone, Debug)]
+pub struct Evidence {
+    pub generated_at: OffsetDateTime,
+    /// `case <id> (HR-1042)` or `period <from> .. <to>`.
+    pub scope: String,
+    /// The chain's verification.
+    pub chain: ChainCheck,
+    pub cases: Vec<CaseEvidence>,
+    /// The page shows only the first `cases.len()` cases of the scope: it holds more.
+    pub truncated: bool,
+}
+
+/// What an export covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One case, with all its records.
+    Case(CaseId),
+    /// Every case with audit records in `from <= at < to`, with those records.
+    Period {
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    },
+}
+
+fn text(data: &Value, key: &str) -> Option<String> {
+    data.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn decision(record: &AuditRecord) -> Decision {
+    let data = &record.data;
+    let detail = data.get("detail").unwrap_or(&Value::Null);
+    let field = |key: &str| text(data, key).or_else(|| text(detail, key));
+    let decision = field("decision").unwrap_or_else(|| match record.kind.as_str() {
+        "rejected" => "reject".into(),
+        _ => "approve".into(),
+    });
+    let reason = field("reason").or_else(|| {
+        data.pointer("/event/reason")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    });
+    Decision {
+        seq: record.seq,
+        at_ms: record.at_ms,
+        actor: record.actor.clone(),
+        approver: field("approver")
+            .or_else(|| record.actor.strip_prefix("approver:").map(str::to_owned)),
+        decision,
+        reason,
+        ip: field("ip"),
+        user_agent: field("user_agent"),
+    }
+}
+
+fn hub_call(case: &Case, record: &AuditRecord) -> HubCall {
+    let step_id: Option<StepId> = record
+        .data
+        .pointer("/event/step")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok());
+    let step = step_id.and_then(|id| case.step(id));
+    HubCall {
+        seq: record.seq,
+        at_ms: record.at_ms,
+        step: step_id.map(|s| s.to_string()),
+        kind: step.map(|s| s.kind),
+        target: step.map(|s| s.target.to_string()),
+        outcome: record.kind.clone(),
+        error: record
+            .data
+            .pointer("/event/error")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        detail: record.data.get("detail").cloned().unwrap_or(Value::Null),
+    }
+}
+
+/// Sorts one case's records into decisions, Hub calls and the verify snapshot.
+pub fn case_evidence(case: Case, records: Vec<AuditRecord>) -> CaseEvidence {
+    let decisions = records
+        .iter()
+        .filter(|r| DECISIONS.contains(&r.kind.as_str()))
+        .map(decision)
+        .collect();
+    let hub_calls: Vec<HubCall> = records
+        .iter()
+        .filter(|r| STEP_EVENTS.contains(&r.kind.as_str()))
+        .map(|r| hub_call(&case, r))
+        .collect();
+    let verify_snapshot = hub_calls
+        .iter()
+        .rev()
+        .find(|c| c.kind == Some(StepKind::Verify) && c.outcome == "step_succeeded")
+        .and_then(|c| c.detail.get("evidence").cloned());
+    CaseEvidence {
+        case,
+        decisions,
+        hub_calls,
+        verify_snapshot,
+        records,
+    }
+}
+
+impl Scope {
+    /// How the export names what it covers: `case <id> (HR-1042)` or `period <from> .. <to>`.
+    /// A case that does not exist is [`StoreError::CaseNotFound`].
+    pub async fn title(&self, store: &dyn Store) -> Result<String, StoreError> {
+        Ok(match *self {
+            Scope::Case(id) => format!("case {id} ({})", store.case(id).await?.external_id),
+            Scope::Period { from, to } => format!(
+                "period {} .. {}",
+                crate::text::when(from),
+                crate::text::when(to)
+            ),
+        })
+    }
+
+    /// The evidence of up to `limit` cases of the scope, in id order, after `after`.
+    pub async fn page(
+        &self,
+        store: &dyn Store,
+        reports: &dyn ReportStore,
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<CaseEvidence>, StoreError> {
+        let (from, to) = match *self {
+            Scope::Case(_) if after.is_some() => return Ok(Vec::new()),
+            Scope::Case(id) => {
+                let records = store.audit_events(Some(id)).await?;
+                return Ok(vec![case_evidence(store.case(id).await?, records)]);
+            }
+            Scope::Period { from, to } => (from, to),
+        };
+        let ids = reports
+            .cases_touched_between(from, to, after, limit)
+            .await?;
+        let mut records: HashMap<String, Vec<AuditRecord>> = HashMap::new();
+        for record in reports.audit_of_cases(&ids, from, to).await? {
+            let case = record.case_id.clone().unwrap_or_default();
+            records.entry(case).or_default().push(record);
+        }
+        let mut page = Vec::with_capacity(ids.len());
+        for (id, case) in store.cases(&ids).await? {
+            let own = records.remove(&id.to_string()).unwrap_or_default();
+            page.push(case_evidence(case?, own));
+        }
+        Ok(page)
+    }
+}

@@ -1,0 +1,69 @@
+//! What the dashboard and `/metrics` read: counts by state, the steps that wait for an approver
+//! or need a person, the email outbox's depth, and whether the database answers.
+
+use crate::{Leaver, Result};
+use leaver_core::{CaseState, StepState};
+use leaver_store::outbox::MailOutbox;
+use leaver_store::{ReportStore, StepCount, StepRef, Store, WaitingApproval};
+use std::collections::BTreeMap;
+
+/// How many rows each dashboard list shows.
+const LISTED: u32 = 50;
+
+/// The dashboard's picture.
+#[derive(Clone, Debug)]
+pub struct Dashboard {
+    pub counts: BTreeMap<CaseState, i64>,
+    /// Approvers' open links, oldest first.
+    pub approvals: Vec<WaitingApproval>,
+    /// Steps waiting for an approval.
+    pub awaiting: Vec<StepRef>,
+    /// Steps that need an operator: failed for good, waiting for a manual action, rejected.
+    pub attention: Vec<StepRef>,
+}
+
+/// What `/metrics` reports.
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    pub cases: BTreeMap<CaseState, i64>,
+    pub steps: Vec<StepCount>,
+    /// (calls made, 429 answers) of the Hub client in this process.
+    pub hub: (u64, u64),
+    /// Emails waiting to be sent.
+    pub outbox_depth: i64,
+}
+
+impl Leaver {
+    /// The dashboard: cases by state and the steps someone should look at.
+    pub async fn dashboard(&self) -> Result<Dashboard> {
+        let attention = [
+            StepState::Failed,
+            StepState::WaitingManual,
+            StepState::Rejected,
+        ];
+        Ok(Dashboard {
+            counts: self.store.case_counts().await?,
+            approvals: self.store.waiting_approvals(LISTED).await?,
+            awaiting: self
+                .store
+                .steps_in_states(&[StepState::AwaitingApproval], LISTED)
+                .await?,
+            attention: self.store.steps_in_states(&attention, LISTED).await?,
+        })
+    }
+
+    /// Counts for `/metrics`.
+    pub async fn metrics(&self) -> Result<Metrics> {
+        Ok(Metrics {
+            cases: self.store.case_counts().await?,
+            steps: self.store.step_counts().await?,
+            hub: self.hub_counters(),
+            outbox_depth: self.store.unsent_emails().await?,
+        })
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.store.ping().await?)
+    }
+}

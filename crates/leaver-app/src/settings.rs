@@ -1,0 +1,169 @@
+//! Everything Leaver can be configured with, as plain data: tests build it with
+//! `Settings::default()` and a few fields set; the binary fills it from a TOML file and the
+//! `LEAVER_*` variables. [`Settings::check`] refuses values nothing could run with.
+
+use secrecy::SecretString;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+/// Each field is also a `LEAVER_<FIELD>` variable. Serializing leaves the secrets out (the
+/// binary serializes only the defaults, which hold none).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Settings {
+    /// `sqlite://PATH` (one replica) or `postgres://...` (several replicas).
+    pub database_url: String,
+    /// Where `serve` listens.
+    pub bind: SocketAddr,
+    /// The base of links in emails; defaults to the address `serve` is bound to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<Url>,
+    /// The Hub's base URL.
+    pub hub_url: Url,
+    /// The Hub token Leaver acts with (an org admin's, or a service account's).
+    #[serde(skip_serializing)]
+    pub hub_token: Option<SecretString>,
+    /// The orgs Leaver manages (comma-separated in the environment).
+    #[serde(deserialize_with = "list")]
+    pub orgs: Vec<String>,
+    /// Hub accounts that are automation, not people: they do not count as a remaining admin.
+    #[serde(deserialize_with = "list")]
+    pub service_accounts: Vec<String>,
+    /// `smtp://`, `smtps://` or `smtp://...?tls=starttls`, with credentials if needed.
+    #[serde(skip_serializing)]
+    pub smtp_url: Option<SecretString>,
+    /// The sender of Leaver's emails.
+    pub mail_from: String,
+    /// How many worker loops `serve` runs (each claims `batch` jobs at a time).
+    pub workers: usize,
+    /// How long a worker holds a claimed job, in seconds, before another may take it over
+    /// (the job of a worker that died runs again after this long).
+    pub lease_secs: u64,
+    /// How many jobs a worker claims at once; their outcomes are written in one transaction.
+    pub batch: u32,
+    /// The key approval links are derived from (hex, at least 32 bytes). Replicas must share it.
+    /// Unset with SQLite: a key file beside the database is created and kept.
+    #[serde(skip_serializing)]
+    pub secret_key: Option<SecretString>,
+    /// Addresses that also approve promoting a successor and removing members.
+    #[serde(deserialize_with = "list")]
+    pub approval_security: Vec<String>,
+    /// Who is asked when an approval is overdue (or nobody else may approve).
+    #[serde(deserialize_with = "list")]
+    pub approval_escalate_to: Vec<String>,
+    /// How long an approval link works.
+    pub approval_link_hours: u64,
+    /// Quiet hours before a reminder.
+    pub approval_remind_hours: u64,
+    /// Hours before an undecided request is escalated.
+    pub approval_escalate_hours: u64,
+    /// Approval rules (TOML only: `[[approval_rules]]`); when given, they replace the default
+    /// policy (the manager approves everything, plus `approval_security`).
+    #[serde(default)]
+    pub approval_rules: Vec<RuleSetting>,
+    /// Write emails as files into this folder instead of sending them (the demo's mailbox).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mailbox_dir: Option<PathBuf>,
+    /// Seconds a client has to send a request's head (also how long an idle kept-alive
+    /// connection stays open).
+    pub header_timeout_secs: u64,
+    /// Seconds a connection may go without a byte moving either way before it is closed.
+    pub idle_timeout_secs: u64,
+    /// Connections the web server keeps open at once (keep it under `ulimit -n`).
+    pub max_connections: usize,
+}
+
+/// One approval rule as the TOML file spells it.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetting {
+    /// A short name shown to approvers (`security`).
+    pub name: String,
+    /// `"manager"` (the leaver's manager) or email addresses.
+    pub approvers: Vec<String>,
+    /// Step kinds it covers (`remove_member`, ...); empty or absent: every step.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// `any` (one yes is enough, the default) or `all`.
+    #[serde(default = "any")]
+    pub mode: String,
+}
+
+fn any() -> String {
+    "any".into()
+}
+
+/// The defaults: a local SQLite file, the public Hub, no token; 10 s for a request's head,
+/// 60 s idle and 512 connections (half of the usual soft limit of 1024 open files, leaving the
+/// rest to the database, the Hub client and the mailer).
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            database_url: "sqlite://leaver.db".into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            hub_url: Url::parse("https://huggingface.co").unwrap_or_else(|_| unreachable!()),
+            hub_token: None,
+            orgs: Vec::new(),
+            service_accounts: Vec::new(),
+            smtp_url: None,
+            mail_from: "leaver@localhost".into(),
+            workers: 4,
+            lease_secs: 120,
+            batch: 8,
+            secret_key: None,
+            approval_security: Vec::new(),
+            approval_escalate_to: Vec::new(),
+            approval_link_hours: 72,
+            approval_remind_hours: 24,
+            approval_escalate_hours: 48,
+            approval_rules: Vec::new(),
+            mailbox_dir: None,
+            header_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 512,
+        }
+    }
+}
+
+impl Settings {
+    /// The settings, or the first value nothing could run with, named as an operator sets it.
+    pub fn check(self) -> anyhow::Result<Settings> {
+        anyhow::ensure!(
+            leaver_store::Dialect::from_url(&self.database_url).is_some(),
+            "LEAVER_DATABASE_URL must start with sqlite:// or postgres://"
+        );
+        let at_least_one = [
+            ("LEAVER_WORKERS", self.workers as u64),
+            ("LEAVER_LEASE_SECS", self.lease_secs),
+            ("LEAVER_BATCH", u64::from(self.batch)),
+            ("LEAVER_HEADER_TIMEOUT_SECS", self.header_timeout_secs),
+            ("LEAVER_IDLE_TIMEOUT_SECS", self.idle_timeout_secs),
+            ("LEAVER_MAX_CONNECTIONS", self.max_connections as u64),
+        ];
+        for (name, value) in at_least_one {
+            anyhow::ensure!(value >= 1, "{name} must be at least 1");
+        }
+        Ok(self)
+    }
+}
+
+/// Accepts `["a", "b"]` (TOML) or `"a, b"` (environment).
+fn list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum List {
+        One(String),
+        Many(Vec<String>),
+    }
+    let items = match List::deserialize(deserializer)? {
+        List::One(text) => text.split(',').map(str::to_owned).collect(),
+        List::Many(items) => items,
+    };
+    Ok(items
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect())
+}
