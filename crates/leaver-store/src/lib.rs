@@ -6,16 +6,12 @@
 //! the audit record, all in one transaction.
 
 mod accounts;
-mod approval_batch;
-mod approval_rows;
 pub mod approvals;
-mod approvals_sql;
 mod audit;
 pub mod audit_mark;
 mod cases;
 mod checkpoint;
 mod connect;
-mod decision_queue;
 mod dialect;
 mod error;
 pub mod held_tokens;

@@ -3,7 +3,7 @@
 //! assembled from constants (column lists, placeholders, dialect clauses); values are bound.
 
 use crate::checkpoint::Checkpointer;
-use crate::decision_queue::DecisionQueue;
+use crate::approvals::group_commit::DecisionQueue;
 use crate::{
     Actor, AuditReport, CaseFilter, Dialect, Job, Lease, Opened, Store, StoreError, audit, cases,
     jobs, transitions,
@@ -30,7 +30,7 @@ pub struct SqlStore {
     /// writers queued here take turns in order, where several connections would collide and
     /// sleep in SQLite's busy handler (1, 2, 5 ... 100 ms naps). On Postgres, `pool` itself.
     writer: AnyPool,
-    /// Approval decisions waiting to be written together (see [`crate::decision_queue`]).
+    /// Approval decisions waiting to be written together (see [`crate::approvals::group_commit`]).
     decisions: Arc<DecisionQueue>,
     dialect: Dialect,
     /// SQLite files only: copies the write-ahead log back off the write path.

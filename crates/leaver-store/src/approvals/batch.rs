@@ -1,7 +1,7 @@
 //! Deciding many approval links in one transaction. Written alone, one decision costs some
 //! twenty statements on the single writer, each a round trip to the database, and approvers
 //! decide one HTTP request at a time; so decisions that arrive together are written together
-//! (see [`crate::decision_queue`]). The batch is read with four statements, worked out in
+//! (see [`crate::approvals::group_commit`]). The batch is read with four statements, worked out in
 //! memory in arrival order exactly as one decision after the other would be (a link used twice,
 //! two approvers of one request, two requests of one case), and written with a few multi-row
 //! statements, in one transaction with its audit records and the cases' events.

@@ -1,6 +1,6 @@
 //! Group commit for approval decisions. Each caller queues its decision and waits; the first
 //! one to find nobody writing starts a writer task, which takes everything queued, decides it
-//! in one transaction ([`crate::approval_batch`]), answers each caller, and goes on until the
+//! in one transaction ([`crate::approvals::batch`]), answers each caller, and goes on until the
 //! queue is empty. Under load, decisions that arrive while a batch is written go together in
 //! the next one; alone, a decision is written at once, as before.
 //!
@@ -8,7 +8,7 @@
 //! request) never cuts a batch short for the others.
 
 use crate::StoreError;
-use crate::approval_batch::{DecisionIn, decide_batch};
+use crate::approvals::batch::{DecisionIn, decide_batch};
 use crate::approvals::Decided;
 use sqlx::AnyPool;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -1,5 +1,10 @@
 //! Approval requests and their one-time links: the port, and the values it speaks in.
 
+mod batch;
+pub(crate) mod group_commit;
+mod rows;
+mod sql;
+
 use crate::{Lease, StoreError};
 use async_trait::async_trait;
 use leaver_core::approval::{Decision, Mode};

@@ -1,10 +1,10 @@
 //! [`ApprovalStore`] for [`SqlStore`]. Every change runs in one write transaction with its
 //! audit record, its queued emails and, when a decision settles a request, the case's
 //! `approved`/`rejected` event. Decisions are written in batches (see
-//! [`crate::decision_queue`]).
+//! [`crate::approvals::group_commit`]).
 
-use crate::approval_batch::{DecisionIn, refusal};
-use crate::approval_rows::{Minting, enum_text, insert_link, mail_link, view, views};
+use crate::approvals::batch::{DecisionIn, refusal};
+use crate::approvals::rows::{Minting, enum_text, insert_link, mail_link, view, views};
 use crate::approvals::{
     ApprovalStore, Decided, DecisionOrigin, LinkEmail, LinkMinter, LinkView, NewRequest,
 };
