@@ -124,33 +124,19 @@ async fn a_cancel_reason_or_a_note_beyond_the_rules_is_refused_and_the_case_stay
         }
 
         let session = app.login().await;
-        let form = app
-            .submit(
-                &session,
-                &format!("/cases/{id}/cancel"),
-                &[("reason", "bye\0")],
-            )
-            .await;
-        assert_eq!(
-            form.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{}",
-            form.body
-        );
         let step = leaver_core::StepId::random();
-        let note = app
-            .submit(
-                &session,
-                &format!("/cases/{id}/steps/{step}/manual-done"),
-                &[("note", "done\0")],
-            )
-            .await;
-        assert_eq!(
-            note.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{}",
-            note.body
-        );
+        for (path, field) in [
+            (format!("/cases/{id}/cancel"), "reason"),
+            (format!("/cases/{id}/steps/{step}/manual-done"), "note"),
+        ] {
+            let form = app.submit(&session, &path, &[(field, "bye\0")]).await;
+            assert_eq!(
+                form.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path}: {}",
+                form.body
+            );
+        }
 
         let case = app.api("GET", &format!("/api/v1/cases/{id}"), None).await;
         assert_eq!(case.json()["state"], "planning", "nothing was cancelled");

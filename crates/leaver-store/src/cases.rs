@@ -146,17 +146,20 @@ pub(crate) async fn load_readable(
     conn: &mut AnyConnection,
     ids: &[CaseId],
 ) -> Result<HashMap<CaseId, Case>, StoreError> {
-    let loaded = load_many(conn, ids).await?;
-    Ok(loaded
-        .into_iter()
-        .filter_map(|(id, case)| {
-            case.map_err(|error| {
-                tracing::error!(case_id = %id, %error, "a stored case does not decode");
-            })
-            .ok()
-            .map(|case| (id, case))
-        })
-        .collect())
+    Ok(readable(load_many(conn, ids).await?).collect())
+}
+
+/// The cases that decoded; each one that did not is logged with its id and left out.
+fn readable(
+    decoded: impl IntoIterator<Item = (CaseId, Result<Case, StoreError>)>,
+) -> impl Iterator<Item = (CaseId, Case)> {
+    decoded.into_iter().filter_map(|(id, case)| match case {
+        Ok(case) => Some((id, case)),
+        Err(error) => {
+            tracing::error!(case_id = %id, %error, "a stored case does not decode; left out");
+            None
+        }
+    })
 }
 
 /// Decodes case rows one by one and fills in their steps; a case whose row or one of whose
@@ -268,15 +271,7 @@ pub(crate) async fn list(pool: &AnyPool, filter: &CaseFilter) -> Result<Vec<Case
     .await?;
     let mut conn = pool.acquire().await?;
     let cases = decode_with_steps(&mut conn, &rows).await?;
-    Ok(cases
-        .into_iter()
-        .filter_map(|(id, case)| {
-            case.map_err(|error| {
-                tracing::error!(case_id = %id, %error, "a stored case does not decode; listed without it");
-            })
-            .ok()
-        })
-        .collect())
+    Ok(readable(cases).map(|(_, case)| case).collect())
 }
 
 /// `text` for a `LIKE ... ESCAPE '\'` pattern that matches it literally: `%` and `_` are
