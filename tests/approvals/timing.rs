@@ -4,6 +4,7 @@
 
 use crate::support::{HOUR, MANAGER, Options, apps, emails};
 use leaver_core::CaseState;
+use leaver_core::approval::RequestState;
 use leaver_store::approvals::ApprovalStore;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -16,7 +17,6 @@ fn options(security: &[&str], escalate_to: &[&str]) -> Options {
         escalate_to: emails(escalate_to),
         link_lifetime: 30 * 24 * HOUR,
         manual_clock: true,
-        ..Options::default()
     }
 }
 
@@ -150,7 +150,9 @@ async fn past_the_escalation_delay_the_target_is_asked_and_their_yes_settles_the
 
         let links = app.store.links_of(case).await.expect("links");
         assert!(
-            links.iter().all(|l| l.request_state == "approved"),
+            links
+                .iter()
+                .all(|l| l.request_state == RequestState::Approved),
             "{backend:?}: {links:?}"
         );
         let manager = app.link_for(MANAGER, "bob");

@@ -1,12 +1,19 @@
-//! Running the real `leaver` binary against fresh databases.
+//! Running the real `leaver` binary against fresh databases: the test kit's apps (SQLite, and
+//! Postgres when configured), whose database the binary is pointed at.
 
-use leaver_store::{SqlStore, scratch};
+use std::ops::Deref;
 use std::process::{Command, Output};
 
-/// A fresh database (SQLite, and Postgres when configured) and the binary pointed at it.
+/// A fresh database and the binary pointed at it; the kit's app reads it around the binary.
 pub struct Env {
-    pub store: SqlStore,
-    pub url: String,
+    pub kit: leaver_testkit::TestApp,
+}
+
+impl Deref for Env {
+    type Target = leaver_testkit::TestApp;
+    fn deref(&self) -> &leaver_testkit::TestApp {
+        &self.kit
+    }
 }
 
 impl Env {
@@ -14,31 +21,17 @@ impl Env {
     pub fn leaver(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_leaver"))
             .args(args)
-            .env("LEAVER_DATABASE_URL", &self.url)
+            .env("LEAVER_DATABASE_URL", &self.db_url)
             .env_remove("LEAVER_HUB_TOKEN")
             .output()
             .expect("leaver runs")
-    }
-
-    /// Rows in `table`, read around the binary.
-    pub async fn count(&self, table: &str) -> i64 {
-        scratch::count_rows(&self.store, table)
-            .await
-            .expect("count")
     }
 }
 
 /// One environment per available database; keep the directory alive for the test's length.
 pub async fn envs() -> (tempfile::TempDir, Vec<Env>) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let stores = scratch::all(dir.path()).await.expect("stores");
-    (
-        dir,
-        stores
-            .into_iter()
-            .map(|(store, url)| Env { store, url })
-            .collect(),
-    )
+    let (dir, kits) = leaver_testkit::apps(leaver_testkit::Options::default()).await;
+    (dir, kits.into_iter().map(|kit| Env { kit }).collect())
 }
 
 pub fn stdout(output: &Output) -> String {
