@@ -52,6 +52,9 @@ pub struct Settings {
     /// Who is asked when an approval is overdue (or nobody else may approve).
     #[serde(deserialize_with = "list")]
     pub approval_escalate_to: Vec<String>,
+    /// Who is told when a case needs an operator (comma-separated in the environment).
+    #[serde(default, deserialize_with = "list")]
+    pub operator_email: Vec<String>,
     /// How long an approval link works.
     pub approval_link_hours: u64,
     /// Quiet hours before a reminder.
@@ -115,6 +118,7 @@ impl Default for Settings {
             secret_key: None,
             approval_security: Vec::new(),
             approval_escalate_to: Vec::new(),
+            operator_email: Vec::new(),
             approval_link_hours: 72,
             approval_remind_hours: 24,
             approval_escalate_hours: 48,

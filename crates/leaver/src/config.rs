@@ -23,7 +23,7 @@ pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
 }
 
 /// The variables read from the environment (figment lower-cases them).
-const ENV_KEYS: [&str; 22] = [
+const ENV_KEYS: [&str; 23] = [
     "database_url",
     "bind",
     "public_url",
@@ -39,6 +39,7 @@ const ENV_KEYS: [&str; 22] = [
     "secret_key",
     "approval_security",
     "approval_escalate_to",
+    "operator_email",
     "approval_link_hours",
     "approval_remind_hours",
     "approval_escalate_hours",
