@@ -25,19 +25,39 @@ pub struct OperatorAdded {
     pub created: bool,
 }
 
+/// An operator's login as stored, if `email` is an address and `password` long enough.
+/// [`Leaver::add_operator`] checks the same; a door may check first, before it opens anything.
+pub fn check_operator(email: &str, password: &str) -> Result<String> {
+    let email =
+        EmailAddress::parse(email.trim()).map_err(|e| Error::invalid("email", e.to_string()))?;
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(Error::invalid(
+            "password",
+            format!("must have at least {MIN_PASSWORD_LEN} characters; nothing was written"),
+        ));
+    }
+    Ok(email.to_string())
+}
+
+/// An API key's name, trimmed, if it is 1 to 64 letters, digits, `-`, `_` or `.`.
+/// [`Leaver::create_api_key`] checks the same.
+pub fn check_api_key_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
+    if name.is_empty() || name.len() > 64 || !name.chars().all(allowed) {
+        return Err(Error::invalid(
+            "name",
+            "must be 1 to 64 letters, digits, '-', '_' or '.'",
+        ));
+    }
+    Ok(name)
+}
+
 impl Leaver {
     /// Adds an operator, or sets a new password for an existing one. A bad email or a short
-    /// password writes nothing.
+    /// password ([`check_operator`]) writes nothing.
     pub async fn add_operator(&self, email: &str, password: &str) -> Result<OperatorAdded> {
-        let email = EmailAddress::parse(email.trim())
-            .map_err(|e| Error::invalid("email", e.to_string()))?
-            .to_string();
-        if password.chars().count() < MIN_PASSWORD_LEN {
-            return Err(Error::invalid(
-                "password",
-                format!("must have at least {MIN_PASSWORD_LEN} characters; nothing was written"),
-            ));
-        }
+        let email = check_operator(email, password)?;
         let password = password.to_owned();
         let hash = tokio::task::spawn_blocking(move || hash_password(&password))
             .await
@@ -87,14 +107,7 @@ impl Leaver {
     /// Creates an API key named `name` (what the audit trail calls the caller: `api:<name>`);
     /// returns the key, which is shown once: only its hash is kept.
     pub async fn create_api_key(&self, name: &str) -> Result<String> {
-        let name = name.trim();
-        let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
-        if name.is_empty() || name.len() > 64 || !name.chars().all(allowed) {
-            return Err(Error::invalid(
-                "name",
-                "must be 1 to 64 letters, digits, '-', '_' or '.'",
-            ));
-        }
+        let name = check_api_key_name(name)?;
         let key = random_token("lvr_");
         let created = self
             .store
