@@ -1,6 +1,7 @@
 //! The read-only picture `/settings` shows: the managed orgs, their detected plan and what the
 //! Hub token may do there. A running Leaver fills it in the background from the engine's org
-//! snapshot (`Leaver::start_workers` runs `follow`); pages only read it, so a page view never waits on the Hub.
+//! snapshot (`Leaver::start_workers` runs `follow`); pages only read it, so a page view never
+//! waits on the Hub.
 
 use crate::settings::Settings;
 use leaver_engine::{Engine, OrgIndex};
