@@ -4,6 +4,7 @@
 
 use crate::support::http::{Decision, computed_form_key, random_token};
 use crate::support::{MANAGER, Options, apps};
+use leaver_core::approval::RequestState;
 use leaver_core::{CaseState, Event, StepState};
 use leaver_store::approvals::ApprovalStore;
 use leaver_store::{Actor, Store};
@@ -130,7 +131,7 @@ async fn a_link_of_a_cancelled_case_decides_nothing() {
         assert!(
             links
                 .iter()
-                .all(|l| l.decided_at.is_none() && l.request_state == "open"),
+                .all(|l| l.decided_at.is_none() && l.request_state == RequestState::Open),
             "{backend:?}: {links:?}"
         );
         assert!(

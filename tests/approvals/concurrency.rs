@@ -4,6 +4,7 @@
 
 use crate::support::mail::Link;
 use crate::support::{MANAGER, Options, TestApp, apps, emails};
+use leaver_core::approval::RequestState;
 use leaver_core::{CaseState, StepState};
 use leaver_store::Store;
 use leaver_store::approvals::ApprovalStore;
@@ -111,7 +112,9 @@ async fn decisions_sent_at_once_are_each_recorded_once_and_settle_as_one_after_t
             "{backend:?}"
         );
         assert!(
-            decided.iter().all(|l| l.request_state == "approved"),
+            decided
+                .iter()
+                .all(|l| l.request_state == RequestState::Approved),
             "{backend:?}"
         );
         // The manager's yes approves the steps only they cover, and the security yes the

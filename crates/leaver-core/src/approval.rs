@@ -5,6 +5,16 @@
 //! everyone's. A step runs once every rule that covers it is satisfied; one rejection of a rule
 //! rejects the steps that rule covers. Nobody approves their own offboarding: the leaver's
 //! address is never asked, whatever the policy says.
+//!
+//! What becomes of the requests once asked is decided by their aggregate: [`Request`] (a link's
+//! refusal, the votes under `any` and `all`, renewal) and [`CaseApprovals`] (what a decision
+//! does to the case's steps).
+
+mod case_approvals;
+mod request;
+
+pub use case_approvals::{CaseApprovals, Recorded};
+pub use request::{Link, LinkState, Refusal, Request, RequestState};
 
 use crate::{Case, EmailAddress, StepId, StepKind};
 use serde::{Deserialize, Serialize};
@@ -99,24 +109,11 @@ pub fn requests_for(policy: &Policy, case: &Case, steps: &[StepId]) -> Vec<Reque
                 Approver::Manager => case.manager_email.clone(),
                 Approver::Email(email) => email.clone(),
             };
-            // `Bob@acme.test` and `bob+boss@acme.test` are the leaver too.
-            let not_leaver = |a: &EmailAddress| !a.same_mailbox(leaver);
-            let mut approvers: Vec<EmailAddress> = rule
-                .approvers
-                .iter()
-                .map(resolve)
-                .filter(not_leaver)
-                .collect();
+            let resolved: Vec<EmailAddress> = rule.approvers.iter().map(resolve).collect();
+            let mut approvers = others_than(leaver, &resolved);
             if approvers.is_empty() {
-                approvers = policy
-                    .escalate_to
-                    .iter()
-                    .filter(|a| not_leaver(a))
-                    .cloned()
-                    .collect();
+                approvers = others_than(leaver, &policy.escalate_to);
             }
-            approvers.sort();
-            approvers.dedup();
             Some(RequestDraft {
                 rule: rule.name.clone(),
                 mode: rule.mode,
@@ -127,6 +124,24 @@ pub fn requests_for(policy: &Policy, case: &Case, steps: &[StepId]) -> Vec<Reque
         .collect()
 }
 
+/// The escalation targets asked about `leaver`'s offboarding: every one but the leaver.
+pub fn escalation_targets(targets: &[EmailAddress], leaver: &EmailAddress) -> Vec<EmailAddress> {
+    others_than(leaver, targets)
+}
+
+/// `addresses` without the leaver (`Bob@acme.test` and `bob+boss@acme.test` are the leaver too),
+/// sorted, each once.
+fn others_than(leaver: &EmailAddress, addresses: &[EmailAddress]) -> Vec<EmailAddress> {
+    let mut others: Vec<EmailAddress> = addresses
+        .iter()
+        .filter(|a| !a.same_mailbox(leaver))
+        .cloned()
+        .collect();
+    others.sort();
+    others.dedup();
+    others
+}
+
 /// One approver's decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -135,85 +150,9 @@ pub enum Decision {
     Reject,
 }
 
-/// What is known of one approver on a request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Vote {
-    pub decision: Option<Decision>,
-    /// Asked because the request was escalated: their yes settles the rule.
-    pub escalation: bool,
-}
-
-/// Where a request stands given its votes: `None` while undecided.
-pub fn outcome(mode: Mode, votes: &[Vote]) -> Option<Decision> {
-    if votes.iter().any(|v| v.decision == Some(Decision::Reject)) {
-        return Some(Decision::Reject);
-    }
-    let yes = |v: &&Vote| v.decision == Some(Decision::Approve);
-    let regular: Vec<&Vote> = votes.iter().filter(|v| !v.escalation).collect();
-    let settled = votes.iter().filter(|v| v.escalation).any(|v| yes(&v))
-        || match mode {
-            Mode::Any => regular.iter().any(yes),
-            Mode::All => !regular.is_empty() && regular.iter().all(yes),
-        };
-    settled.then_some(Decision::Approve)
-}
-
-/// The steps every covering request approved, given each request's steps and outcome.
-pub fn approved_steps(requests: &[(Vec<StepId>, Option<Decision>)]) -> Vec<StepId> {
-    let mut steps: Vec<StepId> = requests
-        .iter()
-        .flat_map(|(steps, _)| steps.iter().copied())
-        .collect();
-    steps.sort();
-    steps.dedup();
-    steps.retain(|step| {
-        requests
-            .iter()
-            .filter(|(covered, _)| covered.contains(step))
-            .all(|(_, outcome)| *outcome == Some(Decision::Approve))
-    });
-    steps
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn vote(decision: Option<Decision>) -> Vote {
-        Vote {
-            decision,
-            escalation: false,
-        }
-    }
-
-    #[test]
-    fn any_needs_one_yes_and_all_needs_every_yes() {
-        let votes = [vote(Some(Decision::Approve)), vote(None)];
-        assert_eq!(outcome(Mode::Any, &votes), Some(Decision::Approve));
-        assert_eq!(outcome(Mode::All, &votes), None);
-        let both = [vote(Some(Decision::Approve)), vote(Some(Decision::Approve))];
-        assert_eq!(outcome(Mode::All, &both), Some(Decision::Approve));
-    }
-
-    #[test]
-    fn one_no_rejects_and_an_escalation_yes_settles() {
-        assert_eq!(
-            outcome(
-                Mode::Any,
-                &[vote(Some(Decision::Reject)), vote(Some(Decision::Approve))]
-            ),
-            Some(Decision::Reject)
-        );
-        let escalated = [
-            vote(None),
-            vote(None),
-            Vote {
-                decision: Some(Decision::Approve),
-                escalation: true,
-            },
-        ];
-        assert_eq!(outcome(Mode::All, &escalated), Some(Decision::Approve));
-    }
 
     #[test]
     fn the_leaver_is_never_asked_however_their_address_is_spelt() {
@@ -266,15 +205,5 @@ mod tests {
                 vec!["sec@acme.test".to_owned()]
             ]
         );
-    }
-
-    #[test]
-    fn a_step_is_approved_only_when_every_covering_request_is() {
-        let (a, b) = (
-            StepId(uuid::Uuid::from_u128(1)),
-            StepId(uuid::Uuid::from_u128(2)),
-        );
-        let requests = [(vec![a, b], Some(Decision::Approve)), (vec![b], None)];
-        assert_eq!(approved_steps(&requests), vec![a]);
     }
 }

@@ -22,6 +22,7 @@ pub mod step;
 pub mod target;
 mod text;
 pub mod ticket;
+pub mod token_handover;
 pub mod transition;
 pub mod username;
 

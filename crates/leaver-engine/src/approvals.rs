@@ -99,12 +99,7 @@ impl ApprovalMail {
                 now,
             )
             .await?;
-        let targets: Vec<String> = s
-            .policy
-            .escalate_to
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let targets = &s.policy.escalate_to;
         let escalated = if targets.is_empty() {
             0
         } else {
@@ -112,7 +107,7 @@ impl ApprovalMail {
             store
                 .escalate(
                     now - s.escalate_after,
-                    &targets,
+                    targets,
                     self.minter.as_ref(),
                     expires,
                     now,

@@ -2,6 +2,7 @@
 //! found them, say). They are sealed before they reach the database ([`TokenSealer`]). The step
 //! asks the Hub whose each one is, revokes only the leaver's, and records a [`Verdict`] for
 //! every one; the seal is erased then, and the audit trail names them by fingerprint only.
+//! Whether tokens may still be handed over is the core's rule (`leaver_core::token_handover`).
 
 mod sealer;
 
@@ -11,7 +12,8 @@ use crate::audit::Entry;
 use crate::rows::ms;
 use crate::{Actor, SqlStore, StoreError, audit, cases};
 use async_trait::async_trait;
-use leaver_core::{CaseId, DomainError, HubTokenValue, StepKind, StepState};
+use leaver_core::token_handover::{may_hand_over_tokens, within_token_cap};
+use leaver_core::{CaseId, HubTokenValue};
 use serde_json::{Value, json};
 use sqlx::{AnyConnection, Row};
 use std::collections::BTreeMap;
@@ -19,8 +21,7 @@ use std::fmt;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// At most this many tokens are held for one case; handing over more is refused.
-pub const MAX_TOKENS_PER_CASE: usize = 100;
+pub use leaver_core::token_handover::MAX_TOKENS_PER_CASE;
 
 /// A token held for a case.
 #[derive(Clone, Debug)]
@@ -126,7 +127,7 @@ impl TokenStore for SqlStore {
         now: OffsetDateTime,
     ) -> Result<Held, StoreError> {
         let mut tx = audit::begin_write(self.writer()).await?;
-        refuse_unless_open(&cases::load(&mut tx, case).await?)?;
+        may_hand_over_tokens(&cases::load(&mut tx, case).await?)?;
         let mut added = 0;
         let mut fingerprints = Vec::with_capacity(tokens.len());
         for token in tokens {
@@ -152,15 +153,7 @@ impl TokenStore for SqlStore {
             .await?
             .try_get("n")?;
         let held = usize::try_from(held).unwrap_or(usize::MAX);
-        if held > MAX_TOKENS_PER_CASE {
-            return Err(StoreError::Domain(DomainError::InvalidText {
-                field: "tokens",
-                message: format!(
-                    "a case holds at most {MAX_TOKENS_PER_CASE} tokens: this one holds {} and these would add {added}",
-                    held - added
-                ),
-            }));
-        }
+        within_token_cap(held, added)?;
         let data = json!({ "fingerprints": fingerprints, "added": added });
         audit::append(
             &mut tx,
@@ -257,26 +250,4 @@ pub(crate) async fn keep_verdicts(
             data: json!({ "tokens": tokens }),
         })
         .collect())
-}
-
-/// Tokens are taken only while the case is open and before its `flag_tokens` step is approved:
-/// once approved it may be running, and a token arriving now could be held for ever.
-fn refuse_unless_open(case: &leaver_core::Case) -> Result<(), StoreError> {
-    if case.state.is_closed() {
-        return Err(StoreError::Domain(DomainError::IllegalCaseTransition {
-            state: case.state,
-            event: "hold tokens to revoke",
-        }));
-    }
-    match case.steps.iter().find(|s| {
-        s.kind == StepKind::FlagTokens
-            && !matches!(s.state, StepState::Planned | StepState::AwaitingApproval)
-    }) {
-        Some(step) => Err(StoreError::Domain(DomainError::IllegalStepTransition {
-            step: step.id,
-            state: step.state,
-            event: "hold tokens to revoke",
-        })),
-        None => Ok(()),
-    }
 }

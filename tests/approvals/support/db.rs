@@ -2,6 +2,7 @@
 //! every table for a string (link secrets must never be stored in clear).
 
 use super::TestApp;
+use leaver_core::approval::RequestState;
 use leaver_core::{CaseId, CaseState, StepState};
 use leaver_store::approvals::ApprovalStore;
 use leaver_store::{Dialect, Store};
@@ -54,7 +55,7 @@ impl TestApp {
                 (None, None),
                 "{backend:?}: {link:?}"
             );
-            assert_eq!(link.request_state, "open", "{backend:?}");
+            assert_eq!(link.request_state, RequestState::Open, "{backend:?}");
             for step in &link.steps {
                 let state = current.step(*step).expect("step").state;
                 assert_eq!(state, StepState::AwaitingApproval, "{backend:?}");

@@ -8,8 +8,8 @@
 //! request) never cuts a batch short for the others.
 
 use crate::StoreError;
-use crate::approvals::batch::{DecisionIn, decide_batch};
 use crate::approvals::Decided;
+use crate::approvals::batch::{DecisionIn, decide_batch};
 use sqlx::AnyPool;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::oneshot;

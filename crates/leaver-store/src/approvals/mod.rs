@@ -7,8 +7,8 @@ mod sql;
 
 use crate::{Lease, StoreError};
 use async_trait::async_trait;
-use leaver_core::approval::{Decision, Mode};
-use leaver_core::{Case, CaseId, CaseState, StepId};
+use leaver_core::approval::{Decision, Link, Mode, Refusal, Request, RequestState};
+use leaver_core::{Case, CaseId, CaseState, EmailAddress, StepId};
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -60,7 +60,7 @@ pub struct LinkView {
     pub rule: String,
     pub mode: Mode,
     pub steps: Vec<StepId>,
-    pub request_state: String,
+    pub request_state: RequestState,
     pub case_state: CaseState,
     pub approver: String,
     pub escalation: bool,
@@ -74,6 +74,30 @@ pub struct LinkView {
     pub decided_at: Option<OffsetDateTime>,
     pub decision: Option<Decision>,
     pub reason: Option<String>,
+}
+
+impl LinkView {
+    /// How `link` of `request` reads on a case in `case_state`.
+    pub fn of(request: &Request, link: &Link, case_state: CaseState) -> LinkView {
+        LinkView {
+            link_id: link.id,
+            request_id: request.id,
+            case_id: request.case,
+            rule: request.rule.clone(),
+            mode: request.mode,
+            steps: request.steps.clone(),
+            request_state: request.state,
+            case_state,
+            approver: link.approver.clone(),
+            escalation: link.escalation,
+            created_at: link.created_at,
+            expires_at: link.expires_at,
+            superseded_at: link.superseded_at,
+            decided_at: link.decided_at,
+            decision: link.decision,
+            reason: link.reason.clone(),
+        }
+    }
 }
 
 /// Where a decision came from, for the audit trail.
@@ -91,15 +115,9 @@ pub enum Decided {
         link: LinkView,
         case_state: CaseState,
     },
-    /// The link was used already (by this approver); nothing changed.
-    AlreadyDecided(LinkView),
-    /// Another approver settled the request first; nothing changed.
-    RequestSettled(LinkView),
-    Expired(LinkView),
-    /// A newer link replaced this one.
-    Superseded(LinkView),
-    /// The case is completed or cancelled.
-    CaseClosed(LinkView),
+    /// The link may not decide (used, expired, replaced, its request settled or its case
+    /// closed); nothing changed.
+    Refused { refusal: Refusal, link: LinkView },
     /// No such link.
     Unknown,
 }
@@ -156,12 +174,12 @@ pub trait ApprovalStore: Send + Sync + std::fmt::Debug {
         now: OffsetDateTime,
     ) -> Result<usize, StoreError>;
 
-    /// Asks `targets` on every open request created before `opened_before` that was not
-    /// escalated yet. Returns how many requests.
+    /// Asks `targets` (but never the leaver) on every open request created before
+    /// `opened_before` that was not escalated yet. Returns how many requests.
     async fn escalate(
         &self,
         opened_before: OffsetDateTime,
-        targets: &[String],
+        targets: &[EmailAddress],
         minter: &dyn LinkMinter,
         expires_at: OffsetDateTime,
         now: OffsetDateTime,

@@ -1,12 +1,16 @@
-//! Approval rows: the link view query, link inserts, enum columns.
+//! Approval rows: links as pages show them ([`LinkView`]), a case's requests as the aggregate
+//! the core decides on ([`CaseApprovals`]), link inserts, enum columns.
 
 use crate::approvals::{LinkEmail, LinkMinter, LinkView};
+use crate::multi_row::Marks;
 use crate::rows::{from_ms, ms};
 use crate::{StoreError, cases, outbox};
-use leaver_core::approval::{Decision, Mode};
+use leaver_core::approval::{CaseApprovals, Decision, Link, Mode, Request};
+use leaver_core::{CaseId, CaseState};
 use serde::de::DeserializeOwned;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, AssertSqlSafe, Row, Transaction};
+use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -42,22 +46,15 @@ fn time_opt(row: &AnyRow, column: &str) -> Result<Option<OffsetDateTime>, StoreE
     raw.map(from_ms).transpose()
 }
 
-pub(crate) fn view_from_row(row: &AnyRow) -> Result<LinkView, StoreError> {
-    let steps: String = row.try_get("steps")?;
-    let mode: String = row.try_get("mode")?;
-    let case_state: String = row.try_get("case_state")?;
+/// The columns of a link, as `l`.
+const LINK_COLUMNS: &str = "l.link_id, l.approver, l.escalation, l.created_at, l.expires_at,
+     l.superseded_at, l.decided_at, l.decision, l.reason";
+
+fn link_from_row(row: &AnyRow) -> Result<Link, StoreError> {
     let decision: Option<String> = row.try_get("decision")?;
     let escalation: i64 = row.try_get("escalation")?;
-    Ok(LinkView {
-        link_id: uuid(row, "link_id")?,
-        request_id: uuid(row, "request_id")?,
-        case_id: leaver_core::CaseId(uuid(row, "case_id")?),
-        rule: row.try_get("rule")?,
-        mode: parse_enum::<Mode>(&mode)?,
-        steps: serde_json::from_str(&steps)
-            .map_err(|e| StoreError::Corrupt(format!("steps: {e}")))?,
-        request_state: row.try_get("request_state")?,
-        case_state: case_state.parse().map_err(StoreError::Corrupt)?,
+    Ok(Link {
+        id: uuid(row, "link_id")?,
         approver: row.try_get("approver")?,
         escalation: escalation != 0,
         created_at: from_ms(row.try_get("created_at")?)?,
@@ -67,6 +64,109 @@ pub(crate) fn view_from_row(row: &AnyRow) -> Result<LinkView, StoreError> {
         decision: decision.map(|d| parse_enum::<Decision>(&d)).transpose()?,
         reason: row.try_get("reason")?,
     })
+}
+
+/// A request without its links, from `request_id, case_id, rule, mode, steps` and `state` (or
+/// `request_state`, as [`LINK_VIEW`] names it).
+pub(crate) fn request_from_row(row: &AnyRow, state_column: &str) -> Result<Request, StoreError> {
+    let steps: String = row.try_get("steps")?;
+    let mode: String = row.try_get("mode")?;
+    let state: String = row.try_get(state_column)?;
+    Ok(Request {
+        id: uuid(row, "request_id")?,
+        case: CaseId(uuid(row, "case_id")?),
+        rule: row.try_get("rule")?,
+        mode: parse_enum::<Mode>(&mode)?,
+        steps: serde_json::from_str(&steps)
+            .map_err(|e| StoreError::Corrupt(format!("steps: {e}")))?,
+        state: state.parse().map_err(StoreError::Corrupt)?,
+        links: Vec::new(),
+    })
+}
+
+pub(crate) fn view_from_row(row: &AnyRow) -> Result<LinkView, StoreError> {
+    let case_state: String = row.try_get("case_state")?;
+    Ok(LinkView::of(
+        &request_from_row(row, "request_state")?,
+        &link_from_row(row)?,
+        case_state.parse().map_err(StoreError::Corrupt)?,
+    ))
+}
+
+/// Every approval request, with its links, of the cases owning a link whose secret hashes to one
+/// of `hashes`; and, for each of those hashes, its link's case and id. Two statements.
+pub(crate) async fn load_for_hashes(
+    conn: &mut AnyConnection,
+    hashes: &[String],
+) -> Result<Loaded, StoreError> {
+    let mut loaded = Loaded::default();
+    if hashes.is_empty() {
+        return Ok(loaded);
+    }
+    let cases = format!(
+        "SELECT hr.case_id FROM approval_link hl JOIN approval_request hr ON hr.request_id = hl.request_id
+         WHERE hl.token_hash IN ({})",
+        Marks::of(conn).list(hashes.len())
+    );
+    let sql = format!(
+        "SELECT request_id, case_id, rule, mode, steps, state FROM approval_request
+         WHERE case_id IN ({cases}) ORDER BY created_at, request_id"
+    );
+    let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), hashes)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut requests: Vec<Request> = rows
+        .iter()
+        .map(|row| request_from_row(row, "state"))
+        .collect::<Result<_, _>>()?;
+    let index: HashMap<Uuid, usize> = requests
+        .iter()
+        .enumerate()
+        .map(|(n, r)| (r.id, n))
+        .collect();
+    let sql = format!(
+        "SELECT {LINK_COLUMNS}, l.request_id, l.token_hash FROM approval_link l
+         JOIN approval_request r ON r.request_id = l.request_id
+         WHERE r.case_id IN ({cases}) ORDER BY l.created_at, l.link_id"
+    );
+    for row in bind_all(sqlx::query(AssertSqlSafe(sql)), hashes)
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let link = link_from_row(&row)?;
+        let request = index
+            .get(&uuid(&row, "request_id")?)
+            .and_then(|n| requests.get_mut(*n))
+            .ok_or_else(|| StoreError::Corrupt("a link without its request".into()))?;
+        loaded
+            .by_hash
+            .insert(row.try_get("token_hash")?, (request.case, link.id));
+        request.links.push(link);
+    }
+    for request in requests {
+        let case = loaded.cases.entry(request.case).or_default();
+        case.requests.push(request);
+    }
+    Ok(loaded)
+}
+
+/// What [`load_for_hashes`] read.
+#[derive(Default)]
+pub(crate) struct Loaded {
+    /// Each case's approval requests.
+    pub cases: HashMap<CaseId, CaseApprovals>,
+    /// The case and link each hash names.
+    pub by_hash: HashMap<String, (CaseId, Uuid)>,
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    values: &[String],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    for value in values {
+        query = query.bind(value.clone());
+    }
+    query
 }
 
 /// Links matching `filter` (a WHERE clause over `l`/`r`/`c` with `$1` bound to `value`).
@@ -91,45 +191,95 @@ pub(crate) async fn view(
     Ok(views(conn, filter, value).await?.into_iter().next())
 }
 
-/// How new links are made: their secret, their expiry, the time.
-pub(crate) struct Minting<'a> {
-    pub minter: &'a dyn LinkMinter,
-    pub expires_at: OffsetDateTime,
-    pub now: OffsetDateTime,
+/// The request (with every link of its) that the link whose secret hashes to `token_hash`
+/// belongs to, that link's id, and its case's state.
+pub(crate) async fn request_of(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<(Request, Uuid, CaseState)>, StoreError> {
+    let Some(found) = view(conn, "l.token_hash = $1", token_hash.to_owned()).await? else {
+        return Ok(None);
+    };
+    let sql = format!(
+        "SELECT {LINK_COLUMNS} FROM approval_link l WHERE l.request_id = $1 ORDER BY l.created_at, l.link_id"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(found.request_id.to_string())
+        .fetch_all(conn)
+        .await?;
+    let request = Request {
+        id: found.request_id,
+        case: found.case_id,
+        rule: found.rule,
+        mode: found.mode,
+        steps: found.steps,
+        state: found.request_state,
+        links: rows.iter().map(link_from_row).collect::<Result<_, _>>()?,
+    };
+    Ok(Some((request, found.link_id, found.case_state)))
 }
 
-/// Creates a link for `approver` on `request_id`, queues its email, returns its view.
+/// Inserts `request` (without links).
+pub(crate) async fn insert_request(
+    tx: &mut Transaction<'static, Any>,
+    request: &Request,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO approval_request (request_id, case_id, rule, mode, steps, state, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(request.id.to_string())
+    .bind(request.case.to_string())
+    .bind(request.rule.clone())
+    .bind(enum_text(&request.mode))
+    .bind(serde_json::to_string(&request.steps).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+    .bind(request.state.as_str())
+    .bind(ms(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Inserts `link` on `request`, its secret's hash from `minter`, queues its email (`why`), and
+/// returns its view.
 pub(crate) async fn insert_link(
     tx: &mut Transaction<'static, Any>,
-    request_id: Uuid,
-    approver: &str,
-    (escalation, why): (bool, LinkEmail),
-    minting: &Minting<'_>,
+    (request, link): (&Request, &Link),
+    case_state: CaseState,
+    why: LinkEmail,
+    minter: &dyn LinkMinter,
 ) -> Result<LinkView, StoreError> {
-    let Minting {
-        minter,
-        expires_at,
-        now,
-    } = *minting;
-    let link_id = Uuid::now_v7();
     sqlx::query(
         "INSERT INTO approval_link (link_id, request_id, approver, token_hash, escalation, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(link_id.to_string())
-    .bind(request_id.to_string())
-    .bind(approver)
-    .bind(minter.token_hash(link_id))
-    .bind(i64::from(escalation))
-    .bind(ms(now))
-    .bind(ms(expires_at))
+    .bind(link.id.to_string())
+    .bind(request.id.to_string())
+    .bind(link.approver.clone())
+    .bind(minter.token_hash(link.id))
+    .bind(i64::from(link.escalation))
+    .bind(ms(link.created_at))
+    .bind(ms(link.expires_at))
     .execute(&mut **tx)
     .await?;
-    let view = view(tx, "l.link_id = $1", link_id.to_string())
-        .await?
-        .ok_or_else(|| StoreError::Corrupt("link vanished".into()))?;
-    mail_link(tx, &view, why, minter, now).await?;
+    let view = LinkView::of(request, link, case_state);
+    mail_link(tx, &view, why, minter, link.created_at).await?;
     Ok(view)
+}
+
+/// Marks link `id` replaced at `now`.
+pub(crate) async fn supersede(
+    tx: &mut Transaction<'static, Any>,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE approval_link SET superseded_at = $1 WHERE link_id = $2")
+        .bind(ms(now))
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Queues the email for `link`.

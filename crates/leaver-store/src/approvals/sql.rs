@@ -3,16 +3,18 @@
 //! `approved`/`rejected` event. Decisions are written in batches (see
 //! [`crate::approvals::group_commit`]).
 
-use crate::approvals::batch::{DecisionIn, refusal};
-use crate::approvals::rows::{Minting, enum_text, insert_link, mail_link, view, views};
+use crate::approvals::batch::DecisionIn;
+use crate::approvals::rows::{
+    insert_link, insert_request, mail_link, request_from_row, request_of, supersede, view, views,
+};
 use crate::approvals::{
     ApprovalStore, Decided, DecisionOrigin, LinkEmail, LinkMinter, LinkView, NewRequest,
 };
 use crate::rows::ms;
-use crate::{Lease, SqlStore, StoreError, audit, jobs};
+use crate::{Actor, Lease, SqlStore, StoreError, audit, jobs};
 use async_trait::async_trait;
-use leaver_core::approval::Decision;
-use leaver_core::{CaseId, EmailAddress};
+use leaver_core::approval::{Decision, Link, Request, RequestState, escalation_targets};
+use leaver_core::{CaseId, CaseState, EmailAddress};
 use serde_json::json;
 use sqlx::Row;
 use time::OffsetDateTime;
@@ -37,37 +39,23 @@ impl ApprovalStore for SqlStore {
         if let Some(lease) = lease {
             jobs::finish(&mut tx, lease).await?;
         }
-        let minting = Minting {
-            minter,
-            expires_at,
-            now,
-        };
         let mut links = Vec::new();
-        for request in requests {
-            let request_id = Uuid::now_v7();
-            sqlx::query(
-                "INSERT INTO approval_request (request_id, case_id, rule, mode, steps, state, created_at)
-                 VALUES ($1, $2, $3, $4, $5, 'open', $6)",
-            )
-            .bind(request_id.to_string())
-            .bind(case.to_string())
-            .bind(request.rule.clone())
-            .bind(enum_text(&request.mode))
-            .bind(serde_json::to_string(&request.steps).map_err(|e| StoreError::Corrupt(e.to_string()))?)
-            .bind(ms(now))
-            .execute(&mut *tx)
-            .await?;
-            for approver in &request.approvers {
-                links.push(
-                    insert_link(
-                        &mut tx,
-                        request_id,
-                        approver,
-                        (false, LinkEmail::Request),
-                        &minting,
-                    )
-                    .await?,
-                );
+        for draft in requests {
+            let request = Request {
+                id: Uuid::now_v7(),
+                case,
+                rule: draft.rule.clone(),
+                mode: draft.mode,
+                steps: draft.steps.clone(),
+                state: RequestState::Open,
+                links: Vec::new(),
+            };
+            insert_request(&mut tx, &request, now).await?;
+            for approver in &draft.approvers {
+                let link = Link::new(Uuid::now_v7(), approver, false, now, expires_at);
+                let why = LinkEmail::Request;
+                let state = CaseState::AwaitingApproval;
+                links.push(insert_link(&mut tx, (&request, &link), state, why, minter).await?);
             }
         }
         let asked: Vec<_> = requests
@@ -131,35 +119,21 @@ impl ApprovalStore for SqlStore {
         now: OffsetDateTime,
     ) -> Result<Option<LinkView>, StoreError> {
         let mut tx = audit::begin_write(self.writer()).await?;
-        let Some(old) = view(&mut tx, "l.token_hash = $1", token_hash.to_owned()).await? else {
+        let Some((mut request, old, case_state)) = request_of(&mut tx, token_hash).await? else {
             return Ok(None);
         };
-        if !matches!(refusal(&old, now), Some(Decided::Expired(_))) {
+        let renewal = (Uuid::now_v7(), expires_at);
+        let Some(fresh) = request.renew(old, case_state, renewal, now).cloned() else {
             return Ok(None);
-        }
-        sqlx::query("UPDATE approval_link SET superseded_at = $1 WHERE link_id = $2")
-            .bind(ms(now))
-            .bind(old.link_id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        let minting = Minting {
-            minter,
-            expires_at,
-            now,
         };
-        let new = insert_link(
-            &mut tx,
-            old.request_id,
-            &old.approver,
-            (old.escalation, LinkEmail::FreshLink),
-            &minting,
-        )
-        .await?;
-        let data = json!({ "request": old.request_id, "approver": old.approver, "replaces": old.link_id, "link": new.link_id });
+        supersede(&mut tx, old, now).await?;
+        let why = LinkEmail::FreshLink;
+        let new = insert_link(&mut tx, (&request, &fresh), case_state, why, minter).await?;
+        let data = json!({ "request": request.id, "approver": new.approver, "replaces": old, "link": new.link_id });
         audit::append(
             &mut tx,
-            Some(old.case_id),
-            &format!("approver:{}", old.approver),
+            Some(request.case),
+            Actor::approver(&new.approver).as_str(),
             "approval_link_renewed",
             data,
             now,
@@ -221,64 +195,45 @@ impl ApprovalStore for SqlStore {
     async fn escalate(
         &self,
         opened_before: OffsetDateTime,
-        targets: &[String],
+        targets: &[EmailAddress],
         minter: &dyn LinkMinter,
         expires_at: OffsetDateTime,
         now: OffsetDateTime,
     ) -> Result<usize, StoreError> {
         let mut tx = audit::begin_write(self.writer()).await?;
         let rows = sqlx::query(
-            "SELECT r.request_id, r.case_id, c.email FROM approval_request r JOIN offboarding_case c ON c.case_id = r.case_id
+            "SELECT r.request_id, r.case_id, r.rule, r.mode, r.steps, r.state, c.email, c.state AS case_state
+             FROM approval_request r JOIN offboarding_case c ON c.case_id = r.case_id
              WHERE r.state = 'open' AND r.escalated_at IS NULL AND r.created_at <= $1
                AND c.state NOT IN ('completed', 'cancelled')",
         )
         .bind(ms(opened_before))
         .fetch_all(&mut *tx)
         .await?;
-        let minting = Minting {
-            minter,
-            expires_at,
-            now,
-        };
         for row in &rows {
-            let request_id: String = row.try_get("request_id")?;
+            let request = request_from_row(row, "state")?;
+            let case_state: String = row.try_get("case_state")?;
+            let case_state = case_state.parse().map_err(StoreError::Corrupt)?;
             let leaver: String = row.try_get("email")?;
+            let leaver = EmailAddress::parse(&leaver).map_err(StoreError::Corrupt)?;
             sqlx::query("UPDATE approval_request SET escalated_at = $1 WHERE request_id = $2")
                 .bind(ms(now))
-                .bind(request_id.clone())
+                .bind(request.id.to_string())
                 .execute(&mut *tx)
                 .await?;
-            let request: Uuid = request_id
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("request_id: {e}")))?;
             let mut asked = Vec::new();
-            let is_leaver =
-                |target: &String| match (EmailAddress::parse(target), EmailAddress::parse(&leaver))
-                {
-                    (Ok(target), Ok(leaver)) => target.same_mailbox(&leaver),
-                    _ => target.eq_ignore_ascii_case(&leaver),
-                };
-            for target in targets.iter().filter(|t| !is_leaver(t)) {
-                let link = insert_link(
-                    &mut tx,
-                    request,
-                    target,
-                    (true, LinkEmail::Escalation),
-                    &minting,
-                )
-                .await?;
+            for target in escalation_targets(targets, &leaver) {
+                let link = Link::new(Uuid::now_v7(), target.as_str(), true, now, expires_at);
+                let why = LinkEmail::Escalation;
+                insert_link(&mut tx, (&request, &link), case_state, why, minter).await?;
                 asked.push(link.approver);
             }
-            let case: String = row.try_get("case_id")?;
-            let case = case
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("case_id: {e}")))?;
             audit::append(
                 &mut tx,
-                Some(case),
+                Some(request.case),
                 "engine",
                 "approval_escalated",
-                json!({ "request": request, "asked": asked }),
+                json!({ "request": request.id, "asked": asked }),
                 now,
             )
             .await?;

@@ -1,77 +1,30 @@
 //! The batch's reads and writes: four statements to load it, a few multi-row ones to write it.
 
-use super::{Batch, Request};
-use crate::approvals::batch::DecisionIn;
-use crate::approvals::rows::{LINK_VIEW, enum_text, view_from_row};
+use super::{Batch, DecisionIn};
+use crate::approvals::rows::{enum_text, load_for_hashes};
 use crate::multi_row::Marks;
 use crate::rows::ms;
 use crate::{StoreError, audit, cases, jobs};
 use leaver_core::{Case, CaseId};
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
-use std::collections::HashSet;
+use sqlx::{Any, AssertSqlSafe, Transaction};
 
 impl Batch {
-    /// Every link of the requests the items' links belong to, every request and the case of
-    /// the cases concerned.
+    /// The cases owning the items' links, with every approval request and link of theirs.
     pub(super) async fn load(
         tx: &mut Transaction<'static, Any>,
         items: &[DecisionIn],
     ) -> Result<Batch, StoreError> {
-        let mut batch = Batch::default();
-        let marks = Marks::of(tx);
-        let sql = format!(
-            "{LINK_VIEW} WHERE l.request_id IN (SELECT request_id FROM approval_link WHERE token_hash IN ({}))",
-            marks.list(items.len())
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for item in items {
-            query = query.bind(item.token_hash.clone());
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            let link = view_from_row(&row)?;
-            batch
-                .by_hash
-                .insert(row.try_get("token_hash")?, link.link_id);
-            batch.links.insert(link.link_id, link);
-        }
-        let ids: Vec<CaseId> = batch
-            .links
-            .values()
-            .map(|l| l.case_id)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        if ids.is_empty() {
-            return Ok(batch);
-        }
-        let sql = format!(
-            "SELECT request_id, case_id, steps, state FROM approval_request WHERE case_id IN ({})",
-            marks.list(ids.len())
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for id in &ids {
-            query = query.bind(id.to_string());
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            let (id, case, steps): (String, String, String) = (
-                row.try_get("request_id")?,
-                row.try_get("case_id")?,
-                row.try_get("steps")?,
-            );
-            let corrupt =
-                |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("approval_request: {e}"));
-            let request = Request {
-                case: CaseId(case.parse().map_err(|e| corrupt(&e))?),
-                steps: serde_json::from_str(&steps).map_err(|e| corrupt(&e))?,
-                state: row.try_get("state")?,
-            };
-            batch
-                .requests
-                .insert(id.parse().map_err(|e| corrupt(&e))?, request);
-        }
-        batch.before = cases::load_readable(tx, &ids).await?;
-        batch.cases = batch.before.clone();
-        Ok(batch)
+        let hashes: Vec<String> = items.iter().map(|i| i.token_hash.clone()).collect();
+        let loaded = load_for_hashes(tx, &hashes).await?;
+        let ids: Vec<CaseId> = loaded.cases.keys().copied().collect();
+        let before = cases::load_readable(tx, &ids).await?;
+        Ok(Batch {
+            by_hash: loaded.by_hash,
+            approvals: loaded.cases,
+            cases: before.clone(),
+            before,
+            ..Batch::default()
+        })
     }
 
     /// Writes what the batch changed.
@@ -85,10 +38,12 @@ impl Batch {
                 marks.values(self.decided.len(), 6)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (id, origin) in &self.decided {
+            for (case, id, origin) in &self.decided {
                 let link = self
-                    .links
-                    .get(id)
+                    .approvals
+                    .get(case)
+                    .and_then(|a| a.request_of(*id))
+                    .and_then(|r| r.link(*id))
                     .ok_or_else(|| StoreError::Corrupt("link vanished".into()))?;
                 query = query
                     .bind(id.to_string())
@@ -108,7 +63,10 @@ impl Batch {
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (id, state, at) in &self.settled {
-                query = query.bind(id.to_string()).bind(*state).bind(ms(*at));
+                query = query
+                    .bind(id.to_string())
+                    .bind(state.as_str())
+                    .bind(ms(*at));
             }
             query.execute(&mut **tx).await?;
         }

@@ -7,7 +7,7 @@ use crate::approvals::{
     OutgoingEmail, hash_token,
 };
 use crate::{Actor, Store, scratch};
-use leaver_core::approval::{Decision, Mode};
+use leaver_core::approval::{Decision, Mode, Refusal, RequestState};
 use leaver_core::{
     Case, CaseId, CaseState, Event, NewStep, StepId, StepKind, StepState, Strategy, Target, Ticket,
     TicketInput,
@@ -117,11 +117,15 @@ fn item(link: &LinkView, decision: Decision, now: OffsetDateTime) -> DecisionIn 
 fn kind(decided: &Decided) -> &'static str {
     match decided {
         Decided::Recorded { .. } => "recorded",
-        Decided::AlreadyDecided(_) => "already_decided",
-        Decided::RequestSettled(_) => "request_settled",
-        Decided::Expired(_) => "expired",
-        Decided::Superseded(_) => "superseded",
-        Decided::CaseClosed(_) => "case_closed",
+        Decided::Refused {
+            refusal: Refusal::AlreadyDecided,
+            ..
+        } => "already_decided",
+        Decided::Refused {
+            refusal: Refusal::RequestSettled,
+            ..
+        } => "request_settled",
+        Decided::Refused { .. } => "refused otherwise",
         Decided::Unknown => "unknown",
     }
 }
@@ -200,7 +204,9 @@ async fn a_batch_decides_as_one_decision_after_the_other_would() {
             decided.sort_unstable();
             assert_eq!(decided, ["erin@acme.test", "sec1@acme.test"], "{url}");
             assert!(
-                stored.iter().all(|l| l.request_state == "approved"),
+                stored
+                    .iter()
+                    .all(|l| l.request_state == RequestState::Approved),
                 "{url}"
             );
             let audit: Vec<String> = store

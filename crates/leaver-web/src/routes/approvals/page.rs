@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leaver_app::model::LinkView;
-use leaver_core::approval::Decision;
+use leaver_core::approval::{Decision, RequestState};
 use leaver_core::describe::{describe, how};
 use leaver_core::{Case, CaseState};
 use sha2::{Digest, Sha256};
@@ -127,7 +127,7 @@ async fn status(state: &AppState, link: &LinkView) -> Result<Status, AppError> {
             state: link.case_state,
         });
     }
-    if link.request_state != "open" {
+    if link.request_state != RequestState::Open {
         let links = state.app.approval_links_of(link.case_id).await?;
         let decider = links
             .into_iter()

@@ -1,0 +1,260 @@
+//! The approval requests of one case, decided as one aggregate: a decision settles (or not) its
+//! own request, and what that does to the case's steps depends on every request covering them.
+//! The store loads the requests and the case, asks [`CaseApprovals::decide`], and saves what
+//! changed with the event it returns.
+
+use super::Decision;
+use super::request::{Refusal, Request, RequestState};
+use crate::{Case, Event, StepId, StepState};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Every approval request of one case, with their links.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseApprovals {
+    pub requests: Vec<Request>,
+}
+
+/// A decision that was recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    /// The request the link belongs to.
+    pub request: Uuid,
+    /// The state that request settled in, if the decision settled it.
+    pub settled: Option<RequestState>,
+    /// What it does to the case's steps (`approved` or `rejected`), if anything.
+    pub event: Option<Event>,
+}
+
+impl CaseApprovals {
+    /// The request link `link` belongs to.
+    pub fn request_of(&self, link: Uuid) -> Option<&Request> {
+        self.requests.iter().find(|r| r.link(link).is_some())
+    }
+
+    /// Records `decision` (with `reason`) by `link` at `now` on `case`, unless the link may not
+    /// decide (see [`Request::refusal`]).
+    pub fn decide(
+        &mut self,
+        case: &Case,
+        link: Uuid,
+        (decision, reason): (Decision, Option<String>),
+        now: OffsetDateTime,
+    ) -> Result<Recorded, Refusal> {
+        let index = self
+            .requests
+            .iter()
+            .position(|r| r.link(link).is_some())
+            .ok_or(Refusal::UnknownLink)?;
+        let request = &mut self.requests[index];
+        if let Some(refusal) = request.refusal(link, case.state, now) {
+            return Err(refusal);
+        }
+        let settled = request.vote(link, decision, reason.clone(), now);
+        let request = request.id;
+        let event = match settled {
+            Some(RequestState::Rejected) => {
+                let steps = awaiting(case, &self.requests[index].steps);
+                let reason = reason.unwrap_or_else(|| "rejected".into());
+                (!steps.is_empty()).then_some(Event::Rejected { steps, reason })
+            }
+            Some(RequestState::Approved) => {
+                let steps = awaiting(case, &self.approved_steps());
+                (!steps.is_empty()).then_some(Event::Approved { steps })
+            }
+            Some(RequestState::Open) | None => None,
+        };
+        Ok(Recorded {
+            request,
+            settled,
+            event,
+        })
+    }
+
+    /// The steps that every request covering them approved.
+    pub fn approved_steps(&self) -> Vec<StepId> {
+        let mut steps: Vec<StepId> = self
+            .requests
+            .iter()
+            .flat_map(|r| r.steps.iter().copied())
+            .collect();
+        steps.sort();
+        steps.dedup();
+        steps.retain(|step| {
+            self.requests
+                .iter()
+                .filter(|r| r.steps.contains(step))
+                .all(|r| r.state == RequestState::Approved)
+        });
+        steps
+    }
+}
+
+/// Those of `steps` that still wait for an approver on `case`.
+fn awaiting(case: &Case, steps: &[StepId]) -> Vec<StepId> {
+    let waits = |id: &StepId| {
+        case.step(*id)
+            .is_some_and(|s| s.state == StepState::AwaitingApproval)
+    };
+    steps.iter().copied().filter(waits).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::approval::{Link, Mode};
+    use crate::{
+        CaseId, CaseState, NewStep, StepKind, Strategy, Target, Ticket, TicketInput, apply,
+    };
+    use Decision::{Approve, Reject};
+
+    const NOW: OffsetDateTime = OffsetDateTime::UNIX_EPOCH;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    /// A case with two steps awaiting approval (`a` strips access, `b` removes the member).
+    fn case() -> (Case, StepId, StepId) {
+        let ticket = Ticket::parse(&TicketInput {
+            external_id: Some("HR-1".into()),
+            email: Some("bob@acme.test".into()),
+            hub_username: Some("bob".into()),
+            manager_email: Some("erin@acme.test".into()),
+            ..TicketInput::default()
+        })
+        .expect("ticket");
+        let step = |n, kind| NewStep {
+            id: StepId(id(n)),
+            kind,
+            target: Target::Org("acme-ai".into()),
+            strategy: Strategy::Api,
+            needs_approval: true,
+        };
+        let planned = crate::Event::Planned {
+            steps: vec![
+                step(1, StepKind::StripAccess),
+                step(2, StepKind::RemoveMember),
+            ],
+            blocked_reason: None,
+        };
+        let case = Case::open(CaseId(id(0)), &ticket, NOW);
+        let case = apply(&case, planned, NOW).expect("planned").case;
+        (case, StepId(id(1)), StepId(id(2)))
+    }
+
+    /// The manager (link 10) approves both steps, either of two security people (links 20 and
+    /// 21) the removal.
+    fn approvals(a: StepId, b: StepId) -> CaseApprovals {
+        let request = |n, rule: &str, steps, links: &[u128]| Request {
+            id: id(n),
+            case: CaseId(id(0)),
+            rule: rule.into(),
+            mode: Mode::Any,
+            steps,
+            state: RequestState::Open,
+            links: links
+                .iter()
+                .map(|l| Link::new(id(*l), "x@acme.test", false, NOW, NOW + time::Duration::DAY))
+                .collect(),
+        };
+        CaseApprovals {
+            requests: vec![
+                request(1, "manager", vec![a, b], &[10]),
+                request(2, "security", vec![b], &[20, 21]),
+            ],
+        }
+    }
+
+    #[test]
+    fn decisions_settle_requests_and_release_only_steps_every_covering_request_approved() {
+        let (case, a, b) = case();
+        let no = |why: &str| (Reject, Some(why.to_owned()));
+        type Vote = (u128, (Decision, Option<String>));
+        type Expected = Result<(Option<RequestState>, Option<Event>), Refusal>;
+        let cases: Vec<(&str, Vec<Vote>, Expected)> = vec![
+            (
+                "the manager alone: the removal still waits for security",
+                vec![(10, (Approve, None))],
+                Ok((
+                    Some(RequestState::Approved),
+                    Some(Event::Approved { steps: vec![a] }),
+                )),
+            ),
+            (
+                "security, then the manager: both steps",
+                vec![(20, (Approve, None)), (10, (Approve, None))],
+                Ok((
+                    Some(RequestState::Approved),
+                    Some(Event::Approved { steps: vec![a, b] }),
+                )),
+            ),
+            (
+                "security alone settles its request and releases nothing yet",
+                vec![(21, (Approve, None))],
+                Ok((Some(RequestState::Approved), None)),
+            ),
+            (
+                "one no from security rejects the removal with its reason",
+                vec![(20, no("not yet"))],
+                Ok((
+                    Some(RequestState::Rejected),
+                    Some(Event::Rejected {
+                        steps: vec![b],
+                        reason: "not yet".into(),
+                    }),
+                )),
+            ),
+            (
+                "the second security approver comes too late",
+                vec![(20, (Approve, None)), (21, no("no"))],
+                Err(Refusal::RequestSettled),
+            ),
+            (
+                "a link decides once",
+                vec![(10, (Approve, None)), (10, no("changed my mind"))],
+                Err(Refusal::AlreadyDecided),
+            ),
+            (
+                "an unknown link decides nothing",
+                vec![(99, (Approve, None))],
+                Err(Refusal::UnknownLink),
+            ),
+        ];
+        for (name, decisions, expected) in cases {
+            let mut approvals = approvals(a, b);
+            let mut current = case.clone();
+            let mut last = None;
+            for (link, vote) in decisions {
+                let result = approvals.decide(&current, id(link), vote, NOW);
+                if let Ok(Recorded {
+                    event: Some(event), ..
+                }) = &result
+                {
+                    current = apply(&current, event.clone(), NOW).expect("legal").case;
+                }
+                last = Some(result.map(|r| (r.settled, r.event)));
+            }
+            assert_eq!(last, Some(expected), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_closed_case_takes_no_decision() {
+        let (case, a, b) = case();
+        let cancelled = apply(
+            &case,
+            Event::Cancelled {
+                reason: "rehired".into(),
+            },
+            NOW,
+        )
+        .expect("cancel")
+        .case;
+        assert_eq!(cancelled.state, CaseState::Cancelled);
+        let mut approvals = approvals(a, b);
+        let decided = approvals.decide(&cancelled, id(10), (Approve, None), NOW);
+        assert_eq!(decided, Err(Refusal::CaseClosed));
+        assert_eq!(approvals, self::approvals(a, b), "nothing changed");
+    }
+}
