@@ -5,17 +5,16 @@
 use crate::{Error, Leaver, Result};
 use leaver_core::approval::Decision;
 use leaver_core::{Case, CaseId};
+use leaver_engine::Minter;
 use leaver_store::Store;
-use leaver_store::approvals::{
-    ApprovalStore, Decided, DecisionOrigin, LinkMinter, LinkView, hash_token,
-};
+use leaver_store::approvals::{ApprovalStore, Decided, DecisionOrigin, LinkView, hash_token};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Minting for "send me a fresh link".
 #[derive(Clone, Debug)]
 pub struct ApprovalLinks {
-    pub minter: Arc<dyn LinkMinter>,
+    pub minter: Arc<Minter>,
     /// How long a renewed link works.
     pub lifetime: Duration,
 }
@@ -64,7 +63,7 @@ impl Leaver {
             .store
             .renew_link(
                 &hash_token(token),
-                links.minter.as_ref(),
+                links.minter.mint(),
                 now + links.lifetime,
                 now,
             )

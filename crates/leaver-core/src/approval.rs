@@ -124,6 +124,15 @@ pub fn requests_for(policy: &Policy, case: &Case, steps: &[StepId]) -> Vec<Reque
         .collect()
 }
 
+/// What the operators are told when `rule` has nobody to ask (its only approver is the person
+/// leaving, and no escalation target is set): its request would wait for ever.
+pub fn nobody_to_ask(rule: &str) -> String {
+    format!(
+        "approval rule {rule:?} has nobody to ask: its only approver is the person leaving and no \
+         escalation target is set. Name another approver in the policy, or cancel the case."
+    )
+}
+
 /// The escalation targets asked about `leaver`'s offboarding: every one but the leaver.
 pub fn escalation_targets(targets: &[EmailAddress], leaver: &EmailAddress) -> Vec<EmailAddress> {
     others_than(leaver, targets)

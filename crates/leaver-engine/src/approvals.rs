@@ -1,12 +1,13 @@
-//! Approvals from the engine's side: opening requests when a plan needs them, and the
-//! scheduler's reminders and escalations. Decisions arrive through the web (`/approvals/...`).
+//! Approvals from the engine's side: the requests a plan needs (the `RequestApproval` job
+//! writes them), and the scheduler's reminders and escalations. Decisions arrive through the
+//! web (`/approvals/...`); emails are rendered when they are sent ([`crate::mail_sender`]).
 
 use crate::Minter;
-use leaver_core::approval::{Policy, requests_for};
-use leaver_core::{CaseId, StepId};
+use leaver_core::approval::{Policy, escalation_targets, requests_for};
+use leaver_core::{Case, EmailAddress, StepId};
 use leaver_mail::Mailer;
-use leaver_store::approvals::NewRequest;
-use leaver_store::{Actor, Lease, Store, StoreError};
+use leaver_store::approvals::{Escalation, MintedLink, NewRequest};
+use leaver_store::{Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -39,7 +40,8 @@ impl Default for ApprovalSettings {
     }
 }
 
-/// What the engine needs to run approvals: the policy, link minting, and a mailer.
+/// What the engine needs to run approvals: the policy, link minting (and where links lead), and
+/// a mailer.
 #[derive(Clone, Debug)]
 pub struct ApprovalMail {
     pub settings: ApprovalSettings,
@@ -48,40 +50,20 @@ pub struct ApprovalMail {
 }
 
 impl ApprovalMail {
-    /// Opens the requests the policy calls for on `steps` of `case`; finishes `lease` with them.
-    pub async fn request(
-        &self,
-        store: &dyn Store,
-        case: CaseId,
-        steps: &[StepId],
-        lease: &Lease,
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        let case = store.case(case).await?;
-        let requests: Vec<NewRequest> = requests_for(&self.settings.policy, &case, steps)
+    /// The requests the policy calls for on `steps` of `case`, a freshly minted link for each
+    /// approver, valid for the link lifetime from `now`.
+    pub fn requests(&self, case: &Case, steps: &[StepId], now: OffsetDateTime) -> Vec<NewRequest> {
+        let expires_at = now + self.settings.link_lifetime;
+        requests_for(&self.settings.policy, case, steps)
             .into_iter()
-            .map(|d| NewRequest {
-                rule: d.rule,
-                mode: d.mode,
-                steps: d.steps,
-                approvers: d.approvers.iter().map(ToString::to_string).collect(),
+            .map(|draft| NewRequest {
+                rule: draft.rule,
+                mode: draft.mode,
+                steps: draft.steps,
+                links: self.mint_for(draft.approvers),
+                expires_at,
             })
-            .collect();
-        let expires = now + self.settings.link_lifetime;
-        store
-            .open_requests(
-                case.id,
-                &requests,
-                self.minter.as_ref(),
-                expires,
-                Some(lease),
-                now,
-            )
-            .await?;
-        for request in requests.iter().filter(|r| r.approvers.is_empty()) {
-            nobody_to_ask(store, case.id, &request.rule, now).await?;
-        }
-        Ok(())
+            .collect()
     }
 
     /// Queues the reminders and escalations due at `now`. Returns (reminders, escalations).
@@ -92,53 +74,32 @@ impl ApprovalMail {
     ) -> Result<(usize, usize), StoreError> {
         let s = &self.settings;
         let reminded = store
-            .remind(
-                now - s.remind_after,
-                s.max_reminders,
-                self.minter.as_ref(),
-                now,
-            )
+            .remind(now - s.remind_after, s.max_reminders, now)
             .await?;
-        let targets = &s.policy.escalate_to;
-        let escalated = if targets.is_empty() {
-            0
-        } else {
-            let expires = now + s.link_lifetime;
-            store
-                .escalate(
-                    now - s.escalate_after,
-                    targets,
-                    self.minter.as_ref(),
-                    expires,
-                    now,
-                )
-                .await?
-        };
+        if s.policy.escalate_to.is_empty() {
+            return Ok((reminded, 0));
+        }
+        let due = store.escalations_due(now - s.escalate_after).await?;
+        if due.is_empty() {
+            return Ok((reminded, 0));
+        }
+        let escalations: Vec<Escalation> = due
+            .into_iter()
+            .map(|due| Escalation {
+                request: due.request,
+                links: self.mint_for(escalation_targets(&s.policy.escalate_to, &due.leaver)),
+                expires_at: now + s.link_lifetime,
+            })
+            .collect();
+        let escalated = store.escalate(&escalations, now).await?;
         Ok((reminded, escalated))
     }
-}
 
-/// A rule whose only approvers are the person leaving, with no escalation target to fall back
-/// on, asks nobody: the request would wait for ever. An operator is told, in the case's trail.
-async fn nobody_to_ask(
-    store: &dyn Store,
-    case: CaseId,
-    rule: &str,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
-    tracing::warn!(case_id = %case, rule, "an approval request has nobody to ask");
-    let reason = format!(
-        "approval rule {rule:?} has nobody to ask: its only approver is the person leaving and \
-         no escalation target is set. Name another approver in the policy, or cancel the case."
-    );
-    store
-        .append_audit(
-            Some(case),
-            &Actor::engine(),
-            "operator_notified",
-            serde_json::json!({ "reason": reason, "rule": rule }),
-            now,
-        )
-        .await?;
-    Ok(())
+    /// A freshly minted link for each of `approvers`.
+    fn mint_for(&self, approvers: Vec<EmailAddress>) -> Vec<(EmailAddress, MintedLink)> {
+        approvers
+            .into_iter()
+            .map(|approver| (approver, self.minter.mint()))
+            .collect()
+    }
 }

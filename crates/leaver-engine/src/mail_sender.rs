@@ -1,9 +1,12 @@
-//! Sending the outbox: claim due emails, put the link secrets in their slots, send, mark. A
-//! transient SMTP failure puts the email back with a backoff; a permanent one gives up on it,
-//! recorded.
+//! Sending the outbox: claim due emails, render each from its case and link as they are now
+//! ([`approval_email`]), send, mark. A transient failure (SMTP, the database) puts the email back
+//! with a backoff; a permanent one gives up on it, recorded.
+
+mod approval_email;
 
 use crate::ApprovalMail;
 use leaver_mail::Email;
+use leaver_store::outbox::QueuedEmail;
 use leaver_store::{Store, StoreError};
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -21,39 +24,51 @@ impl ApprovalMail {
     ) -> Result<usize, StoreError> {
         let mut sent = 0;
         for queued in store.claim_emails(LEASE, limit, now).await? {
-            let email = Email {
-                to: queued.recipient.clone(),
-                subject: queued.subject.clone(),
-                text: self.minter.fill(&queued.text, queued.link_id),
-                html: self.minter.fill(&queued.html, queued.link_id),
+            let failure = match self.render(store, &queued).await {
+                Ok(email) => match self.mailer.send(&email).await {
+                    Ok(()) => None,
+                    Err(error) => Some((error.to_string(), error.is_transient())),
+                },
+                Err(error) => Some((error.to_string(), is_transient(&error))),
             };
-            match self.mailer.send(&email).await {
-                Ok(()) => {
-                    unless_lease_lost(store.email_sent(&queued, now).await)?;
+            match failure {
+                None => {
+                    store.email_sent(&queued, now).await?;
                     sent += 1;
                 }
-                Err(error) => {
-                    let retry_at = error.is_transient().then(|| now + backoff(queued.attempts));
-                    tracing::warn!(%error, kind = %queued.kind, retry = retry_at.is_some(), "sending an email failed");
-                    let error = error.to_string();
-                    let failed = store.email_failed(&queued, &error, retry_at, now).await;
-                    unless_lease_lost(failed)?;
+                Some((error, transient)) => {
+                    let retry_at = transient.then(|| now + backoff(queued.attempts));
+                    let kind = queued.why.kind();
+                    tracing::warn!(%error, kind, retry = retry_at.is_some(), "sending an email failed");
+                    store.email_failed(&queued, &error, retry_at, now).await?;
                 }
             }
         }
         Ok(sent)
     }
+
+    /// The email `queued` stands for, from its case and link as they are now.
+    async fn render(&self, store: &dyn Store, queued: &QueuedEmail) -> Result<Email, StoreError> {
+        let case = store.case(queued.case_id).await?;
+        let link = store
+            .links_of(queued.case_id)
+            .await?
+            .into_iter()
+            .find(|l| l.link_id == queued.link_id)
+            .ok_or_else(|| StoreError::Corrupt(format!("no approval link {}", queued.link_id)))?;
+        let mut email = approval_email::render(&self.minter, &case, &link, queued.why);
+        email.to.clone_from(&queued.recipient);
+        Ok(email)
+    }
 }
 
-/// A sender that outlived its lease leaves the email to the one that has claimed it since.
-fn unless_lease_lost(marked: Result<(), StoreError>) -> Result<(), StoreError> {
-    match marked {
-        Err(StoreError::LeaseLost(email)) => {
-            tracing::warn!(%email, "another sender claimed this email after its lease ran out");
-            Ok(())
-        }
-        other => other,
-    }
+/// Whether a failure to read what an email needs may pass (the database was away), rather than
+/// last (the case or link does not read back).
+fn is_transient(error: &StoreError) -> bool {
+    !matches!(
+        error,
+        StoreError::Corrupt(_) | StoreError::CaseNotFound(_) | StoreError::Domain(_)
+    )
 }
 
 /// 5 s, 10 s, 20 s ... up to 10 minutes.

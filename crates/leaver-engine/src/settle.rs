@@ -21,9 +21,6 @@ pub(crate) enum Settle {
     Finish,
     /// Put the job back to run at `at` (a transient failure, a time not yet come).
     Reschedule { at: OffsetDateTime, error: String },
-    /// The handler wrote its outcome and finished the job in its own transaction.
-    // B: only RequestApproval returns this; once it returns a write, delete it.
-    Settled,
 }
 
 impl Settle {
@@ -67,7 +64,6 @@ impl Settler<'_> {
                     jobs.push(Some(job));
                 }
                 Settle::Finish => self.finish(&job).await,
-                Settle::Settled => {}
                 Settle::Reschedule { at, error } => self.reschedule(&job, at, &error).await,
             }
         }

@@ -1,31 +1,76 @@
 //! The email outbox: emails are queued in the transaction that causes them and sent later by
 //! a worker, under a lease (a [`LeaseQueue`]), with retries; an SMTP outage delays mail and
-//! loses none.
+//! loses none. A row holds what to send (which approval email, about which case and link, to
+//! whom), never a rendering: the worker renders it when it sends it.
 
-use crate::approvals::OutgoingEmail;
 use crate::lease_queue::{Lease, LeaseQueue, Stamps};
 use crate::rows::ms;
 use crate::{SqlStore, Store, StoreError};
 use async_trait::async_trait;
 use leaver_core::CaseId;
+use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::time::Duration;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// A queued email, claimed for sending.
+/// Which email an approval link is sent in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkEmail {
+    /// The request itself.
+    Request,
+    /// The `n`th reminder of it (1 for the first).
+    Reminder(u32),
+    /// The request, put to an escalation target.
+    Escalation,
+    /// A fresh link replacing an expired one.
+    FreshLink,
+}
+
+impl LinkEmail {
+    /// The stored `kind`, and the reminder's number.
+    fn columns(self) -> (&'static str, Option<i64>) {
+        match self {
+            LinkEmail::Request => ("approval_request", None),
+            LinkEmail::Reminder(n) => ("approval_reminder", Some(i64::from(n))),
+            LinkEmail::Escalation => ("approval_escalation", None),
+            LinkEmail::FreshLink => ("approval_fresh_link", None),
+        }
+    }
+
+    fn from_columns(kind: &str, reminder: Option<i64>) -> Result<LinkEmail, StoreError> {
+        Ok(match kind {
+            "approval_request" => LinkEmail::Request,
+            "approval_reminder" => {
+                LinkEmail::Reminder(reminder.and_then(|n| u32::try_from(n).ok()).unwrap_or(1))
+            }
+            "approval_escalation" => LinkEmail::Escalation,
+            "approval_fresh_link" => LinkEmail::FreshLink,
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "email_outbox: unknown kind {other:?}"
+                )));
+            }
+        })
+    }
+
+    /// The stored `kind`: `approval_request`, `approval_reminder`, ...
+    pub fn kind(self) -> &'static str {
+        self.columns().0
+    }
+}
+
+/// A queued email, claimed for sending: what to send.
 #[derive(Clone, Debug)]
 pub struct QueuedEmail {
     pub email_id: Uuid,
     /// The claim's token: only its holder may mark the email sent or failed.
     pub claim: Uuid,
-    /// The approval link whose secret replaces the placeholder, if any.
-    pub link_id: Option<Uuid>,
-    pub kind: String,
+    pub case_id: CaseId,
+    /// The approval link it carries; its secret is derived from this id when it is sent.
+    pub link_id: Uuid,
+    pub why: LinkEmail,
     pub recipient: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
     pub attempts: u32,
 }
 
@@ -55,27 +100,27 @@ pub trait MailOutbox: Send + Sync + std::fmt::Debug {
     async fn unsent_emails(&self) -> Result<i64, StoreError>;
 }
 
-/// Queues `email` inside the caller's transaction.
+/// Queues the `why` email carrying link `link_id` of `case` to `recipient`, inside the caller's
+/// transaction.
 pub(crate) async fn queue(
     tx: &mut Transaction<'static, Any>,
-    case: Option<CaseId>,
-    link_id: Option<Uuid>,
-    email: &OutgoingEmail,
+    (case, link_id): (CaseId, Uuid),
+    recipient: &str,
+    why: LinkEmail,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    let (kind, reminder) = why.columns();
     sqlx::query(
-        "INSERT INTO email_outbox (email_id, case_id, link_id, kind, recipient, subject, text_body, html_body,
-             created_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        "INSERT INTO email_outbox (email_id, case_id, link_id, kind, recipient, reminder, created_at,
+             next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
     .bind(Uuid::now_v7().to_string())
-    .bind(case.map(|c| c.to_string()))
-    .bind(link_id.map(|l| l.to_string()))
-    .bind(email.kind.clone())
-    .bind(email.recipient.clone())
-    .bind(email.subject.clone())
-    .bind(email.text.clone())
-    .bind(email.html.clone())
+    .bind(case.to_string())
+    .bind(link_id.to_string())
+    .bind(kind)
+    .bind(recipient)
+    .bind(reminder)
     .bind(ms(now))
     .execute(&mut **tx)
     .await?;
@@ -111,7 +156,7 @@ impl MailOutbox for SqlStore {
         limit: u32,
         now: OffsetDateTime,
     ) -> Result<Vec<QueuedEmail>, StoreError> {
-        let columns = "email_id, link_id, kind, recipient, subject, text_body, html_body, attempts";
+        let columns = "email_id, case_id, link_id, kind, reminder, recipient, attempts";
         let (claim, rows) = QUEUE
             .claim(
                 &mut *self.writer().acquire().await?,
@@ -122,25 +167,7 @@ impl MailOutbox for SqlStore {
                 columns,
             )
             .await?;
-        rows.iter()
-            .map(|row| {
-                let id: String = row.try_get("email_id")?;
-                let link: Option<String> = row.try_get("link_id")?;
-                let attempts: i64 = row.try_get("attempts")?;
-                let corrupt = |e: uuid::Error| StoreError::Corrupt(format!("email_outbox: {e}"));
-                Ok(QueuedEmail {
-                    email_id: id.parse().map_err(corrupt)?,
-                    claim,
-                    link_id: link.map(|l| l.parse()).transpose().map_err(corrupt)?,
-                    kind: row.try_get("kind")?,
-                    recipient: row.try_get("recipient")?,
-                    subject: row.try_get("subject")?,
-                    text: row.try_get("text_body")?,
-                    html: row.try_get("html_body")?,
-                    attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-                })
-            })
-            .collect()
+        rows.iter().map(|row| queued_from_row(row, claim)).collect()
     }
 
     async fn email_sent(&self, email: &QueuedEmail, now: OffsetDateTime) -> Result<(), StoreError> {
@@ -165,4 +192,23 @@ impl MailOutbox for SqlStore {
     async fn unsent_emails(&self) -> Result<i64, StoreError> {
         QUEUE.depth(self.pool()).await
     }
+}
+
+fn queued_from_row(row: &AnyRow, claim: Uuid) -> Result<QueuedEmail, StoreError> {
+    let uuid = |column: &str| -> Result<Uuid, StoreError> {
+        let raw: String = row.try_get(column)?;
+        raw.parse()
+            .map_err(|e| StoreError::Corrupt(format!("email_outbox.{column}: {e}")))
+    };
+    let kind: String = row.try_get("kind")?;
+    let attempts: i64 = row.try_get("attempts")?;
+    Ok(QueuedEmail {
+        email_id: uuid("email_id")?,
+        claim,
+        case_id: CaseId(uuid("case_id")?),
+        link_id: uuid("link_id")?,
+        why: LinkEmail::from_columns(&kind, row.try_get("reminder")?)?,
+        recipient: row.try_get("recipient")?,
+        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+    })
 }

@@ -6,8 +6,9 @@
 //! The whole batch is worked out in memory first; then the leases are finished with one
 //! statement, and the cases, jobs and audit records are written with a few multi-row ones.
 
+use crate::approvals::NewRequest;
 use crate::audit::{self, Entry};
-use crate::{HeldToken, Lease, StoreError, cases, held_tokens, jobs};
+use crate::{HeldToken, Lease, StoreError, approvals, cases, held_tokens, jobs};
 use leaver_core::{Case, CaseId, Effect, Event, Transition, apply};
 use serde_json::{Value, json};
 use sqlx::AnyPool;
@@ -36,6 +37,9 @@ pub enum BatchWrite {
     /// [`Settled`](crate::held_tokens::HeldState::Settled) ones are kept and their seals erased,
     /// with one audit record per kind of verdict. A token settled already keeps its first one.
     TokenVerdicts { tokens: Vec<HeldToken> },
+    /// Opens approval requests on the case, each link's email queued, as one audit record
+    /// (see [`crate::approvals::ask`]).
+    AskApprovers { requests: Vec<NewRequest> },
 }
 
 /// Applies `events` in order to `case`: the transition, and for each event the kind and data of
@@ -77,6 +81,8 @@ struct Applied {
     entries: Vec<Entry>,
     /// Held tokens' verdicts to keep, by case.
     verdicts: Vec<(CaseId, Vec<HeldToken>)>,
+    /// Approval requests to open, by case.
+    asks: Vec<(CaseId, Vec<NewRequest>)>,
     /// The leases of the items that apply, to finish.
     leases: Vec<(usize, Lease)>,
 }
@@ -130,6 +136,9 @@ fn apply_item(
         BatchWrite::TokenVerdicts { tokens } => {
             applied.verdicts.push((item.case, tokens.clone()));
         }
+        BatchWrite::AskApprovers { requests } => {
+            applied.asks.push((item.case, requests.clone()));
+        }
     }
     Ok(())
 }
@@ -181,6 +190,9 @@ pub(crate) async fn record_batch(
         let mut entries = Vec::with_capacity(applied.entries.len());
         for (case, tokens) in &applied.verdicts {
             entries.extend(held_tokens::keep_verdicts(&mut tx, *case, tokens, now).await?);
+        }
+        for (case, requests) in &applied.asks {
+            entries.extend(approvals::ask::ask(&mut tx, *case, requests, now).await?);
         }
         entries.extend(applied.entries);
         audit::append_many(&mut tx, actor, entries, now).await?;

@@ -5,14 +5,13 @@
 
 use leaver_core::approval::Mode;
 use leaver_core::{
-    Case, CaseId, CaseState, Event, NewStep, StepId, StepKind, StepState, Strategy, Target,
+    Case, CaseId, CaseState, EmailAddress, Event, NewStep, StepId, StepKind, StepState, Strategy,
+    Target,
 };
-use leaver_store::approvals::{
-    ApprovalStore, LinkEmail, LinkMinter, LinkView, NewRequest, OutgoingEmail,
-};
+use leaver_store::approvals::{MintedLink, NewRequest};
 use leaver_store::outbox::MailOutbox;
 use leaver_store::scratch::ticket;
-use leaver_store::{Actor, JobKind, SqlStore, Store, StoreError, scratch};
+use leaver_store::{Actor, BatchItem, BatchWrite, JobKind, SqlStore, Store, StoreError, scratch};
 use serde_json::json;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -170,26 +169,6 @@ async fn a_job_whose_step_may_not_start_is_dropped_by_the_claim() {
     }
 }
 
-/// Makes links whose emails say nothing secret.
-#[derive(Debug)]
-struct PlainMinter;
-
-impl LinkMinter for PlainMinter {
-    fn token_hash(&self, link_id: Uuid) -> String {
-        format!("{:064x}", link_id.as_u128())
-    }
-
-    fn render(&self, _case: &Case, link: &LinkView, _why: LinkEmail) -> OutgoingEmail {
-        OutgoingEmail {
-            kind: "approval_request".into(),
-            recipient: link.approver.clone(),
-            subject: "Please decide".into(),
-            text: "Please decide.".into(),
-            html: "<p>Please decide.</p>".into(),
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_sender_whose_lease_ran_out_can_neither_mark_an_email_sent_nor_failed() {
     let (_dir, stores) = stores().await;
@@ -200,17 +179,30 @@ async fn a_sender_whose_lease_ran_out_can_neither_mark_an_email_sent_nor_failed(
             .expect("open")
             .case
             .id;
+        let id = Uuid::now_v7();
+        let link = MintedLink {
+            id,
+            token_hash: format!("{:064x}", id.as_u128()),
+        };
         let request = NewRequest {
             rule: "manager".into(),
             mode: Mode::Any,
             steps: vec![],
-            approvers: vec!["carol@acme.test".into()],
+            links: vec![(
+                EmailAddress::parse("carol@acme.test").expect("address"),
+                link,
+            )],
+            expires_at: NOW + Duration::from_secs(3600),
         };
-        let expires = NOW + Duration::from_secs(3600);
-        store
-            .open_requests(case, &[request], &PlainMinter, expires, None, NOW)
-            .await
-            .expect("requested");
+        let ask = BatchItem {
+            case,
+            lease: None,
+            write: BatchWrite::AskApprovers {
+                requests: vec![request],
+            },
+        };
+        let asked = store.record_batch(&[ask], &Actor::engine(), NOW).await;
+        assert!(asked.expect("requested").iter().all(Result::is_ok), "{url}");
         assert_eq!(store.unsent_emails().await.expect("depth"), 1, "{url}");
 
         let slow = store.claim_emails(LEASE, 10, NOW).await.expect("claim");

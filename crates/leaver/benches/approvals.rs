@@ -1,8 +1,8 @@
 //! `POST /approvals/{token}` under 64 concurrent clients, on SQLite, over real HTTP.
 //!
-//! Sets up 2,000 pending approval links (cases planned and asked through the store's API, with a
-//! `Minter` whose key the bench knows, so it knows every link's secret), serves the real router
-//! on 127.0.0.1:0, then approves every link from 64 concurrent clients, each POST sending the
+//! Sets up 2,000 pending approval links (cases planned and asked through the store's API, with
+//! links minted by a `Minter` whose key the bench knows, so it knows every link's secret), serves
+//! the real router on 127.0.0.1:0, then approves every link from 64 concurrent clients, each POST sending the
 //! page's form key and our own `Origin`, as a browser would. Prints p50/p99/max latency and the
 //! throughput; the target is p99 <= 25 ms.
 //!
@@ -12,11 +12,11 @@
 use leaver_app::{Leaver, Settings};
 use leaver_core::approval::{Decision, Mode};
 use leaver_core::{
-    CaseId, Event, NewStep, StepId, StepKind, Strategy, Target, Ticket, TicketInput,
+    CaseId, EmailAddress, Event, NewStep, StepId, StepKind, Strategy, Target, Ticket, TicketInput,
 };
 use leaver_engine::Minter;
 use leaver_store::approvals::{ApprovalStore, DecisionOrigin, NewRequest, hash_token};
-use leaver_store::{Actor, SqlStore, Store, scratch};
+use leaver_store::{Actor, BatchItem, BatchWrite, SqlStore, Store, scratch};
 use leaver_web::AppState;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -147,6 +147,7 @@ async fn pending_links(
 ) -> anyhow::Result<Vec<String>> {
     let now = time::OffsetDateTime::now_utc();
     let expires = now + Duration::from_secs(72 * 3600);
+    let manager = EmailAddress::parse("erin@acme.test").map_err(anyhow::Error::msg)?;
     let mut tokens = Vec::with_capacity(count);
     for n in 0..count {
         let ticket = Ticket::parse(&TicketInput {
@@ -196,16 +197,25 @@ async fn pending_links(
         store
             .record(case, vec![planned], &Actor::engine(), json!({}), None, now)
             .await?;
+        let link = minter.mint();
+        tokens.push(minter.token(link.id));
         let request = NewRequest {
             rule: "manager".into(),
             mode: Mode::Any,
             steps: asked,
-            approvers: vec!["erin@acme.test".into()],
+            links: vec![(manager.clone(), link)],
+            expires_at: expires,
         };
-        let links = store
-            .open_requests(case, &[request], minter, expires, None, now)
-            .await?;
-        tokens.extend(links.iter().map(|l| minter.token(l.link_id)));
+        let ask = BatchItem {
+            case,
+            lease: None,
+            write: BatchWrite::AskApprovers {
+                requests: vec![request],
+            },
+        };
+        for asked in store.record_batch(&[ask], &Actor::engine(), now).await? {
+            asked?;
+        }
     }
     Ok(tokens)
 }

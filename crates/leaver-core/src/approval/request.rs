@@ -129,6 +129,34 @@ pub struct Request {
 }
 
 impl Request {
+    /// A new open request of `rule` (deciding by `mode`) about `steps` of `case`, asking nobody
+    /// yet.
+    pub fn open(id: Uuid, case: CaseId, rule: &str, mode: Mode, steps: Vec<StepId>) -> Request {
+        Request {
+            id,
+            case,
+            rule: rule.to_owned(),
+            mode,
+            steps,
+            state: RequestState::Open,
+            links: Vec::new(),
+        }
+    }
+
+    /// Asks `approver` with a new link (`id`, from `now` until `expires_at`); an escalation
+    /// target's (`escalation`) yes settles the request on its own.
+    pub fn ask(
+        &mut self,
+        (id, approver): (Uuid, &str),
+        escalation: bool,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> &Link {
+        self.links
+            .push(Link::new(id, approver, escalation, now, expires_at));
+        &self.links[self.links.len() - 1]
+    }
+
     pub fn link(&self, id: Uuid) -> Option<&Link> {
         self.links.iter().find(|l| l.id == id)
     }

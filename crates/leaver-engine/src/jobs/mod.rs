@@ -43,9 +43,7 @@ pub(crate) async fn handle(engine: &Engine, job: &Job, reads: &SharedReads) -> S
         Effect::PollManualStep { step } => {
             poll_manual_step::handle(engine, case, *step, reads).await
         }
-        Effect::RequestApproval { steps } => {
-            request_approval::handle(engine, case, steps, &job.lease).await
-        }
+        Effect::RequestApproval { steps } => Ok(request_approval::handle(engine, case, steps)),
         Effect::NotifyOperator { reason } => Ok(notify_operator::handle(reason)),
     };
     match result {

@@ -1,54 +1,55 @@
-//! Approval requests and their one-time links: the port, and the values it speaks in.
+//! Approval requests and their one-time links: the port, and the values it speaks in. The
+//! decisions are the core's (`leaver_core::approval`); the store loads the requests, asks, and
+//! saves what changed with the emails to send (what to send, never a rendering) and the audit.
 
+pub(crate) mod ask;
 mod batch;
 pub(crate) mod group_commit;
 mod rows;
 mod sql;
 
-use crate::{Lease, StoreError};
+use crate::StoreError;
 use async_trait::async_trait;
 use leaver_core::approval::{Decision, Link, Mode, Refusal, Request, RequestState};
-use leaver_core::{Case, CaseId, CaseState, EmailAddress, StepId};
+use leaver_core::{CaseId, CaseState, EmailAddress, StepId};
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// An email to queue, already rendered. Its bodies are the minter's: queued as they are, and
-/// given back to the minter to put the link's secret in when sent (the store never sees it).
+/// A link to make: its id, and the SHA-256 (hex, see [`hash_token`]) of its secret. The secret
+/// is derived from the id under a key the store never sees, again when the link's email is sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OutgoingEmail {
-    pub kind: String,
-    pub recipient: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
+pub struct MintedLink {
+    pub id: Uuid,
+    pub token_hash: String,
 }
 
-/// Why an approval email is sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkEmail {
-    Request,
-    Reminder(u32),
-    Escalation,
-    FreshLink,
-}
-
-/// What the store needs from outside to make links: their secret's hash (the secret is derived
-/// from the link id under a server key the store never sees) and their emails.
-pub trait LinkMinter: Send + Sync + std::fmt::Debug {
-    /// The SHA-256 (hex) of the secret for `link_id`.
-    fn token_hash(&self, link_id: Uuid) -> String;
-    /// The email for `link` of `case`.
-    fn render(&self, case: &Case, link: &LinkView, why: LinkEmail) -> OutgoingEmail;
-}
-
-/// A request to open: one rule's steps, its approvers.
+/// A request to open on a case: one rule's steps, and a link for each approver it asks (none
+/// when nobody may be asked: the operators are told instead).
 #[derive(Clone, Debug)]
 pub struct NewRequest {
     pub rule: String,
     pub mode: Mode,
     pub steps: Vec<StepId>,
-    pub approvers: Vec<String>,
+    pub links: Vec<(EmailAddress, MintedLink)>,
+    pub expires_at: OffsetDateTime,
+}
+
+/// An open request past its escalation delay, not escalated yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueEscalation {
+    pub request: Uuid,
+    pub case: CaseId,
+    /// The person leaving, who is never asked.
+    pub leaver: EmailAddress,
+}
+
+/// The links an escalation adds to a request, one per target asked.
+#[derive(Clone, Debug)]
+pub struct Escalation {
+    pub request: Uuid,
+    pub links: Vec<(EmailAddress, MintedLink)>,
+    pub expires_at: OffsetDateTime,
 }
 
 /// One link with its request and case, as the approval page shows it.
@@ -125,18 +126,6 @@ pub enum Decided {
 /// Approvals, stored.
 #[async_trait]
 pub trait ApprovalStore: Send + Sync + std::fmt::Debug {
-    /// Opens `requests` on `case` with one link (valid until `expires_at`) and one queued email
-    /// per approver, audits it, and finishes `lease`: one transaction.
-    async fn open_requests(
-        &self,
-        case: CaseId,
-        requests: &[NewRequest],
-        minter: &dyn LinkMinter,
-        expires_at: OffsetDateTime,
-        lease: Option<&Lease>,
-        now: OffsetDateTime,
-    ) -> Result<Vec<LinkView>, StoreError>;
-
     /// The link whose secret hashes to `token_hash`.
     async fn link(&self, token_hash: &str) -> Result<Option<LinkView>, StoreError>;
 
@@ -154,12 +143,13 @@ pub trait ApprovalStore: Send + Sync + std::fmt::Debug {
         now: OffsetDateTime,
     ) -> Result<Decided, StoreError>;
 
-    /// Replaces an expired, undecided link by a new one for the same approver and request, and
-    /// queues its email. `None` if the link is unknown or may not be renewed.
+    /// Replaces an expired, undecided link by `fresh` (valid until `expires_at`) for the same
+    /// approver and request, and queues its email. `None` if the link is unknown or may not be
+    /// renewed.
     async fn renew_link(
         &self,
         token_hash: &str,
-        minter: &dyn LinkMinter,
+        fresh: MintedLink,
         expires_at: OffsetDateTime,
         now: OffsetDateTime,
     ) -> Result<Option<LinkView>, StoreError>;
@@ -170,18 +160,21 @@ pub trait ApprovalStore: Send + Sync + std::fmt::Debug {
         &self,
         quiet_since: OffsetDateTime,
         max_reminders: u32,
-        minter: &dyn LinkMinter,
         now: OffsetDateTime,
     ) -> Result<usize, StoreError>;
 
-    /// Asks `targets` (but never the leaver) on every open request created before
-    /// `opened_before` that was not escalated yet. Returns how many requests.
-    async fn escalate(
+    /// The open requests of open cases created before `opened_before` and not escalated yet.
+    async fn escalations_due(
         &self,
         opened_before: OffsetDateTime,
-        targets: &[EmailAddress],
-        minter: &dyn LinkMinter,
-        expires_at: OffsetDateTime,
+    ) -> Result<Vec<DueEscalation>, StoreError>;
+
+    /// Adds the escalations' links (and queues their emails), in one transaction. A request
+    /// escalated meanwhile (by another replica) is left alone. Returns how many requests were
+    /// escalated.
+    async fn escalate(
+        &self,
+        escalations: &[Escalation],
         now: OffsetDateTime,
     ) -> Result<usize, StoreError>;
 }

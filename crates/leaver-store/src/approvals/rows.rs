@@ -1,10 +1,11 @@
 //! Approval rows: links as pages show them ([`LinkView`]), a case's requests as the aggregate
 //! the core decides on ([`CaseApprovals`]), link inserts, enum columns.
 
-use crate::approvals::{LinkEmail, LinkMinter, LinkView};
+use crate::StoreError;
+use crate::approvals::LinkView;
 use crate::multi_row::Marks;
+use crate::outbox::{self, LinkEmail};
 use crate::rows::{from_ms, ms};
-use crate::{StoreError, cases, outbox};
 use leaver_core::approval::{CaseApprovals, Decision, Link, Mode, Request};
 use leaver_core::{CaseId, CaseState};
 use serde::de::DeserializeOwned;
@@ -241,15 +242,13 @@ pub(crate) async fn insert_request(
     Ok(())
 }
 
-/// Inserts `link` on `request`, its secret's hash from `minter`, queues its email (`why`), and
-/// returns its view.
+/// Inserts `link` on `request` under its secret's hash, and queues its `why` email.
 pub(crate) async fn insert_link(
     tx: &mut Transaction<'static, Any>,
     (request, link): (&Request, &Link),
-    case_state: CaseState,
+    token_hash: &str,
     why: LinkEmail,
-    minter: &dyn LinkMinter,
-) -> Result<LinkView, StoreError> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO approval_link (link_id, request_id, approver, token_hash, escalation, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -257,15 +256,14 @@ pub(crate) async fn insert_link(
     .bind(link.id.to_string())
     .bind(request.id.to_string())
     .bind(link.approver.clone())
-    .bind(minter.token_hash(link.id))
+    .bind(token_hash)
     .bind(i64::from(link.escalation))
     .bind(ms(link.created_at))
     .bind(ms(link.expires_at))
     .execute(&mut **tx)
     .await?;
-    let view = LinkView::of(request, link, case_state);
-    mail_link(tx, &view, why, minter, link.created_at).await?;
-    Ok(view)
+    let what = (request.case, link.id);
+    outbox::queue(tx, what, &link.approver, why, link.created_at).await
 }
 
 /// Marks link `id` replaced at `now`.
@@ -280,17 +278,4 @@ pub(crate) async fn supersede(
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-/// Queues the email for `link`.
-pub(crate) async fn mail_link(
-    tx: &mut Transaction<'static, Any>,
-    link: &LinkView,
-    why: LinkEmail,
-    minter: &dyn LinkMinter,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
-    let case = cases::load(tx, link.case_id).await?;
-    let email = minter.render(&case, link, why);
-    outbox::queue(tx, Some(link.case_id), Some(link.link_id), &email, now).await
 }

@@ -1,24 +1,23 @@
 //! [`ApprovalStore`] for [`SqlStore`]. Every change runs in one write transaction with its
 //! audit record, its queued emails and, when a decision settles a request, the case's
 //! `approved`/`rejected` event. Decisions are written in batches (see
-//! [`crate::approvals::group_commit`]).
+//! [`crate::approvals::group_commit`]); requests are opened with a job's outcome
+//! ([`crate::BatchWrite::AskApprovers`], see [`crate::approvals::ask`]).
 
 use crate::approvals::batch::DecisionIn;
-use crate::approvals::rows::{
-    insert_link, insert_request, mail_link, request_from_row, request_of, supersede, view, views,
-};
+use crate::approvals::rows::{insert_link, request_from_row, request_of, supersede, view, views};
 use crate::approvals::{
-    ApprovalStore, Decided, DecisionOrigin, LinkEmail, LinkMinter, LinkView, NewRequest,
+    ApprovalStore, Decided, DecisionOrigin, DueEscalation, Escalation, LinkView, MintedLink,
 };
+use crate::outbox::{self, LinkEmail};
 use crate::rows::ms;
-use crate::{Actor, Lease, SqlStore, StoreError, audit, jobs};
+use crate::{Actor, SqlStore, StoreError, audit};
 use async_trait::async_trait;
-use leaver_core::approval::{Decision, Link, Request, RequestState, escalation_targets};
-use leaver_core::{CaseId, CaseState, EmailAddress};
+use leaver_core::approval::Decision;
+use leaver_core::{CaseId, EmailAddress};
 use serde_json::json;
 use sqlx::Row;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 /// Open links: undecided, not replaced, request open, case open.
 const OPEN: &str = "l.decided_at IS NULL AND l.superseded_at IS NULL AND r.state = 'open'
@@ -26,55 +25,6 @@ const OPEN: &str = "l.decided_at IS NULL AND l.superseded_at IS NULL AND r.state
 
 #[async_trait]
 impl ApprovalStore for SqlStore {
-    async fn open_requests(
-        &self,
-        case: CaseId,
-        requests: &[NewRequest],
-        minter: &dyn LinkMinter,
-        expires_at: OffsetDateTime,
-        lease: Option<&Lease>,
-        now: OffsetDateTime,
-    ) -> Result<Vec<LinkView>, StoreError> {
-        let mut tx = audit::begin_write(self.writer()).await?;
-        if let Some(lease) = lease {
-            jobs::finish(&mut tx, lease).await?;
-        }
-        let mut links = Vec::new();
-        for draft in requests {
-            let request = Request {
-                id: Uuid::now_v7(),
-                case,
-                rule: draft.rule.clone(),
-                mode: draft.mode,
-                steps: draft.steps.clone(),
-                state: RequestState::Open,
-                links: Vec::new(),
-            };
-            insert_request(&mut tx, &request, now).await?;
-            for approver in &draft.approvers {
-                let link = Link::new(Uuid::now_v7(), approver, false, now, expires_at);
-                let why = LinkEmail::Request;
-                let state = CaseState::AwaitingApproval;
-                links.push(insert_link(&mut tx, (&request, &link), state, why, minter).await?);
-            }
-        }
-        let asked: Vec<_> = requests
-            .iter()
-            .map(|r| json!({ "rule": r.rule, "mode": r.mode, "steps": r.steps, "approvers": r.approvers }))
-            .collect();
-        audit::append(
-            &mut tx,
-            Some(case),
-            "engine",
-            "approval_requested",
-            json!({ "requests": asked }),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(links)
-    }
-
     async fn link(&self, token_hash: &str) -> Result<Option<LinkView>, StoreError> {
         view(
             &mut *self.pool().acquire().await?,
@@ -114,7 +64,7 @@ impl ApprovalStore for SqlStore {
     async fn renew_link(
         &self,
         token_hash: &str,
-        minter: &dyn LinkMinter,
+        fresh: MintedLink,
         expires_at: OffsetDateTime,
         now: OffsetDateTime,
     ) -> Result<Option<LinkView>, StoreError> {
@@ -122,14 +72,21 @@ impl ApprovalStore for SqlStore {
         let Some((mut request, old, case_state)) = request_of(&mut tx, token_hash).await? else {
             return Ok(None);
         };
-        let renewal = (Uuid::now_v7(), expires_at);
-        let Some(fresh) = request.renew(old, case_state, renewal, now).cloned() else {
+        let Some(new) = request
+            .renew(old, case_state, (fresh.id, expires_at), now)
+            .cloned()
+        else {
             return Ok(None);
         };
         supersede(&mut tx, old, now).await?;
-        let why = LinkEmail::FreshLink;
-        let new = insert_link(&mut tx, (&request, &fresh), case_state, why, minter).await?;
-        let data = json!({ "request": request.id, "approver": new.approver, "replaces": old, "link": new.link_id });
+        insert_link(
+            &mut tx,
+            (&request, &new),
+            &fresh.token_hash,
+            LinkEmail::FreshLink,
+        )
+        .await?;
+        let data = json!({ "request": request.id, "approver": new.approver, "replaces": old, "link": new.id });
         audit::append(
             &mut tx,
             Some(request.case),
@@ -140,14 +97,13 @@ impl ApprovalStore for SqlStore {
         )
         .await?;
         tx.commit().await?;
-        Ok(Some(new))
+        Ok(Some(LinkView::of(&request, &new, case_state)))
     }
 
     async fn remind(
         &self,
         quiet_since: OffsetDateTime,
         max_reminders: u32,
-        minter: &dyn LinkMinter,
         now: OffsetDateTime,
     ) -> Result<usize, StoreError> {
         let mut tx = audit::begin_write(self.writer()).await?;
@@ -168,14 +124,9 @@ impl ApprovalStore for SqlStore {
             .fetch_one(&mut *tx)
             .await?;
             let count: i64 = row.try_get("reminders")?;
-            mail_link(
-                &mut tx,
-                link,
-                LinkEmail::Reminder(u32::try_from(count).unwrap_or(u32::MAX)),
-                minter,
-                now,
-            )
-            .await?;
+            let why = LinkEmail::Reminder(u32::try_from(count).unwrap_or(u32::MAX));
+            let what = (link.case_id, link.link_id);
+            outbox::queue(&mut tx, what, &link.approver, why, now).await?;
             let data =
                 json!({ "request": link.request_id, "approver": link.approver, "reminder": count });
             audit::append(
@@ -192,53 +143,85 @@ impl ApprovalStore for SqlStore {
         Ok(due.len())
     }
 
-    async fn escalate(
+    async fn escalations_due(
         &self,
         opened_before: OffsetDateTime,
-        targets: &[EmailAddress],
-        minter: &dyn LinkMinter,
-        expires_at: OffsetDateTime,
+    ) -> Result<Vec<DueEscalation>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.request_id, r.case_id, c.email
+             FROM approval_request r JOIN offboarding_case c ON c.case_id = r.case_id
+             WHERE r.state = 'open' AND r.escalated_at IS NULL AND r.created_at <= $1
+               AND c.state NOT IN ('completed', 'cancelled')
+             ORDER BY r.created_at, r.request_id",
+        )
+        .bind(ms(opened_before))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(e.to_string());
+                let (request, case, leaver): (String, String, String) = (
+                    row.try_get("request_id")?,
+                    row.try_get("case_id")?,
+                    row.try_get("email")?,
+                );
+                Ok(DueEscalation {
+                    request: request.parse().map_err(|e| corrupt(&e))?,
+                    case: case.parse().map_err(|e| corrupt(&e))?,
+                    leaver: EmailAddress::parse(&leaver).map_err(|e| corrupt(&e))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn escalate(
+        &self,
+        escalations: &[Escalation],
         now: OffsetDateTime,
     ) -> Result<usize, StoreError> {
         let mut tx = audit::begin_write(self.writer()).await?;
-        let rows = sqlx::query(
-            "SELECT r.request_id, r.case_id, r.rule, r.mode, r.steps, r.state, c.email, c.state AS case_state
-             FROM approval_request r JOIN offboarding_case c ON c.case_id = r.case_id
-             WHERE r.state = 'open' AND r.escalated_at IS NULL AND r.created_at <= $1
-               AND c.state NOT IN ('completed', 'cancelled')",
-        )
-        .bind(ms(opened_before))
-        .fetch_all(&mut *tx)
-        .await?;
-        for row in &rows {
-            let request = request_from_row(row, "state")?;
-            let case_state: String = row.try_get("case_state")?;
-            let case_state = case_state.parse().map_err(StoreError::Corrupt)?;
-            let leaver: String = row.try_get("email")?;
-            let leaver = EmailAddress::parse(&leaver).map_err(StoreError::Corrupt)?;
-            sqlx::query("UPDATE approval_request SET escalated_at = $1 WHERE request_id = $2")
-                .bind(ms(now))
-                .bind(request.id.to_string())
-                .execute(&mut *tx)
-                .await?;
+        let mut escalated = 0;
+        for escalation in escalations {
+            // Marked first: a request another replica escalated meanwhile is left alone.
+            let row = sqlx::query(
+                "UPDATE approval_request SET escalated_at = $1
+                 WHERE request_id = $2 AND escalated_at IS NULL AND state = 'open'
+                 RETURNING request_id, case_id, rule, mode, steps, state",
+            )
+            .bind(ms(now))
+            .bind(escalation.request.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else { continue };
+            let mut request = request_from_row(&row, "state")?;
             let mut asked = Vec::new();
-            for target in escalation_targets(targets, &leaver) {
-                let link = Link::new(Uuid::now_v7(), target.as_str(), true, now, expires_at);
-                let why = LinkEmail::Escalation;
-                insert_link(&mut tx, (&request, &link), case_state, why, minter).await?;
+            for (target, minted) in &escalation.links {
+                let asking = (minted.id, target.as_str());
+                let link = request
+                    .ask(asking, true, now, escalation.expires_at)
+                    .clone();
+                insert_link(
+                    &mut tx,
+                    (&request, &link),
+                    &minted.token_hash,
+                    LinkEmail::Escalation,
+                )
+                .await?;
                 asked.push(link.approver);
             }
+            let data = json!({ "request": request.id, "asked": asked });
             audit::append(
                 &mut tx,
                 Some(request.case),
                 "engine",
                 "approval_escalated",
-                json!({ "request": request.id, "asked": asked }),
+                data,
                 now,
             )
             .await?;
+            escalated += 1;
         }
         tx.commit().await?;
-        Ok(rows.len())
+        Ok(escalated)
     }
 }

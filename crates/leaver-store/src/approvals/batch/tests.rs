@@ -3,42 +3,28 @@
 
 use super::{DecisionIn, decide_batch};
 use crate::approvals::{
-    ApprovalStore, Decided, DecisionOrigin, LinkEmail, LinkMinter, LinkView, NewRequest,
-    OutgoingEmail, hash_token,
+    ApprovalStore, Decided, DecisionOrigin, LinkView, MintedLink, NewRequest, hash_token,
 };
-use crate::{Actor, Store, scratch};
+use crate::{Actor, BatchItem, BatchWrite, Store, scratch};
 use leaver_core::approval::{Decision, Mode, Refusal, RequestState};
 use leaver_core::{
-    Case, CaseId, CaseState, Event, NewStep, StepId, StepKind, StepState, Strategy, Target, Ticket,
-    TicketInput,
+    CaseId, CaseState, EmailAddress, Event, NewStep, StepId, StepKind, StepState, Strategy, Target,
+    Ticket, TicketInput,
 };
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-#[derive(Debug)]
-struct PlainMinter;
-
 fn token(link: Uuid) -> String {
     format!("secret-of-{link}")
 }
 
-impl LinkMinter for PlainMinter {
-    fn token_hash(&self, link_id: Uuid) -> String {
-        hash_token(&token(link_id))
-    }
-
-    fn render(&self, _case: &Case, link: &LinkView, _why: LinkEmail) -> OutgoingEmail {
-        let text = "the body, as the minter queues it".to_owned();
-        let (kind, subject) = ("approval_request".into(), "Approval needed".into());
-        let recipient = link.approver.clone();
-        OutgoingEmail {
-            kind,
-            recipient,
-            subject,
-            html: text.clone(),
-            text,
-        }
+/// A link whose secret the test knows.
+fn minted() -> MintedLink {
+    let id = Uuid::now_v7();
+    MintedLink {
+        id,
+        token_hash: hash_token(&token(id)),
     }
 }
 
@@ -80,13 +66,18 @@ async fn asked(
         .record(case, vec![planned], &Actor::engine(), json!({}), None, now)
         .await
         .expect("plan");
+    let expires_at = now + time::Duration::hours(72);
     let request = |rule: &str, steps: Vec<StepId>, approvers: &[&str]| NewRequest {
         rule: rule.into(),
         mode: Mode::Any,
         steps,
-        approvers: approvers.iter().map(|a| (*a).to_owned()).collect(),
+        links: approvers
+            .iter()
+            .map(|a| (EmailAddress::parse(a).expect("address"), minted()))
+            .collect(),
+        expires_at,
     };
-    let requests = [
+    let requests = vec![
         request("manager", ids.clone(), &["erin@acme.test"]),
         request(
             "security",
@@ -94,11 +85,18 @@ async fn asked(
             &["sec1@acme.test", "sec2@acme.test"],
         ),
     ];
-    let expires = now + time::Duration::hours(72);
-    let links = store
-        .open_requests(case, &requests, &PlainMinter, expires, None, now)
+    let ask = BatchItem {
+        case,
+        lease: None,
+        write: BatchWrite::AskApprovers { requests },
+    };
+    let asked = store
+        .record_batch(&[ask], &Actor::engine(), now)
         .await
         .expect("ask");
+    assert!(asked.iter().all(Result::is_ok), "{asked:?}");
+    let mut links = store.links_of(case).await.expect("links");
+    links.sort_by(|a, b| a.approver.cmp(&b.approver));
     (case, links)
 }
 
