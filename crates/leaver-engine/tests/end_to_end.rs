@@ -119,14 +119,7 @@ async fn a_refused_hub_write_fails_the_step_with_the_hubs_message_and_a_retry_fi
         let faults = serde_json::json!({"fail_next": [
             {"route": "PUT /api/organizations/{org}/members/{user}/role", "status": 403, "count": 100}
         ]});
-        let url = format!("{}/_sim/faults", world.sim.url);
-        world
-            .http
-            .post(&url)
-            .json(&faults)
-            .send()
-            .await
-            .expect("faults");
+        world.set_faults(faults).await;
         world.approve_all(case).await;
         world.settle().await;
 
@@ -164,13 +157,7 @@ async fn a_refused_hub_write_fails_the_step_with_the_hubs_message_and_a_retry_fi
         );
 
         // The cause goes away; an operator retries; nothing was lost.
-        world
-            .http
-            .post(&url)
-            .json(&serde_json::json!({}))
-            .send()
-            .await
-            .expect("clear");
+        world.set_faults(serde_json::json!({})).await;
         let retries = failed
             .iter()
             .map(|s| leaver_core::Event::RetryRequested { step: s.id })

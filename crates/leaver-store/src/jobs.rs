@@ -170,7 +170,7 @@ impl JobRow {
 
 /// Claims due jobs (those whose time has come and that nobody holds, or whose lease ran out)
 /// and reads their cases, in one write transaction that also starts their steps
-/// ([`start_steps`]). An idle queue costs one read.
+/// ([`start_steps`]). An idle queue costs one read; the answer is empty only when no job is due.
 pub(crate) async fn claim(
     reader: &AnyPool,
     writer: &AnyPool,
@@ -179,21 +179,24 @@ pub(crate) async fn claim(
     limit: u32,
     now: OffsetDateTime,
 ) -> Result<Vec<Job>, StoreError> {
-    if !QUEUE.any_due(reader, now).await? {
-        return Ok(Vec::new());
+    while QUEUE.any_due(reader, now).await? {
+        let mut tx = audit::begin_write(writer).await?;
+        let columns = "job_id, case_id, payload, attempts";
+        let (token, rows) = QUEUE
+            .claim(&mut tx, dialect, lease_for, limit, now, columns)
+            .await?;
+        let jobs = rows
+            .iter()
+            .map(|row| job_from_row(row, token))
+            .collect::<Result<Vec<_>, _>>()?;
+        let jobs = start_steps(&mut tx, jobs, now).await?;
+        tx.commit().await?;
+        if !jobs.is_empty() || rows.is_empty() {
+            return Ok(jobs);
+        }
+        // Every job claimed was dropped: look again.
     }
-    let mut tx = audit::begin_write(writer).await?;
-    let columns = "job_id, case_id, payload, attempts";
-    let (token, rows) = QUEUE
-        .claim(&mut tx, dialect, lease_for, limit, now, columns)
-        .await?;
-    let jobs = rows
-        .iter()
-        .map(|row| job_from_row(row, token))
-        .collect::<Result<Vec<_>, _>>()?;
-    let jobs = start_steps(&mut tx, jobs, now).await?;
-    tx.commit().await?;
-    Ok(jobs)
+    Ok(Vec::new())
 }
 
 /// Starts the steps of the claimed `RunStep` jobs, so that a step is `running` in the database

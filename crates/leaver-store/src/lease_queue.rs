@@ -55,6 +55,15 @@ impl LeaseQueue {
         })
     }
 
+    /// The condition on rows due at `now` (a bound value's mark) that nobody holds.
+    fn due_at(&self, now: &str) -> String {
+        format!(
+            "{} AND {} <= {now} AND (locked_until IS NULL OR locked_until < {now})",
+            self.in_queue(),
+            self.due
+        )
+    }
+
     /// Whether a claim at `now` would find a row: a read, so that idle workers poll without
     /// taking the writer.
     pub(crate) async fn any_due(
@@ -63,12 +72,10 @@ impl LeaseQueue {
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let sql = format!(
-            "SELECT {key} FROM {table} WHERE {in_queue} AND {due} <= $1
-               AND (locked_until IS NULL OR locked_until < $1) LIMIT 1",
-            key = self.key,
-            table = self.table,
-            in_queue = self.in_queue(),
-            due = self.due,
+            "SELECT {} FROM {} WHERE {} LIMIT 1",
+            self.key,
+            self.table,
+            self.due_at("$1")
         );
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(ms(now))
@@ -92,14 +99,13 @@ impl LeaseQueue {
         let sql = format!(
             "UPDATE {table} SET locked_by = $1, locked_until = $2, attempts = attempts + 1
              WHERE {key} IN (
-                 SELECT {key} FROM {table}
-                 WHERE {in_queue} AND {due} <= $3 AND (locked_until IS NULL OR locked_until < $3)
+                 SELECT {key} FROM {table} WHERE {due_at}
                  ORDER BY {due} LIMIT $4 {skip_locked}
              )
              RETURNING {columns}",
             table = self.table,
             key = self.key,
-            in_queue = self.in_queue(),
+            due_at = self.due_at("$3"),
             due = self.due,
             skip_locked = dialect.skip_locked(),
         );

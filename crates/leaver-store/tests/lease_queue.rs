@@ -28,20 +28,24 @@ async fn stores() -> (tempfile::TempDir, Vec<(SqlStore, String)>) {
 }
 
 /// A case planned with one step that needs no approval, so its job is due at once.
-async fn case_with_a_runnable_step(store: &SqlStore, external_id: &str) -> (CaseId, StepId) {
+async fn case_with_a_runnable_step(
+    store: &SqlStore,
+    external_id: &str,
+    at: OffsetDateTime,
+) -> (CaseId, StepId) {
     let case = store
         .open_case(
             &ticket(external_id, "bob"),
             CaseId::random(),
             &Actor::cli(),
-            NOW,
+            at,
         )
         .await
         .expect("open")
         .case
         .id;
     let plan_job = store
-        .claim_jobs(LEASE, 1, NOW)
+        .claim_jobs(LEASE, 1, at)
         .await
         .expect("claim")
         .remove(0);
@@ -63,7 +67,7 @@ async fn case_with_a_runnable_step(store: &SqlStore, external_id: &str) -> (Case
             &Actor::engine(),
             json!({}),
             Some(&plan_job.lease),
-            NOW,
+            at,
         )
         .await
         .expect("planned");
@@ -83,7 +87,7 @@ fn state_of(case: &Case, step: StepId) -> Option<StepState> {
 async fn claiming_a_steps_job_starts_the_step_once_even_when_its_lease_runs_out() {
     let (_dir, stores) = stores().await;
     for (store, url) in &stores {
-        let (case, step) = case_with_a_runnable_step(store, "HR-1").await;
+        let (case, step) = case_with_a_runnable_step(store, "HR-1", NOW).await;
         let jobs = store.claim_jobs(LEASE, 10, NOW).await.expect("claim");
         assert_eq!(jobs.len(), 1, "{url}");
         assert_eq!(jobs[0].kind, JobKind::RunStep, "{url}");
@@ -137,7 +141,7 @@ async fn claiming_a_steps_job_starts_the_step_once_even_when_its_lease_runs_out(
 async fn a_job_whose_step_may_not_start_is_dropped_by_the_claim() {
     let (_dir, stores) = stores().await;
     for (store, url) in &stores {
-        let (case, step) = case_with_a_runnable_step(store, "HR-2").await;
+        let (case, step) = case_with_a_runnable_step(store, "HR-2", NOW).await;
         let cancel = Event::Cancelled {
             reason: "rehired".into(),
         };
@@ -152,12 +156,18 @@ async fn a_job_whose_step_may_not_start_is_dropped_by_the_claim() {
             "{url}"
         );
 
-        let jobs = store.claim_jobs(LEASE, 10, NOW).await.expect("claim");
-        assert!(jobs.is_empty(), "{url}: nothing to hand out: {jobs:?}");
+        // Another case, opened later: claiming one job at a time, a claim drops the cancelled
+        // case's job and goes on to the next due one, never handing out nothing while jobs
+        // are due.
+        let later = NOW + Duration::from_secs(1);
+        let (other, _) = case_with_a_runnable_step(store, "HR-2b", later).await;
+        let jobs = store.claim_jobs(LEASE, 1, later).await.expect("claim");
+        let cases: Vec<CaseId> = jobs.iter().map(|j| j.case_id).collect();
+        assert_eq!(cases, [other], "{url}");
         assert_eq!(
             scratch::count_rows(store, "job").await.expect("jobs"),
-            0,
-            "{url}: dropped"
+            1,
+            "{url}: the cancelled case's job is dropped"
         );
         let stored = store.case(case).await.expect("case");
         assert_eq!(state_of(&stored, step), Some(StepState::Skipped), "{url}");
