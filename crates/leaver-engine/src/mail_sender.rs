@@ -33,14 +33,15 @@ impl ApprovalMail {
             };
             match failure {
                 None => {
-                    store.email_sent(&queued, now).await?;
+                    unless_lease_lost(store.email_sent(&queued, now).await)?;
                     sent += 1;
                 }
                 Some((error, transient)) => {
                     let retry_at = transient.then(|| now + backoff(queued.attempts));
                     let kind = queued.why.kind();
                     tracing::warn!(%error, kind, retry = retry_at.is_some(), "sending an email failed");
-                    store.email_failed(&queued, &error, retry_at, now).await?;
+                    let failed = store.email_failed(&queued, &error, retry_at, now).await;
+                    unless_lease_lost(failed)?;
                 }
             }
         }
@@ -69,6 +70,18 @@ fn is_transient(error: &StoreError) -> bool {
         error,
         StoreError::Corrupt(_) | StoreError::CaseNotFound(_) | StoreError::Domain(_)
     )
+}
+
+/// A sender that outlived its lease leaves the email to the one that has claimed it since, and
+/// goes on with the rest of its batch.
+fn unless_lease_lost(marked: Result<(), StoreError>) -> Result<(), StoreError> {
+    match marked {
+        Err(StoreError::LeaseLost(email)) => {
+            tracing::warn!(%email, "another sender claimed this email after its lease ran out");
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// 5 s, 10 s, 20 s ... up to 10 minutes.
