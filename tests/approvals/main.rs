@@ -8,6 +8,7 @@ mod attacks_links;
 mod concurrency;
 mod expiry;
 mod happy_path;
+mod operators;
 mod outage;
 mod placeholders;
 mod secrets;

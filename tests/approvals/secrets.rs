@@ -16,6 +16,7 @@ async fn no_link_secret_is_stored_in_clear_anywhere_in_the_database() {
         escalate_to: emails(&["ciso@acme.test"]),
         link_lifetime: 30 * 24 * HOUR,
         manual_clock: true,
+        ..Options::default()
     };
     let (_dir, apps) = apps(options).await;
     for app in &apps {

@@ -17,6 +17,7 @@ fn options(security: &[&str], escalate_to: &[&str]) -> Options {
         escalate_to: emails(escalate_to),
         link_lifetime: 30 * 24 * HOUR,
         manual_clock: true,
+        ..Options::default()
     }
 }
 

@@ -103,3 +103,23 @@ fn a_malformed_approval_rule_is_named_by_entry_and_field() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_malformed_operator_address_is_named() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("ops.db").display());
+    let vars = [
+        ("LEAVER_DATABASE_URL", db.as_str()),
+        ("LEAVER_BIND", "127.0.0.1:0"),
+        ("LEAVER_HUB_TOKEN", "hf_unused"),
+        ("LEAVER_ORGS", "acme-ai"),
+        ("LEAVER_OPERATOR_EMAIL", "ops@acme.test, on call"),
+    ];
+    let out = leaver_with(&vars, &["serve"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("LEAVER_OPERATOR_EMAIL: \"on call\""),
+        "{}",
+        stderr(&out)
+    );
+}

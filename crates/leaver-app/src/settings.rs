@@ -55,6 +55,9 @@ pub struct Settings {
     /// Who is told when a case needs an operator (comma-separated in the environment).
     #[serde(default, deserialize_with = "list")]
     pub operator_email: Vec<String>,
+    /// Seconds the oldest notice to the operators waits for others, so that a burst of cases
+    /// needing attention arrives as one email.
+    pub operator_digest_secs: u64,
     /// How long an approval link works.
     pub approval_link_hours: u64,
     /// Quiet hours before a reminder.
@@ -119,6 +122,7 @@ impl Default for Settings {
             approval_security: Vec::new(),
             approval_escalate_to: Vec::new(),
             operator_email: Vec::new(),
+            operator_digest_secs: 300,
             approval_link_hours: 72,
             approval_remind_hours: 24,
             approval_escalate_hours: 48,

@@ -177,10 +177,8 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
             });
         }
     }
-    if next.state == CaseState::NeedsAttention && case.state != CaseState::NeedsAttention {
-        effects.push(Effect::NotifyOperator {
-            reason: attention_reason(&next),
-        });
+    if let Some(reason) = operator_notice(case, &next) {
+        effects.push(Effect::NotifyOperator { reason });
     }
     Ok(Transition {
         case: next,
@@ -215,6 +213,27 @@ fn needs_human(step: &Step) -> bool {
         StepState::Failed => step.next_retry_at.is_none(),
         _ => false,
     }
+}
+
+/// What the operators are told once `before` became `after`, if anything: that the case entered
+/// `needs_attention`, or, needing attention already, that one more step failed for good or was
+/// rejected.
+fn operator_notice(before: &Case, after: &Case) -> Option<String> {
+    if after.state != CaseState::NeedsAttention {
+        return None;
+    }
+    if before.state != CaseState::NeedsAttention {
+        return Some(attention_reason(after));
+    }
+    let gave_up = |s: &Step| {
+        s.state == StepState::Rejected
+            || (s.state == StepState::Failed && s.next_retry_at.is_none())
+    };
+    after
+        .steps
+        .iter()
+        .find(|s| gave_up(s) && before.step(s.id).is_none_or(|b| !gave_up(b)))
+        .map(|s| format!("step {} on {} is {}", s.kind, s.target, s.state))
 }
 
 fn attention_reason(case: &Case) -> String {

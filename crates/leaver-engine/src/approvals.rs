@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 
-/// Approval policy and timings.
+/// Approval policy and timings, and who is told when cases need an operator.
 #[derive(Clone, Debug)]
 pub struct ApprovalSettings {
     pub policy: Policy,
@@ -25,6 +25,10 @@ pub struct ApprovalSettings {
     pub escalate_after: Duration,
     /// How often the scheduler looks for reminders and escalations due.
     pub tick_every: Duration,
+    /// Who is told when a case needs an operator (`LEAVER_OPERATOR_EMAIL`); nobody if empty.
+    pub operators: Vec<EmailAddress>,
+    /// How long the oldest pending notice waits for others before all go out in one email.
+    pub operator_digest: Duration,
 }
 
 impl Default for ApprovalSettings {
@@ -36,6 +40,8 @@ impl Default for ApprovalSettings {
             max_reminders: 3,
             escalate_after: Duration::from_secs(48 * 3600),
             tick_every: Duration::from_secs(60),
+            operators: Vec::new(),
+            operator_digest: Duration::from_secs(300),
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Sending the outbox: claim due emails, render each from its case and link as they are now
-//! ([`approval_email`]), send, mark. A transient failure (SMTP, the database) puts the email back
-//! with a backoff; a permanent one gives up on it, recorded.
+//! ([`approval_email`]), send, mark; then the operators' notices, gathered into one email
+//! ([`operator_digest`]). A transient failure (SMTP, the database) puts the email back with a
+//! backoff; a permanent one gives up on it, recorded.
 
 mod approval_email;
+mod operator_digest;
 
 use crate::ApprovalMail;
 use leaver_mail::Email;
@@ -15,7 +17,8 @@ use time::OffsetDateTime;
 const LEASE: Duration = Duration::from_secs(120);
 
 impl ApprovalMail {
-    /// Sends up to `limit` due emails. Returns how many were sent.
+    /// Sends up to `limit` due emails, then the operators' notices if their window is over.
+    /// Returns how many emails were sent.
     pub async fn send_due(
         &self,
         store: &dyn Store,
@@ -45,7 +48,7 @@ impl ApprovalMail {
                 }
             }
         }
-        Ok(sent)
+        Ok(sent + self.send_notices(store, LEASE, now).await?)
     }
 
     /// The email `queued` stands for, from its case and link as they are now.

@@ -60,6 +60,11 @@ impl Minter {
     pub fn case_page(&self, case: CaseId) -> String {
         format!("{}/cases/{case}", self.public_url)
     }
+
+    /// The operator's list of the cases that need attention.
+    pub fn cases_needing_attention(&self) -> String {
+        format!("{}/cases?state=needs_attention", self.public_url)
+    }
 }
 
 #[cfg(test)]

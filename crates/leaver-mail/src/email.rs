@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Leaver's outbox keeps what to send, never a rendering.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email {
-    /// The recipient, `addr@domain` or `Name <addr@domain>`.
+    /// The recipient, `addr@domain` or `Name <addr@domain>`; several are comma-separated.
     pub to: String,
     /// The subject line, one line.
     pub subject: String,

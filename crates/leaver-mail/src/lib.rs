@@ -1,5 +1,5 @@
 //! Leaver's email: renders the emails Leaver sends (approval requests, reminders, escalations,
-//! fresh links, operator notices) from `templates/email/<name>/{subject.txt,body.txt,body.html}`,
+//! fresh links, operator notices and their digest) from `templates/email/<name>/{subject.txt,body.txt,body.html}`,
 //! and sends them as multipart/alternative (text + HTML) over SMTP, into a mailbox directory
 //! (for `leaver demo`), or into memory (for other crates' unit tests).
 //!
@@ -52,4 +52,4 @@ pub use smtp_url::{SmtpSecurity, SmtpUrl};
 pub use templates::RenderEmail;
 pub use templates::approval::{ApprovalEscalation, ApprovalReminder, ApprovalRequest, StepLine};
 pub use templates::fresh_link::FreshLink;
-pub use templates::operator_notice::OperatorNotice;
+pub use templates::operator_notice::{NoticeLine, OperatorDigest, OperatorNotice};

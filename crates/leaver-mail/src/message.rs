@@ -20,12 +20,14 @@ pub(crate) fn parse_address(field: AddressField, value: &str) -> Result<Address,
         })
 }
 
-/// Builds the MIME message for `email` sent by `from`.
+/// Builds the MIME message for `email` sent by `from`, to each of its comma-separated
+/// recipients.
 pub(crate) fn build(from: &Address, email: &Email) -> Result<Message, MailError> {
-    let to = parse_address(AddressField::To, &email.to)?;
-    Message::builder()
-        .from(from.clone())
-        .to(to)
+    let mut message = Message::builder().from(from.clone());
+    for to in email.to.split(',') {
+        message = message.to(parse_address(AddressField::To, to)?);
+    }
+    message
         .subject(crate::subject::one_clean_line(&email.subject))
         .message_id(None)
         .header(AutoSubmitted)

@@ -48,6 +48,14 @@ fn the_operator_notice_renders_as_in_its_snapshot() {
 }
 
 #[test]
+fn the_operator_digest_renders_as_in_its_snapshot() {
+    let email = common::operator_digest().render().unwrap();
+    insta::assert_snapshot!("operator_digest_subject", email.subject);
+    insta::assert_snapshot!("operator_digest_text", email.text);
+    insta::assert_snapshot!("operator_digest_html", email.html);
+}
+
+#[test]
 fn a_script_tag_in_the_leaver_name_is_escaped_in_html_and_verbatim_in_text() {
     let mut request = common::approval_request();
     request.leaver_name = Some("<script>alert('x')</script>".to_owned());

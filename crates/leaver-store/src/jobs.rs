@@ -5,7 +5,7 @@ use crate::lease_queue::{Lease, LeaseQueue};
 use crate::multi_row::{self, Marks};
 use crate::record_batch::apply_events;
 use crate::rows::ms;
-use crate::{Dialect, StoreError, audit, cases};
+use crate::{Dialect, StoreError, audit, cases, operator_notices};
 use leaver_core::{Case, CaseId, Effect, Event, StepState};
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -108,9 +108,20 @@ pub(crate) async fn enqueue_many(
     effects: &[(CaseId, Effect)],
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    // What the operators are to be told is no job: it waits for them as a notice.
+    let notice = |effect: &Effect| match effect {
+        Effect::NotifyOperator { reason } => Some(reason.clone()),
+        _ => None,
+    };
+    let notices: Vec<(CaseId, String)> = effects
+        .iter()
+        .filter_map(|(case, effect)| Some((*case, notice(effect)?)))
+        .collect();
+    operator_notices::queue(tx, &notices, now).await?;
+    let jobs = effects.iter().filter(|(_, effect)| notice(effect).is_none());
     let mut rows: Vec<JobRow> = Vec::with_capacity(effects.len());
     let mut by_key: HashMap<String, usize> = HashMap::with_capacity(effects.len());
-    for (case, effect) in effects {
+    for (case, effect) in jobs {
         let row = JobRow::new(*case, effect, now)?;
         match by_key.get(&row.dedupe_key) {
             Some(&earlier) => rows[earlier] = row,

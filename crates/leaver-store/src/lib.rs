@@ -19,6 +19,7 @@ mod jobs;
 mod lease_queue;
 mod multi_row;
 mod open_batch;
+pub mod operator_notices;
 pub mod outbox;
 mod record_batch;
 mod reports;

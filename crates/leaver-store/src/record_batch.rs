@@ -65,6 +65,15 @@ pub(crate) fn apply_events(
             kind: kind.to_owned(),
             data: json!({ "event": event_json, "state": next.case.state, "detail": detail }),
         });
+        // The trail says the operators are told; they are, by email (see `operator_notices`).
+        entries.extend(next.effects.iter().filter_map(|effect| match effect {
+            Effect::NotifyOperator { reason } => Some(Entry {
+                case: Some(case.id),
+                kind: "operator_notified".into(),
+                data: json!({ "reason": reason }),
+            }),
+            _ => None,
+        }));
         current.case = next.case;
         current.effects.extend(next.effects);
     }

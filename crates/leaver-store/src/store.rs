@@ -76,6 +76,7 @@ pub struct AuditReport {
 pub trait Store:
     crate::approvals::ApprovalStore
     + crate::outbox::MailOutbox
+    + crate::operator_notices::OperatorNotices
     + crate::held_tokens::TokenStore
     + Send
     + Sync

@@ -23,7 +23,7 @@ pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
 }
 
 /// The variables read from the environment (figment lower-cases them).
-const ENV_KEYS: [&str; 23] = [
+const ENV_KEYS: [&str; 24] = [
     "database_url",
     "bind",
     "public_url",
@@ -40,6 +40,7 @@ const ENV_KEYS: [&str; 23] = [
     "approval_security",
     "approval_escalate_to",
     "operator_email",
+    "operator_digest_secs",
     "approval_link_hours",
     "approval_remind_hours",
     "approval_escalate_hours",

@@ -5,7 +5,7 @@ use super::TestApp;
 use mail_parser::{MessageParser, MimeHeaders};
 
 /// One delivered message.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mail {
     /// The envelope recipients.
     pub to: Vec<String>,

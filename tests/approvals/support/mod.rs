@@ -51,6 +51,8 @@ pub struct Options {
     pub security: Vec<String>,
     /// `LEAVER_APPROVAL_ESCALATE_TO`: who is asked when a request is overdue.
     pub escalate_to: Vec<String>,
+    /// `LEAVER_OPERATOR_EMAIL`: who is told when cases need an operator.
+    pub operators: Vec<String>,
     /// How long links live (whole hours), renewed ones too.
     pub link_lifetime: Duration,
     /// Time stands still until the test moves it; `false`: the wall clock.
@@ -62,6 +64,7 @@ impl Default for Options {
         Options {
             security: Vec::new(),
             escalate_to: Vec::new(),
+            operators: Vec::new(),
             link_lifetime: 72 * HOUR,
             manual_clock: false,
         }
@@ -96,6 +99,7 @@ pub async fn apps(options: Options) -> (tempfile::TempDir, Vec<TestApp>) {
             s.orgs = vec!["acme-ai".into()];
             s.approval_security = options.security.clone();
             s.approval_escalate_to = options.escalate_to.clone();
+            s.operator_email = options.operators.clone();
             s.approval_link_hours = options.link_lifetime.as_secs() / 3600;
         });
     if options.manual_clock {

@@ -32,6 +32,8 @@ pub(crate) fn approval_setup(
         link_lifetime: hours(settings.approval_link_hours),
         remind_after: hours(settings.approval_remind_hours),
         escalate_after: hours(settings.approval_escalate_hours),
+        operators: emails(&settings.operator_email, "LEAVER_OPERATOR_EMAIL")?,
+        operator_digest: Duration::from_secs(settings.operator_digest_secs),
         ..ApprovalSettings::default()
     };
     let key = secret_key(settings)?;

@@ -2,7 +2,6 @@
 //! (a `RunStep` job's step already `running`), carries the job out and returns what it came to
 //! ([`Settle`]); none writes to the store: the settler writes a whole batch at once.
 
-mod notify_operator;
 mod plan_case;
 mod poll_manual_step;
 mod request_approval;
@@ -44,7 +43,8 @@ pub(crate) async fn handle(engine: &Engine, job: &Job, reads: &SharedReads) -> S
             poll_manual_step::handle(engine, case, *step, reads).await
         }
         Effect::RequestApproval { steps } => Ok(request_approval::handle(engine, case, steps)),
-        Effect::NotifyOperator { reason } => Ok(notify_operator::handle(reason)),
+        // Never a job: the store queues it for the operators (`leaver_store::operator_notices`).
+        Effect::NotifyOperator { .. } => Ok(Settle::Finish),
     };
     match result {
         Ok(settle) => settle,

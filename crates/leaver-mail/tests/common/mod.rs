@@ -3,7 +3,8 @@
 #![allow(dead_code, reason = "each test crate uses a different subset")]
 
 use leaver_mail::{
-    ApprovalEscalation, ApprovalReminder, ApprovalRequest, FreshLink, OperatorNotice, StepLine,
+    ApprovalEscalation, ApprovalReminder, ApprovalRequest, FreshLink, NoticeLine, OperatorDigest,
+    OperatorNotice, StepLine,
 };
 
 /// A request from HR to Carol about Bob leaving acme-ai.
@@ -82,6 +83,30 @@ pub fn operator_notice() -> OperatorNotice {
             "Steps:\n1. Open the identity provider.\n2. Unassign bob from the Hugging Face app."
                 .to_owned(),
         ],
+    }
+}
+
+pub fn operator_digest() -> OperatorDigest {
+    let line = |case: &str, leaver: &str, headline: &str| NoticeLine {
+        case_url: format!("https://leaver.acme.test/cases/{case}"),
+        leaver: leaver.to_owned(),
+        headline: headline.to_owned(),
+    };
+    OperatorDigest {
+        to: "ops@acme.test, oncall@acme.test".to_owned(),
+        notices: vec![
+            line(
+                "0f3c",
+                "Bob B <bob@acme.test> (Hub user bob)",
+                "step remove_member on org:acme-ai is failed",
+            ),
+            line(
+                "7a21",
+                "frank@acme.test (Hub user frank)",
+                "step strip_access on org:acme-ai is rejected",
+            ),
+        ],
+        cases_url: "https://leaver.acme.test/cases?state=needs_attention".to_owned(),
     }
 }
 

@@ -1,13 +1,13 @@
 //! Opening approval requests, inside the transaction that finishes the job asking for them
 //! ([`crate::BatchWrite::AskApprovers`]): the requests, a link per approver, each link's email
 //! in the outbox (what to send: the mail worker renders it), and the audit record. A request
-//! with nobody to ask is audited for the operators.
+//! with nobody to ask is the operators' to resolve: they are told.
 
-use crate::StoreError;
 use crate::approvals::NewRequest;
 use crate::approvals::rows::{insert_link, insert_request};
 use crate::audit::Entry;
 use crate::outbox::LinkEmail;
+use crate::{StoreError, operator_notices};
 use leaver_core::CaseId;
 use leaver_core::approval::{Request, nobody_to_ask};
 use serde_json::json;
@@ -44,10 +44,12 @@ pub(crate) async fn ask(
         asked.push(json!({ "rule": new.rule, "mode": new.mode, "steps": new.steps, "approvers": approvers }));
         if new.links.is_empty() {
             tracing::warn!(case_id = %case, rule = new.rule, "an approval request has nobody to ask");
+            let reason = nobody_to_ask(&new.rule);
+            operator_notices::queue(tx, &[(case, reason.clone())], now).await?;
             entries.push(Entry {
                 case: Some(case),
                 kind: "operator_notified".into(),
-                data: json!({ "reason": nobody_to_ask(&new.rule), "rule": new.rule }),
+                data: json!({ "reason": reason, "rule": new.rule }),
             });
         }
     }
