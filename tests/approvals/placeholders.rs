@@ -1,13 +1,14 @@
 //! Ticket text is data: a name or reason that looks like a template placeholder, or like the
-//! slot a queued email keeps for its link's secret, reaches the approver as written, and the
-//! link's secret appears only in the real links.
+//! slots queued emails once kept for their link's secret, reaches the approver as written, and
+//! the link's secret appears only in the real links (emails are rendered when sent, with the
+//! secret in the link and nothing substituted into text).
 
 use crate::support::{MANAGER, Options, apps};
 use leaver_core::{CaseId, Ticket, TicketInput};
 use leaver_store::{Actor, Store};
 
-/// Every shape of placeholder Leaver ever used or uses: the old `{{approval_token}}`, the
-/// queued slot `\s` and its escape `\\`, and the prefix of a rendering's marker.
+/// Every shape of placeholder Leaver ever used: `{{approval_token}}`, the queued slot `\s` and
+/// its escape `\\`, and the prefix of a rendering's marker.
 const NAME: &str = r"Bob {{approval_token}} \s \\s \ link-secret-0123";
 const REASON: &str = r"moved to https://evil.test/?t={{approval_token}}&u=\s";
 
