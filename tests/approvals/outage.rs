@@ -3,7 +3,7 @@
 
 use crate::support::{HOUR, MANAGER, Options, apps};
 use leaver_core::CaseState;
-use leaver_store::outbox::MailOutbox;
+use leaver_store::mail::outbox::MailOutbox;
 use std::collections::BTreeMap;
 use std::time::Duration;
 

@@ -15,7 +15,7 @@ impl Leaver {
         Ok(report)
     }
 
-    /// The chain checked from the verified-up-to mark on (see `leaver_store::audit_mark`).
+    /// The chain checked from the verified-up-to mark on (see `leaver_store`'s `audit::mark`).
     pub async fn audit_chain(&self) -> Result<ChainCheck> {
         Ok(self.store.verify_audit_since_mark(self.now()).await?)
     }

@@ -3,7 +3,7 @@
 
 use crate::{Leaver, Result};
 use leaver_core::{CaseState, StepState};
-use leaver_store::outbox::MailOutbox;
+use leaver_store::mail::outbox::MailOutbox;
 use leaver_store::{ReportStore, StepCount, StepRef, Store, WaitingApproval};
 use std::collections::BTreeMap;
 

@@ -8,7 +8,7 @@ mod operator_digest;
 
 use crate::ApprovalMail;
 use leaver_mail::Email;
-use leaver_store::outbox::QueuedEmail;
+use leaver_store::mail::outbox::QueuedEmail;
 use leaver_store::{Store, StoreError};
 use std::time::Duration;
 use time::OffsetDateTime;

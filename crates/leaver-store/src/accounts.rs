@@ -2,7 +2,7 @@
 //! call the REST API with. Secrets arrive here already hashed (argon2 for passwords, SHA-256 for
 //! session ids and keys); this module never sees one in clear.
 
-use crate::rows::{from_ms, ms};
+use crate::cases::rows::{from_ms, ms};
 use crate::{SqlStore, StoreError};
 use async_trait::async_trait;
 use sqlx::Row;

@@ -9,7 +9,7 @@ mod sealer;
 pub use sealer::TokenSealer;
 
 use crate::audit::Entry;
-use crate::rows::ms;
+use crate::cases::rows::ms;
 use crate::{Actor, SqlStore, StoreError, audit, cases};
 use async_trait::async_trait;
 use leaver_core::token_handover::{may_hand_over_tokens, within_token_cap};

@@ -2,9 +2,9 @@
 //! state, the steps a human should look at, and slices of the audit trail. (The email outbox's
 //! depth is `MailOutbox::unsent_emails`.)
 
+use crate::audit::mark::{self as audit_mark, ChainCheck};
 use crate::audit::{COLUMNS as AUDIT_COLUMNS, record_from_row};
-use crate::audit_mark::{self, ChainCheck};
-use crate::rows::{from_ms, ms};
+use crate::cases::rows::{from_ms, ms};
 use crate::{CaseFilter, SqlStore, StoreError};
 use async_trait::async_trait;
 use leaver_core::audit::AuditRecord;
@@ -100,7 +100,7 @@ pub trait ReportStore: Send + Sync + std::fmt::Debug {
     ) -> Result<Vec<AuditRecord>, StoreError>;
 
     /// Checks the audit chain from the verified-up-to mark on, and moves the mark to the last
-    /// record found intact (see [`crate::audit_mark`]): what pages and exports show, at the cost
+    /// record found intact (see [`crate::audit::mark`]): what pages and exports show, at the cost
     /// of what is new. [`crate::Store::verify_audit`] reads the whole chain.
     async fn verify_audit_since_mark(&self, now: OffsetDateTime) -> Result<ChainCheck, StoreError>;
 

@@ -2,7 +2,8 @@
 //! always, and a new Postgres database when `TEST_POSTGRES_URL` is set; and a valid ticket to
 //! open cases with.
 
-use crate::{SqlStore, Store, StoreError, connect};
+use crate::connect;
+use crate::{SqlStore, Store, StoreError};
 use leaver_core::{Ticket, TicketInput};
 use std::path::Path;
 

@@ -2,13 +2,14 @@
 //! the differences live in [`Dialect`] and in the two migration folders. SQL text is only ever
 //! assembled from constants (column lists, placeholders, dialect clauses); values are bound.
 
-use crate::checkpoint::Checkpointer;
-use crate::approvals::group_commit::DecisionQueue;
+use crate::BatchItem;
+use crate::cases::{open_batch, record_batch, transitions};
+use crate::write_path::checkpoint::Checkpointer;
+use crate::write_path::group_commit::DecisionQueue;
 use crate::{
     Actor, AuditReport, CaseFilter, Dialect, Job, Lease, Opened, Store, StoreError, audit, cases,
-    jobs, transitions,
+    jobs,
 };
-use crate::{BatchItem, open_batch, record_batch};
 use async_trait::async_trait;
 use leaver_core::audit::AuditRecord;
 use leaver_core::{Case, CaseId, Effect, Event, Ticket, Transition};
@@ -30,7 +31,7 @@ pub struct SqlStore {
     /// writers queued here take turns in order, where several connections would collide and
     /// sleep in SQLite's busy handler (1, 2, 5 ... 100 ms naps). On Postgres, `pool` itself.
     writer: AnyPool,
-    /// Approval decisions waiting to be written together (see [`crate::approvals::group_commit`]).
+    /// Approval decisions waiting to be written together (see [`crate::write_path::group_commit`]).
     decisions: Arc<DecisionQueue>,
     dialect: Dialect,
     /// SQLite files only: copies the write-ahead log back off the write path.

@@ -75,8 +75,8 @@ pub struct AuditReport {
 #[async_trait]
 pub trait Store:
     crate::approvals::ApprovalStore
-    + crate::outbox::MailOutbox
-    + crate::operator_notices::OperatorNotices
+    + crate::mail::outbox::MailOutbox
+    + crate::mail::operator_notices::OperatorNotices
     + crate::held_tokens::TokenStore
     + Send
     + Sync

@@ -9,7 +9,7 @@ use leaver_core::{
     Target,
 };
 use leaver_store::approvals::{MintedLink, NewRequest};
-use leaver_store::outbox::MailOutbox;
+use leaver_store::mail::outbox::MailOutbox;
 use leaver_store::scratch::ticket;
 use leaver_store::{Actor, BatchItem, BatchWrite, JobKind, SqlStore, Store, StoreError, scratch};
 use serde_json::json;

@@ -43,7 +43,7 @@ pub(crate) async fn handle(engine: &Engine, job: &Job, reads: &SharedReads) -> S
             poll_manual_step::handle(engine, case, *step, reads).await
         }
         Effect::RequestApproval { steps } => Ok(request_approval::handle(engine, case, steps)),
-        // Never a job: the store queues it for the operators (`leaver_store::operator_notices`).
+        // Never a job: the store queues it for the operators (`leaver_store::mail::operator_notices`).
         Effect::NotifyOperator { .. } => Ok(Settle::Finish),
     };
     match result {

@@ -10,7 +10,7 @@ use leaver_mail::{
     ApprovalEscalation, ApprovalReminder, ApprovalRequest, Email, FreshLink, RenderEmail, StepLine,
 };
 use leaver_store::approvals::LinkView;
-use leaver_store::outbox::LinkEmail;
+use leaver_store::mail::outbox::LinkEmail;
 use time::format_description::well_known::Rfc2822;
 
 /// The `why` email for `link` of `case`. Should a template fail, a plain email with the link.

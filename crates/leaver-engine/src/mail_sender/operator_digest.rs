@@ -7,7 +7,7 @@
 use crate::ApprovalMail;
 use leaver_core::{Case, CaseId};
 use leaver_mail::{Email, MailError, NoticeLine, OperatorDigest, OperatorNotice, RenderEmail};
-use leaver_store::operator_notices::{NoticeOutcome, QueuedNotice};
+use leaver_store::mail::operator_notices::{NoticeOutcome, QueuedNotice};
 use leaver_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::time::Duration;

@@ -3,11 +3,12 @@
 //! in the outbox (what to send: the mail worker renders it), and the audit record. A request
 //! with nobody to ask is the operators' to resolve: they are told.
 
+use crate::StoreError;
 use crate::approvals::NewRequest;
 use crate::approvals::rows::{insert_link, insert_request};
 use crate::audit::Entry;
-use crate::outbox::LinkEmail;
-use crate::{StoreError, operator_notices};
+use crate::mail::operator_notices;
+use crate::mail::outbox::LinkEmail;
 use leaver_core::CaseId;
 use leaver_core::approval::{Request, nobody_to_ask};
 use serde_json::json;

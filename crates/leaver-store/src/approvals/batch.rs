@@ -1,7 +1,7 @@
 //! Deciding many approval links in one transaction. Written alone, one decision costs some
 //! twenty statements on the single writer, each a round trip to the database, and approvers
 //! decide one HTTP request at a time; so decisions that arrive together are written together
-//! (see [`crate::approvals::group_commit`]). The batch reads the cases concerned and their
+//! (see [`crate::write_path::group_commit`]). The batch reads the cases concerned and their
 //! approval requests with four statements, asks the core ([`CaseApprovals::decide`]) about each
 //! decision in arrival order, exactly as one decision after the other would be (a link used
 //! twice, two approvers of one request, two requests of one case), and writes what changed with
@@ -13,8 +13,8 @@ mod tests;
 
 use crate::approvals::{Decided, DecisionOrigin, LinkView};
 use crate::audit::Entry;
-use crate::record_batch::apply_events;
-use crate::rows::{from_ms, ms};
+use crate::cases::record_batch::apply_events;
+use crate::cases::rows::{from_ms, ms};
 use crate::{Actor, StoreError, audit};
 use leaver_core::approval::{CaseApprovals, Decision, Refusal, RequestState};
 use leaver_core::{Case, CaseId, Effect};

@@ -3,8 +3,7 @@
 //! saves what changed with the emails to send (what to send, never a rendering) and the audit.
 
 pub(crate) mod ask;
-mod batch;
-pub(crate) mod group_commit;
+pub(crate) mod batch;
 mod rows;
 mod sql;
 

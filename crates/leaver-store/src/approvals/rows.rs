@@ -3,9 +3,9 @@
 
 use crate::StoreError;
 use crate::approvals::LinkView;
-use crate::multi_row::Marks;
-use crate::outbox::{self, LinkEmail};
-use crate::rows::{from_ms, ms};
+use crate::cases::rows::{from_ms, ms};
+use crate::mail::outbox::{self, LinkEmail};
+use crate::write_path::multi_row::Marks;
 use leaver_core::approval::{CaseApprovals, Decision, Link, Mode, Request};
 use leaver_core::{CaseId, CaseState};
 use serde::de::DeserializeOwned;

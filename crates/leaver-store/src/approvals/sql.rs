@@ -1,7 +1,7 @@
 //! [`ApprovalStore`] for [`SqlStore`]. Every change runs in one write transaction with its
 //! audit record, its queued emails and, when a decision settles a request, the case's
 //! `approved`/`rejected` event. Decisions are written in batches (see
-//! [`crate::approvals::group_commit`]); requests are opened with a job's outcome
+//! [`crate::write_path::group_commit`]); requests are opened with a job's outcome
 //! ([`crate::BatchWrite::AskApprovers`], see [`crate::approvals::ask`]).
 
 use crate::approvals::batch::DecisionIn;
@@ -9,8 +9,8 @@ use crate::approvals::rows::{insert_link, request_from_row, request_of, supersed
 use crate::approvals::{
     ApprovalStore, Decided, DecisionOrigin, DueEscalation, Escalation, LinkView, MintedLink,
 };
-use crate::outbox::{self, LinkEmail};
-use crate::rows::ms;
+use crate::cases::rows::ms;
+use crate::mail::outbox::{self, LinkEmail};
 use crate::{Actor, SqlStore, StoreError, audit};
 use async_trait::async_trait;
 use leaver_core::approval::Decision;

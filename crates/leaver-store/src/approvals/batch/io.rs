@@ -2,8 +2,8 @@
 
 use super::{Batch, DecisionIn};
 use crate::approvals::rows::{enum_text, load_for_hashes};
-use crate::multi_row::Marks;
-use crate::rows::ms;
+use crate::cases::rows::ms;
+use crate::write_path::multi_row::Marks;
 use crate::{StoreError, audit, cases, jobs};
 use leaver_core::{Case, CaseId};
 use sqlx::{Any, AssertSqlSafe, Transaction};

@@ -1,5 +1,5 @@
 //! `GET /audit`: is the chain intact (checked from the verified-up-to mark on, see
-//! `leaver_store::audit_mark`), the newest 100 records, and the period export form.
+//! `leaver_store`'s `audit::mark`), the newest 100 records, and the period export form.
 
 use crate::AppState;
 use crate::auth::CurrentOperator;

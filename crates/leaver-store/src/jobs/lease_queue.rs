@@ -9,8 +9,8 @@
 //!   worker claimed the row since, the change is refused ([`StoreError::LeaseLost`]) and the row
 //!   is left to its new holder.
 
-use crate::multi_row::{self, Marks};
-use crate::rows::ms;
+use crate::cases::rows::ms;
+use crate::write_path::multi_row::{self, Marks};
 use crate::{Dialect, StoreError};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Row};

@@ -1,9 +1,9 @@
 //! Recording events on one stored case inside a caller's transaction: load, apply them with
 //! [`apply_events`] (the core decides), save what changed, enqueue the effects' jobs, append one
-//! audit record per event. Batches do the same for many cases at once ([`crate::record_batch`]),
+//! audit record per event. Batches do the same for many cases at once ([`crate::cases::record_batch`]),
 //! so every change to a case goes through the core, the outbox and the audit chain.
 
-use crate::record_batch::apply_events;
+use crate::cases::record_batch::apply_events;
 use crate::{Actor, StoreError, audit, cases, jobs};
 use leaver_core::{CaseId, Event, Transition};
 use serde_json::Value;

@@ -1,7 +1,12 @@
 //! Reading and writing cases and their steps.
 
-use crate::multi_row::{self, Marks};
-use crate::rows::{CASE_COLUMNS, STEP_COLUMNS, case_from_row, ms, step_from_row};
+pub(crate) mod open_batch;
+pub(crate) mod record_batch;
+pub(crate) mod rows;
+pub(crate) mod transitions;
+
+use crate::cases::rows::{CASE_COLUMNS, STEP_COLUMNS, case_from_row, ms, step_from_row};
+use crate::write_path::multi_row::{self, Marks};
 use crate::{CaseFilter, StoreError};
 use leaver_core::audit::canonical_json;
 use leaver_core::{Case, CaseId, Step, Ticket};

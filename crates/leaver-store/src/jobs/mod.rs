@@ -1,11 +1,14 @@
 //! The engine's jobs: written with the state change that causes them, claimed under a lease
 //! (a [`LeaseQueue`]). Claiming a step's job starts the step, in the claim's transaction.
 
-use crate::lease_queue::{Lease, LeaseQueue};
-use crate::multi_row::{self, Marks};
-use crate::record_batch::apply_events;
-use crate::rows::ms;
-use crate::{Dialect, StoreError, audit, cases, operator_notices};
+pub(crate) mod lease_queue;
+
+use crate::cases::record_batch::apply_events;
+use crate::cases::rows::ms;
+use crate::jobs::lease_queue::{Lease, LeaseQueue};
+use crate::mail::operator_notices;
+use crate::write_path::multi_row::{self, Marks};
+use crate::{Dialect, StoreError, audit, cases};
 use leaver_core::{Case, CaseId, Effect, Event, StepState};
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -118,7 +121,9 @@ pub(crate) async fn enqueue_many(
         .filter_map(|(case, effect)| Some((*case, notice(effect)?)))
         .collect();
     operator_notices::queue(tx, &notices, now).await?;
-    let jobs = effects.iter().filter(|(_, effect)| notice(effect).is_none());
+    let jobs = effects
+        .iter()
+        .filter(|(_, effect)| notice(effect).is_none());
     let mut rows: Vec<JobRow> = Vec::with_capacity(effects.len());
     let mut by_key: HashMap<String, usize> = HashMap::with_capacity(effects.len());
     for (case, effect) in jobs {

@@ -14,7 +14,7 @@
 //! themselves would not: it only saves re-reading them.
 
 use crate::audit;
-use crate::rows::ms;
+use crate::cases::rows::ms;
 use crate::{AuditReport, SqlStore, StoreError};
 use leaver_core::audit::{ChainWalk, GENESIS_HASH};
 use serde::Serialize;

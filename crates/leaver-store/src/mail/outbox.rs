@@ -3,8 +3,8 @@
 //! loses none. A row holds what to send (which approval email, about which case and link, to
 //! whom), never a rendering: the worker renders it when it sends it.
 
-use crate::lease_queue::{Lease, LeaseQueue, Stamps};
-use crate::rows::ms;
+use crate::cases::rows::ms;
+use crate::jobs::lease_queue::{Lease, LeaseQueue, Stamps};
 use crate::{SqlStore, Store, StoreError};
 use async_trait::async_trait;
 use leaver_core::CaseId;

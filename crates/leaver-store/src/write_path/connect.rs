@@ -54,7 +54,7 @@ async fn sqlite_pool(
                 conn.execute("PRAGMA synchronous = NORMAL").await?;
                 conn.execute("PRAGMA busy_timeout = 30000").await?;
                 conn.execute("PRAGMA foreign_keys = ON").await?;
-                // Commits never checkpoint: a task does (see `crate::checkpoint`). The log file
+                // Commits never checkpoint: a task does (see `crate::write_path::checkpoint`). The log file
                 // is cut back to 64 MiB whenever it starts over.
                 conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                 conn.execute("PRAGMA journal_size_limit = 67108864").await?;

@@ -3,9 +3,9 @@
 //! the core's `NotifyOperator` effects come here rather than to the job queue. The mail worker
 //! gathers the pending ones into one email, under a lease ([`LeaseQueue`]) like the email outbox.
 
-use crate::lease_queue::{Lease, LeaseQueue, Stamps};
-use crate::multi_row::{self, Marks};
-use crate::rows::{from_ms, ms};
+use crate::cases::rows::{from_ms, ms};
+use crate::jobs::lease_queue::{Lease, LeaseQueue, Stamps};
+use crate::write_path::multi_row::{self, Marks};
 use crate::{SqlStore, Store, StoreError};
 use async_trait::async_trait;
 use leaver_core::CaseId;

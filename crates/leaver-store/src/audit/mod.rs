@@ -1,7 +1,9 @@
 //! Appending to and reading the audit chain.
 
-use crate::multi_row::{self, Marks};
-use crate::rows::ms;
+pub mod mark;
+
+use crate::cases::rows::ms;
+use crate::write_path::multi_row::{self, Marks};
 use crate::{AuditReport, StoreError};
 use leaver_core::CaseId;
 use leaver_core::audit::{AuditRecord, ChainWalk};
