@@ -12,6 +12,9 @@ pub fn describe(case: &Case, step: &Step) -> String {
         Target::Case => "the Hub".into(),
     };
     match step.kind {
+        StepKind::Refresh => format!(
+            "Read {place} afresh before the first change: what {leaver} gained since planning is taken away too"
+        ),
         StepKind::ReassignLastAdmin => match &case.successor {
             Some(successor) => {
                 format!("Make {successor} an admin of {place}, since {leaver} is its last admin")
@@ -30,7 +33,9 @@ pub fn describe(case: &Case, step: &Step) -> String {
             format!("Revoke known tokens of {leaver} and have an admin check Tokens Management")
         }
         StepKind::Verify => {
-            format!("Check on {place} that {leaver} holds nothing any more, and keep the evidence")
+            format!(
+                "Check every managed org and gated repo on {place} for anything {leaver} still holds, and keep the evidence"
+            )
         }
     }
 }

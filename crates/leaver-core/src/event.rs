@@ -15,6 +15,24 @@ pub struct NewStep {
     pub needs_approval: bool,
 }
 
+/// A step that a fresh read of the leaver's footprint added, and why
+/// (`grant on model:acme-ai/x appeared after planning`). With `needs_approval`, it waits for a
+/// new approval; without, it runs under the approval already given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddedStep {
+    #[serde(flatten)]
+    pub step: NewStep,
+    pub reason: String,
+}
+
+/// A step that a fresh read found pointless before it ran, and why
+/// (`... holds no access to model:acme-ai/x: access gone before execution`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedStep {
+    pub step: StepId,
+    pub reason: String,
+}
+
 /// Something that happened to a case. Who caused it is recorded in the audit trail, not here.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -47,6 +65,15 @@ pub enum Event {
     StepWaitingManual { step: StepId, instructions: String },
     /// An operator says they did the manual step; it is still verified against the Hub.
     ManualDone { step: StepId, note: String },
+    /// A fresh read of the leaver's footprint by `step` (the case's `refresh` or `verify`,
+    /// running) found the plan out of date: the `added` steps join the case, the `skipped` ones
+    /// will not run. The reading step ends: `refresh` succeeds, `verify` waits to read again
+    /// after the added steps (a case completes only from a read that found nothing).
+    FootprintChanged {
+        step: StepId,
+        added: Vec<AddedStep>,
+        skipped: Vec<SkippedStep>,
+    },
     /// An operator asks to try a failed step again.
     RetryRequested { step: StepId },
     /// An operator overrides `effective_at`.
@@ -68,6 +95,7 @@ impl Event {
             Event::StepFailed { .. } => "step_failed",
             Event::StepWaitingManual { .. } => "step_waiting_manual",
             Event::ManualDone { .. } => "manual_done",
+            Event::FootprintChanged { .. } => "footprint_changed",
             Event::RetryRequested { .. } => "retry_requested",
             Event::RunNow => "run_now",
             Event::Cancelled { .. } => "cancelled",

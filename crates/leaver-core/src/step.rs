@@ -8,6 +8,11 @@ use time::OffsetDateTime;
 named_enum!(
     /// What a step does. The declaration order is the order steps run in.
     StepKind {
+        /// Read the leaver's footprint afresh once the case may run, before its first write:
+        /// access that appeared since planning becomes new steps, access that is gone skips
+        /// its step. Needs no approver of its own; it is approved with the plan's first
+        /// approval (see `crate::transition`).
+        Refresh => "refresh",
         /// Make sure the org keeps a human admin: promote the successor first if needed.
         ReassignLastAdmin => "reassign_last_admin",
         /// Set the leaver's org role to `no_access` with no resource groups.
@@ -20,10 +25,33 @@ named_enum!(
         CancelInvitation => "cancel_invitation",
         /// Revoke known raw tokens and tell the operator what to check in Tokens Management.
         FlagTokens => "flag_tokens",
-        /// Read the Hub back and keep the snapshot as evidence.
+        /// Read the whole footprint back (every managed org and gated repo) and keep the
+        /// snapshot as evidence; what it still finds becomes new steps, then it reads again.
         Verify => "verify",
     }
 );
+
+impl StepKind {
+    /// Whether the step takes away something of the leaver's footprint (or, promoting a
+    /// successor, makes that possible), so that a fresh read can add or skip it.
+    pub fn acts_on_footprint(self) -> bool {
+        !matches!(
+            self,
+            StepKind::Refresh | StepKind::FlagTokens | StepKind::Verify
+        )
+    }
+
+    /// Whether the step reads the whole footprint afresh and plans what it finds.
+    pub fn reads_footprint(self) -> bool {
+        matches!(self, StepKind::Refresh | StepKind::Verify)
+    }
+
+    /// Whether the step asks no approver but waits for the plan's first approval: the fresh
+    /// read that opens execution (`refresh`) must not run before anything may.
+    pub fn waits_for_first_approval(self) -> bool {
+        self == StepKind::Refresh
+    }
+}
 
 named_enum!(
     /// How a step is carried out.
@@ -82,6 +110,8 @@ pub enum StepEvent {
     },
     Retry,
     Skip,
+    /// A running read (`verify`) found more to do: it waits to run again after the new steps.
+    Rearm,
 }
 
 impl StepEvent {
@@ -98,6 +128,7 @@ impl StepEvent {
             StepEvent::MarkManualDone { .. } => "mark done by hand",
             StepEvent::Retry => "retry",
             StepEvent::Skip => "skip",
+            StepEvent::Rearm => "read again",
         }
     }
 }
@@ -148,6 +179,7 @@ impl Step {
                 next.instructions = Some(instructions);
             }
             (S::WaitingManual, StepEvent::MarkManualDone { note }) => next.note = Some(note),
+            (S::Running, StepEvent::Rearm) => next.state = S::Approved,
             (S::Failed, StepEvent::Retry) => {
                 next.state = S::Approved;
                 next.next_retry_at = None;

@@ -2,6 +2,7 @@
 //! out, as data. It does no I/O; the store persists the result and turns effects into jobs in the
 //! same transaction.
 
+use crate::footprint_change::FootprintChange;
 use crate::ordering::{predecessors_done, runnable};
 use crate::step::StepEvent;
 use crate::{Case, CaseState, DomainError, Event, Step, StepId, StepState};
@@ -69,7 +70,8 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
                 .into_iter()
                 .map(|s| {
                     let mut step = Step::planned(s.id, s.kind, s.target, s.strategy);
-                    if !s.needs_approval && next.blocked_reason.is_none() {
+                    let approved_now = !s.needs_approval && !s.kind.waits_for_first_approval();
+                    if approved_now && next.blocked_reason.is_none() {
                         step.state = StepState::Approved;
                     }
                     step
@@ -79,7 +81,7 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
                 let asked: Vec<StepId> = next
                     .steps
                     .iter()
-                    .filter(|s| s.state == StepState::Planned)
+                    .filter(|s| s.state == StepState::Planned && !s.kind.waits_for_first_approval())
                     .map(|s| s.id)
                     .collect();
                 for id in &asked {
@@ -94,8 +96,12 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
             if case.blocked_reason.is_some() {
                 return Err(illegal(case, "approve a blocked plan"));
             }
+            let first_approval = !steps.is_empty();
             for id in steps {
                 advance(&mut next, id, StepEvent::Approve)?;
+            }
+            if first_approval {
+                approve_steps_waiting_for_first_approval(&mut next)?;
             }
         }
         Event::Rejected { steps, reason } => {
@@ -154,6 +160,18 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
         Event::ManualDone { step, note } => {
             advance(&mut next, step, StepEvent::MarkManualDone { note })?;
             effects.push(Effect::PollManualStep { step });
+        }
+        Event::FootprintChanged {
+            step,
+            added,
+            skipped,
+        } => {
+            let change = FootprintChange {
+                reader: step,
+                added,
+                skipped,
+            };
+            effects.extend(change.apply(case, &mut next)?);
         }
         Event::RetryRequested { step } => advance(&mut next, step, StepEvent::Retry)?,
         Event::RunNow => next.run_now = true,
@@ -252,7 +270,10 @@ fn attention_reason(case: &Case) -> String {
 fn guard_closed(case: &Case, event: &Event) -> Result<(), DomainError> {
     let late_outcome = matches!(
         event,
-        Event::StepSucceeded { .. } | Event::StepFailed { .. } | Event::StepWaitingManual { .. }
+        Event::StepSucceeded { .. }
+            | Event::StepFailed { .. }
+            | Event::StepWaitingManual { .. }
+            | Event::FootprintChanged { .. }
     );
     match case.state {
         CaseState::Cancelled if late_outcome => Ok(()),
@@ -272,7 +293,21 @@ fn find(case: &Case, id: StepId) -> Result<&Step, DomainError> {
     case.step(id).ok_or(DomainError::UnknownStep(id))
 }
 
-fn advance(case: &mut Case, id: StepId, event: StepEvent) -> Result<(), DomainError> {
+/// The steps that wait for the plan's first approval (`refresh`) are approved with it.
+fn approve_steps_waiting_for_first_approval(case: &mut Case) -> Result<(), DomainError> {
+    let waiting: Vec<StepId> = case
+        .steps
+        .iter()
+        .filter(|s| s.kind.waits_for_first_approval() && s.state == StepState::Planned)
+        .map(|s| s.id)
+        .collect();
+    for id in waiting {
+        advance(case, id, StepEvent::Approve)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn advance(case: &mut Case, id: StepId, event: StepEvent) -> Result<(), DomainError> {
     let step = case
         .steps
         .iter_mut()

@@ -35,6 +35,12 @@ fn events() -> Vec<Event> {
             step: first,
             note: "done".into(),
         },
+        // Only a running `refresh` or `verify` records a fresh read (see footprint_changes.rs).
+        Event::FootprintChanged {
+            step: first,
+            added: vec![],
+            skipped: vec![],
+        },
         Event::RetryRequested { step: first },
         Event::RunNow,
         Event::Cancelled {

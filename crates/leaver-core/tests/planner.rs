@@ -1,57 +1,10 @@
 //! The planner, from hand-built org facts.
 
+mod facts;
+
+use facts::{gated, org, user};
 use leaver_core::plan::*;
 use leaver_core::*;
-use std::collections::BTreeMap;
-
-fn user(name: &str) -> HubUsername {
-    HubUsername::parse(name).expect("valid")
-}
-
-fn org(name: &str, plan: HubPlan, members: &[(&str, &str)]) -> OrgFacts {
-    OrgFacts {
-        name: name.into(),
-        plan,
-        scim: ScimMode::None,
-        token: TokenFacts {
-            user: "leaver-bot".into(),
-            role_in_org: Some("admin".into()),
-            can_write: true,
-        },
-        members: members
-            .iter()
-            .map(|(u, role)| {
-                (
-                    u.to_string(),
-                    MemberFacts {
-                        role: role.to_string(),
-                        resource_groups: vec![],
-                    },
-                )
-            })
-            .chain([(
-                "leaver-bot".to_string(),
-                MemberFacts {
-                    role: "admin".into(),
-                    resource_groups: vec![],
-                },
-            )])
-            .collect(),
-        gated_repos: vec![],
-        invitations: None,
-    }
-}
-
-fn gated(id: &str, holders: &[(&str, AccessStatus)]) -> GatedRepo {
-    GatedRepo {
-        repo_type: RepoType::Model,
-        id: id.into(),
-        holders: holders
-            .iter()
-            .map(|(u, s)| (u.to_string(), *s))
-            .collect::<BTreeMap<_, _>>(),
-    }
-}
 
 fn plan_for(leaver: &str, successor: Option<&str>, orgs: &[OrgFacts]) -> Plan {
     let leaver = user(leaver);
@@ -88,6 +41,7 @@ fn the_last_admin_gets_the_successor_promoted_first() {
     assert_eq!(
         summary(&plan),
         [
+            "refresh case api",
             "reassign_last_admin org:acme-ai api",
             "strip_access org:acme-ai api",
             "remove_member org:acme-ai api",
@@ -96,7 +50,7 @@ fn the_last_admin_gets_the_successor_promoted_first() {
         ]
     );
     assert!(
-        plan.steps[0]
+        plan.steps[1]
             .calls
             .iter()
             .any(|c| c.starts_with("PUT /api/organizations/acme-ai/members/carol/role"))
@@ -183,6 +137,7 @@ fn a_leaver_on_two_orgs_is_planned_on_both_in_kind_order() {
     assert_eq!(
         summary(&plan),
         [
+            "refresh case api",
             "strip_access org:acme-ai api",
             "strip_access org:beta-lab api",
             "revoke_gated_access model:beta-lab/secret api",
@@ -200,10 +155,10 @@ fn grants_on_an_orgs_gated_repos_are_revoked_even_for_a_non_member() {
     acme.gated_repos = vec![gated("acme-ai/llama", &[("bob", AccessStatus::Pending)])];
     let plan = plan_for("bob", None, &[acme]);
     assert_eq!(
-        summary(&plan)[0],
+        summary(&plan)[1],
         "revoke_gated_access model:acme-ai/llama api"
     );
-    assert!(plan.steps[0].calls[0].contains(r#""status":"rejected""#));
+    assert!(plan.steps[1].calls[0].contains(r#""status":"rejected""#));
 }
 
 #[test]
@@ -236,7 +191,7 @@ fn a_pending_invitation_on_a_basic_sso_org_is_cancelled_through_scim() {
     corp.scim = ScimMode::Basic;
     corp.invitations = Some(vec!["bob".into()]);
     let plan = plan_for("bob", None, &[corp]);
-    assert_eq!(summary(&plan)[0], "cancel_invitation org:corp scim");
+    assert_eq!(summary(&plan)[1], "cancel_invitation org:corp scim");
 }
 
 #[test]
@@ -248,14 +203,14 @@ fn a_free_plan_org_gets_guided_manual_steps() {
     );
     let plan = plan_for("bob", Some("carol"), &[free]);
     assert_eq!(
-        summary(&plan)[..3],
+        summary(&plan)[1..4],
         [
             "reassign_last_admin org:hobby manual",
             "strip_access org:hobby manual",
             "remove_member org:hobby manual"
         ]
     );
-    assert!(plan.steps[1].calls[0].contains("Settings → Members"));
+    assert!(plan.steps[2].calls[0].contains("Settings → Members"));
 }
 
 #[test]
@@ -271,7 +226,7 @@ fn a_read_only_token_gets_manual_steps_and_a_leavers_own_token_blocks_the_plan()
     assert!(
         plan.steps
             .iter()
-            .filter(|s| s.step.kind < StepKind::FlagTokens)
+            .filter(|s| s.step.kind.acts_on_footprint())
             .all(|s| s.step.strategy == Strategy::Manual)
     );
     acme.token.user = "bob".into();

@@ -28,6 +28,7 @@ fn events() -> Vec<StepEvent> {
         },
         StepEvent::Retry,
         StepEvent::Skip,
+        StepEvent::Rearm,
     ]
 }
 
@@ -47,6 +48,7 @@ const ALLOWED: &[(StepState, &str, StepState)] = {
         (Running, "succeed", Succeeded),
         (Running, "fail", Failed),
         (Running, "wait for a manual action", WaitingManual),
+        (Running, "read again", Approved),
         (Failed, "retry", Approved),
         (Failed, "skip", Skipped),
         (WaitingManual, "succeed", Succeeded),

@@ -1,6 +1,7 @@
 //! What the engine can be tuned with.
 
-use leaver_core::plan::AccessStatus;
+use leaver_core::Case;
+use leaver_core::plan::{AccessStatus, PlanContext};
 use leaver_store::TokenSealer;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +33,10 @@ pub struct EngineConfig {
     /// Opens the Hub tokens held for a case, which `flag_tokens` revokes (see
     /// `leaver_store::held_tokens`); without it, no token is revoked.
     pub token_sealer: Option<Arc<TokenSealer>>,
+    /// How often the drift watch sweeps (`None`: never; see `crate::drift`).
+    pub watch_every: Option<Duration>,
+    /// How long after a case completes the drift watch keeps looking.
+    pub watch_for: Duration,
 }
 
 impl Default for EngineConfig {
@@ -49,11 +54,23 @@ impl Default for EngineConfig {
             batch: 8,
             idle_wait: Duration::from_millis(250),
             token_sealer: None,
+            watch_every: None,
+            watch_for: Duration::from_secs(30 * 86_400),
         }
     }
 }
 
 impl EngineConfig {
+    /// What the planner needs besides the orgs' facts, for `case`.
+    pub(crate) fn plan_context<'a>(&'a self, case: &'a Case) -> PlanContext<'a> {
+        PlanContext {
+            leaver: &case.person.hub_username,
+            successor: case.successor.as_ref(),
+            service_accounts: &self.service_accounts,
+            revoke_to: self.revoke_to,
+        }
+    }
+
     /// The wait before attempt `attempt + 1`: exponential with full jitter.
     pub fn backoff(&self, attempt: u32) -> Duration {
         let exp = self

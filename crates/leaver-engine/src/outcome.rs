@@ -1,5 +1,6 @@
 //! What carrying out a step can come to.
 
+use leaver_core::{AddedStep, SkippedStep};
 use leaver_hub::HubError;
 use leaver_store::StoreError;
 use serde_json::Value;
@@ -12,6 +13,13 @@ pub enum Outcome {
     Done { note: String, evidence: Value },
     /// A human must act in the Hub's UI; the Hub is then polled.
     Manual { instructions: String },
+    /// A fresh read of the whole footprint (`refresh`, `verify`) found the plan out of date:
+    /// steps to add and to skip (recorded as `footprint_changed`); `evidence` is what was read.
+    Replanned {
+        added: Vec<AddedStep>,
+        skipped: Vec<SkippedStep>,
+        evidence: Value,
+    },
 }
 
 impl Outcome {

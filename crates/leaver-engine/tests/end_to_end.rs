@@ -26,6 +26,7 @@ async fn a_last_admin_with_grants_on_three_repos_is_fully_offboarded() {
         assert_eq!(
             kinds,
             [
+                "refresh case",
                 "reassign_last_admin org:acme-ai",
                 "strip_access org:acme-ai",
                 "strip_access org:beta-lab",

@@ -48,11 +48,19 @@ pub fn hub_calls(
             r#"POST /api/credentials/revoke {"credentials":[<raw tokens Leaver was given, if any>]}"#.into(),
             "the operator is told what to check in Settings → Tokens Management".into(),
         ],
-        (StepKind::Verify, _) => vec![
-            "GET /api/organizations/<each org>/members (is the leaver gone?)".into(),
-            "GET /api/<repo>/user-access-request/accepted and /pending (no access left?)".into(),
-            "GET /api/organizations/<each org>/audit-log/export?q=type:org.remove_user".into(),
-        ],
+        (StepKind::Refresh, _) => {
+            let mut calls = footprint_reads();
+            calls.push("none else: what appeared becomes new steps, what is gone is skipped".into());
+            calls
+        }
+        (StepKind::Verify, _) => {
+            let mut calls = footprint_reads();
+            calls.push(
+                "GET /api/organizations/<each org the case acts on>/audit-log/export?q=type:org.remove_user"
+                    .into(),
+            );
+            calls
+        }
         (_, Strategy::Manual) => vec![format!(
             "none: an operator does it on huggingface.co ({}); Leaver polls {} until it shows",
             manual_place(kind, target, org_name),
@@ -60,6 +68,15 @@ pub fn hub_calls(
         )],
         (_, _) => Vec::new(),
     }
+}
+
+/// The fresh reads of the leaver's whole footprint, every managed org and gated repo.
+fn footprint_reads() -> Vec<String> {
+    vec![
+        "GET /api/organizations/<each managed org>/overview and /members (and its SCIM users, for invitations)".into(),
+        "GET /api/models and /api/datasets?author=<each managed org>&gated=true".into(),
+        "GET /api/<each gated repo>/user-access-request/accepted and /pending".into(),
+    ]
 }
 
 fn repo_path(target: &Target) -> String {

@@ -53,6 +53,18 @@ pub enum AccessStatus {
     Rejected,
 }
 
+impl AccessStatus {
+    /// Whether a request in this status is access to take away, when requests are set to
+    /// `revoke_to`: accepted always, pending unless pending is where they are set.
+    pub fn is_held(self, revoke_to: AccessStatus) -> bool {
+        match self {
+            AccessStatus::Accepted => true,
+            AccessStatus::Pending => revoke_to != AccessStatus::Pending,
+            AccessStatus::Rejected => false,
+        }
+    }
+}
+
 /// One member of the org.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberFacts {
@@ -108,6 +120,13 @@ pub struct OrgFacts {
 }
 
 impl OrgFacts {
+    /// Whether the org shows a pending invitation for `user` (only Basic-SSO SCIM shows any).
+    pub fn has_invitation_for(&self, user: &str) -> bool {
+        self.invitations
+            .as_ref()
+            .is_some_and(|invited| invited.iter().any(|u| u == user))
+    }
+
     /// Admins who are people: not the leaver, not Leaver's own account, not a listed service account.
     pub fn human_admins_besides<'a>(
         &'a self,

@@ -1,10 +1,13 @@
 //! Planning: from what the Hub shows about each managed org ([`OrgFacts`]) and the case's
 //! context, the ordered steps with a strategy each, the reasons the plan cannot run yet, and the
-//! exact Hub calls it would make. Pure: the facts are read by the engine's `OrgIndex`.
+//! exact Hub calls it would make; and [`reconcile`], what a fresh read changes about a case's
+//! plan. Pure: the facts are read by the engine (its `OrgIndex` to plan, fresh reads to
+//! reconcile).
 
 mod calls;
 mod facts;
 mod planner;
+mod reconcile;
 
 pub use calls::hub_calls;
 pub use facts::{
@@ -12,3 +15,4 @@ pub use facts::{
     is_person_staying,
 };
 pub use planner::{Plan, PlanContext, PlannedStep, plan};
+pub use reconcile::{MAX_TAKEN_AWAY, Reconciliation, reconcile};

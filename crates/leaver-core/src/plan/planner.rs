@@ -47,9 +47,89 @@ impl Plan {
 /// Plans the offboarding of `ctx.leaver` from `orgs`. Steps come out in run order: by kind, then
 /// by org in the order given. `next_id` mints step ids.
 pub fn plan(ctx: &PlanContext<'_>, orgs: &[OrgFacts], mut next_id: impl FnMut() -> StepId) -> Plan {
+    let (mut drafts, blockers) = footprint_drafts(ctx, orgs);
+    drafts.push(Draft {
+        kind: StepKind::Refresh,
+        target: Target::Case,
+        strategy: Strategy::Api,
+        why:
+            "read the Hub afresh before the first write: what changed since planning is planned too"
+                .into(),
+    });
+    drafts.push(Draft {
+        kind: StepKind::FlagTokens,
+        target: Target::Person(ctx.leaver.as_str().to_owned()),
+        strategy: Strategy::Api,
+        why: "removal does not end personal access tokens".into(),
+    });
+    drafts.push(Draft {
+        kind: StepKind::Verify,
+        target: Target::Case,
+        strategy: Strategy::Api,
+        why: "read the whole footprint back and keep it as evidence".into(),
+    });
+    drafts.sort_by_key(|d| d.kind);
+    let steps = drafts
+        .into_iter()
+        .map(|draft| {
+            let calls = draft.calls(ctx, orgs);
+            // The reads need no approver (`refresh` waits for the first approval, though).
+            let needs_approval = !draft.kind.reads_footprint();
+            let (step, why) = draft.into_step(next_id(), needs_approval);
+            PlannedStep { step, why, calls }
+        })
+        .collect();
+    Plan { steps, blockers }
+}
+
+/// A step the facts call for, before it has an id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Draft {
+    pub kind: StepKind,
+    pub target: Target,
+    pub strategy: Strategy,
+    pub why: String,
+}
+
+impl Draft {
+    fn calls(&self, ctx: &PlanContext<'_>, orgs: &[OrgFacts]) -> Vec<String> {
+        let org = self
+            .target
+            .org()
+            .and_then(|name| orgs.iter().find(|o| o.name == name));
+        hub_calls(self.kind, self.strategy, &self.target, ctx, org)
+    }
+
+    /// The step with its id, and why it is there.
+    pub fn into_step(self, id: StepId, needs_approval: bool) -> (NewStep, String) {
+        let step = NewStep {
+            id,
+            kind: self.kind,
+            target: self.target,
+            strategy: self.strategy,
+            needs_approval,
+        };
+        (step, self.why)
+    }
+}
+
+/// The steps that take away what the leaver holds in `orgs` (in org order, not yet sorted),
+/// and why the plan cannot run as it is.
+pub(crate) fn footprint_drafts<'o>(
+    ctx: &PlanContext<'_>,
+    orgs: impl IntoIterator<Item = &'o OrgFacts>,
+) -> (Vec<Draft>, Vec<String>) {
     let leaver = ctx.leaver.as_str();
-    let mut drafts: Vec<(StepKind, Target, Strategy, String)> = Vec::new();
+    let mut drafts: Vec<Draft> = Vec::new();
     let mut blockers = Vec::new();
+    let mut draft = |kind, target, strategy, why| {
+        drafts.push(Draft {
+            kind,
+            target,
+            strategy,
+            why,
+        })
+    };
     for org in orgs {
         let member = org.members.get(leaver);
         let org_target = || Target::Org(org.name.clone());
@@ -74,90 +154,52 @@ pub fn plan(ctx: &PlanContext<'_>, orgs: &[OrgFacts], mut next_id: impl FnMut() 
                         "{why}; the successor {s} is not a member of {}",
                         org.name
                     )),
-                    Some(_) => {
-                        drafts.push((StepKind::ReassignLastAdmin, org_target(), pick(api), why))
-                    }
+                    Some(_) => draft(StepKind::ReassignLastAdmin, org_target(), pick(api), why),
                 }
             }
             let why = format!("{leaver} is {} in {}", member.role, org.name);
-            drafts.push((StepKind::StripAccess, org_target(), pick(api), why.clone()));
+            draft(StepKind::StripAccess, org_target(), pick(api), why.clone());
             let removal = match org.scim {
                 ScimMode::Managed | ScimMode::Basic => Strategy::Scim,
                 ScimMode::None => pick(api),
             };
-            drafts.push((StepKind::RemoveMember, org_target(), removal, why));
+            draft(StepKind::RemoveMember, org_target(), removal, why);
         }
         for repo in &org.gated_repos {
-            if let Some(status) = repo.holders.get(leaver) {
-                let strategy = pick(org.token.can_write_repos());
-                let why = format!(
-                    "{leaver}'s access request is {status:?} on gated {} {}",
-                    repo.repo_type.as_str(),
-                    repo.id
-                );
-                let target = Target::Repo {
-                    repo_type: repo.repo_type,
-                    id: repo.id.clone(),
-                };
-                drafts.push((
-                    StepKind::RevokeGatedAccess,
-                    target,
-                    strategy,
-                    why.to_lowercase(),
-                ));
+            let Some(status) = repo.holders.get(leaver) else {
+                continue;
+            };
+            if !status.is_held(ctx.revoke_to) {
+                continue;
             }
+            let why = format!(
+                "{leaver}'s access request is {status:?} on gated {} {}",
+                repo.repo_type.as_str(),
+                repo.id
+            );
+            let target = Target::Repo {
+                repo_type: repo.repo_type,
+                id: repo.id.clone(),
+            };
+            let strategy = pick(org.token.can_write_repos());
+            draft(
+                StepKind::RevokeGatedAccess,
+                target,
+                strategy,
+                why.to_lowercase(),
+            );
         }
-        if org
-            .invitations
-            .as_ref()
-            .is_some_and(|inv| inv.iter().any(|u| u == leaver))
-        {
+        if org.has_invitation_for(leaver) {
             let strategy = if org.scim == ScimMode::Basic {
                 Strategy::Scim
             } else {
                 Strategy::Manual
             };
-            drafts.push((
-                StepKind::CancelInvitation,
-                org_target(),
-                strategy,
-                format!("{leaver} has a pending invitation to {}", org.name),
-            ));
+            let why = format!("{leaver} has a pending invitation to {}", org.name);
+            draft(StepKind::CancelInvitation, org_target(), strategy, why);
         }
     }
-    let person = Target::Person(leaver.to_owned());
-    drafts.push((
-        StepKind::FlagTokens,
-        person,
-        Strategy::Api,
-        "removal does not end personal access tokens".into(),
-    ));
-    drafts.push((
-        StepKind::Verify,
-        Target::Case,
-        Strategy::Api,
-        "read the Hub back and keep it as evidence".into(),
-    ));
-    drafts.sort_by_key(|(kind, ..)| *kind);
-
-    let steps = drafts
-        .into_iter()
-        .map(|(kind, target, strategy, why)| {
-            let org = target
-                .org()
-                .and_then(|name| orgs.iter().find(|o| o.name == name));
-            let calls = hub_calls(kind, strategy, &target, ctx, org);
-            let step = NewStep {
-                id: next_id(),
-                kind,
-                target,
-                strategy,
-                needs_approval: kind != StepKind::Verify,
-            };
-            PlannedStep { step, why, calls }
-        })
-        .collect();
-    Plan { steps, blockers }
+    (drafts, blockers)
 }
 
 /// `api` where the plan and the token allow it, else a guided manual step that is verified.

@@ -1,10 +1,11 @@
 //! `PlanCase`: read what the leaver holds through the shared org index, and plan the steps.
+//! The index may be minutes old: the plan's `refresh` step reads afresh before the first write.
 
 use super::{JobError, events};
 use crate::Engine;
 use crate::outcome::StepError;
 use crate::settle::Settle;
-use leaver_core::plan::{PlanContext, plan};
+use leaver_core::plan::plan;
 use leaver_core::{Case, StepId};
 use serde_json::json;
 
@@ -14,12 +15,7 @@ pub(super) async fn handle(engine: &Engine, case: &Case) -> Result<Settle, JobEr
         .snapshot(engine.clock.now())
         .await
         .map_err(StepError::from)?;
-    let ctx = PlanContext {
-        leaver: &case.person.hub_username,
-        successor: case.successor.as_ref(),
-        service_accounts: &engine.config.service_accounts,
-        revoke_to: engine.config.revoke_to,
-    };
+    let ctx = engine.config.plan_context(case);
     let plan = plan(&ctx, &snapshot.orgs, StepId::random);
     let detail = json!({ "steps": plan.steps, "blockers": plan.blockers });
     Ok(events(vec![plan.into_event()], detail))

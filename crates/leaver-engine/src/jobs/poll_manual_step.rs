@@ -29,7 +29,7 @@ pub(super) async fn handle(
             };
             Ok(events(vec![event], json!({ "evidence": evidence })))
         }
-        Outcome::Manual { .. } => Ok(Settle::Reschedule {
+        Outcome::Manual { .. } | Outcome::Replanned { .. } => Ok(Settle::Reschedule {
             at: engine.clock.now() + engine.config.poll_interval,
             error: "not done on the Hub yet".into(),
         }),

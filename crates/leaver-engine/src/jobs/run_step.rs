@@ -55,7 +55,7 @@ pub(super) async fn handle(
 fn done_or_left(checked: Ran) -> Result<Ran, StepError> {
     match checked.outcome {
         Outcome::Done { .. } => Ok(checked),
-        Outcome::Manual { .. } => Err(StepError::Refused(
+        Outcome::Manual { .. } | Outcome::Replanned { .. } => Err(StepError::Refused(
             "the case was cancelled while this step ran and the Hub does not show it done; it is not run again".into(),
         )),
     }
@@ -118,6 +118,18 @@ fn outcome_event(
                 instructions,
             },
             json!({}),
+        ),
+        Ok(Outcome::Replanned {
+            added,
+            skipped,
+            evidence,
+        }) => (
+            Event::FootprintChanged {
+                step: step.id,
+                added,
+                skipped,
+            },
+            json!({ "evidence": evidence }),
         ),
         Err(error) => {
             let config = &engine.config;

@@ -2,8 +2,10 @@
 //! needed, then reads back; each `check` looks for a manual step's result without writing.
 
 mod admins;
+mod footprint;
 mod invitation;
 mod reassign;
+mod refresh;
 mod remove;
 mod revoke;
 mod strip;
@@ -71,7 +73,7 @@ impl From<Outcome> for Ran {
 
 /// Carries the step out (or hands it to a human, for manual steps).
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
-    if cx.step.strategy == Strategy::Manual && cx.step.kind != StepKind::Verify {
+    if cx.step.strategy == Strategy::Manual && !cx.step.kind.reads_footprint() {
         return Ok(Ran::from(match check(cx).await? {
             Some(note) => Outcome::done(note),
             None => Outcome::Manual {
@@ -80,6 +82,7 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
         }));
     }
     let outcome = match cx.step.kind {
+        StepKind::Refresh => refresh::run(cx).await,
         StepKind::ReassignLastAdmin => reassign::run(cx).await,
         StepKind::StripAccess => strip::run(cx).await,
         StepKind::RevokeGatedAccess => revoke::run(cx).await,
@@ -91,7 +94,8 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
     outcome.map(Ran::from)
 }
 
-/// Looks whether a manual step's result shows on the Hub; `Some(note)` when it does.
+/// Looks whether a manual step's result shows on the Hub; `Some(note)` when it does. The fresh
+/// reads (`refresh`, `verify`) are never manual and never done by looking.
 pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepError> {
     match cx.step.kind {
         StepKind::ReassignLastAdmin => reassign::check(cx).await,
@@ -100,7 +104,7 @@ pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepEr
         StepKind::RemoveMember => remove::check(cx).await,
         StepKind::CancelInvitation => invitation::check(cx).await,
         StepKind::FlagTokens => Ok(cx.step.note.clone()),
-        StepKind::Verify => Ok(None),
+        StepKind::Refresh | StepKind::Verify => Ok(None),
     }
 }
 
@@ -134,7 +138,7 @@ fn instructions(cx: &StepContext<'_>) -> Result<String, StepError> {
             "Open {members} (Invitations), cancel the pending invitation of {leaver}, then mark this step done in Leaver: the Hub offers no API to confirm it."
         ),
         StepKind::FlagTokens => tokens::instructions(leaver, org),
-        StepKind::Verify => String::new(),
+        StepKind::Refresh | StepKind::Verify => String::new(),
     })
 }
 
