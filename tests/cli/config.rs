@@ -123,3 +123,27 @@ fn a_malformed_operator_address_is_named() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_drift_watch_settings_are_checked_and_named() {
+    for (variable, value, problem) in [
+        ("LEAVER_WATCH_EVERY_SECS", "0", "must be at least 1"),
+        ("LEAVER_WATCH_DAYS", "0", "must be at least 1"),
+        ("LEAVER_WATCH_DAYS", "3651", "must be at most 3650"),
+        ("LEAVER_WATCH_EVERY_SECS", "soon", ""),
+    ] {
+        let out = leaver_with(
+            &[
+                (variable, value),
+                ("LEAVER_DATABASE_URL", "sqlite::memory:"),
+            ],
+            &["migrate"],
+        );
+        assert!(!out.status.success(), "{variable}={value} was accepted");
+        let error = stderr(&out);
+        assert!(
+            error.contains(variable) && error.contains(problem),
+            "{variable}={value}: {error}"
+        );
+    }
+}

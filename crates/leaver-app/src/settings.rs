@@ -58,6 +58,10 @@ pub struct Settings {
     /// Seconds the oldest notice to the operators waits for others, so that a burst of cases
     /// needing attention arrives as one email.
     pub operator_digest_secs: u64,
+    /// Seconds between two sweeps of the drift watch over completed cases.
+    pub watch_every_secs: u64,
+    /// Days after a case completes during which the drift watch keeps looking.
+    pub watch_days: u64,
     /// How long an approval link works.
     pub approval_link_hours: u64,
     /// Quiet hours before a reminder.
@@ -123,6 +127,8 @@ impl Default for Settings {
             approval_escalate_to: Vec::new(),
             operator_email: Vec::new(),
             operator_digest_secs: 300,
+            watch_every_secs: 900,
+            watch_days: 30,
             approval_link_hours: 72,
             approval_remind_hours: 24,
             approval_escalate_hours: 48,
@@ -149,13 +155,22 @@ impl Settings {
             ("LEAVER_HEADER_TIMEOUT_SECS", self.header_timeout_secs),
             ("LEAVER_IDLE_TIMEOUT_SECS", self.idle_timeout_secs),
             ("LEAVER_MAX_CONNECTIONS", self.max_connections as u64),
+            ("LEAVER_WATCH_EVERY_SECS", self.watch_every_secs),
+            ("LEAVER_WATCH_DAYS", self.watch_days),
         ];
         for (name, value) in at_least_one {
             anyhow::ensure!(value >= 1, "{name} must be at least 1");
         }
+        anyhow::ensure!(
+            self.watch_days <= MAX_WATCH_DAYS,
+            "LEAVER_WATCH_DAYS must be at most {MAX_WATCH_DAYS}"
+        );
         Ok(self)
     }
 }
+
+/// The longest the drift watch may keep looking after a case completes (ten years).
+const MAX_WATCH_DAYS: u64 = 3650;
 
 /// Accepts `["a", "b"]` (TOML) or `"a, b"` (environment).
 fn list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {

@@ -128,8 +128,28 @@ impl Engine {
         Ok(())
     }
 
-    /// Runs `workers` loops (and, with approvals, the mail and reminder loop) until `stop`
-    /// turns true.
+    /// The drift watch's loop: a sweep whenever `every` has passed on the engine's clock since
+    /// the last one (looked at every `idle_wait × 4`, so a manual clock drives it in tests).
+    async fn watch_drift(
+        self: Arc<Self>,
+        every: std::time::Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let mut last: Option<time::OffsetDateTime> = None;
+        while !*stop.borrow() {
+            let now = self.clock.now();
+            if last.is_none_or(|at| now - at >= every) {
+                last = Some(now);
+                if let Err(error) = self.sweep_drift(now).await {
+                    tracing::warn!(%error, "drift sweep failed");
+                }
+            }
+            let _ = tokio::time::timeout(self.config.idle_wait * 4, stop.changed()).await;
+        }
+    }
+
+    /// Runs `workers` loops (and, with approvals, the mail and reminder loop; with
+    /// `watch_every`, the drift watch) until `stop` turns true.
     pub async fn run(self: Arc<Self>, workers: usize, stop: tokio::sync::watch::Receiver<bool>) {
         let mut loops = JoinSet::new();
         if let Some(approvals) = &self.approvals {
@@ -151,6 +171,10 @@ impl Engine {
                     let _ = tokio::time::timeout(send_every, stop.changed()).await;
                 }
             });
+        }
+        if let Some(every) = self.config.watch_every {
+            let (engine, stop) = (self.clone(), stop.clone());
+            loops.spawn(engine.watch_drift(every, stop));
         }
         for n in 0..workers.max(1) {
             let (engine, mut stop) = (self.clone(), stop.clone());

@@ -78,6 +78,7 @@ pub trait Store:
     + crate::mail::outbox::MailOutbox
     + crate::mail::operator_notices::OperatorNotices
     + crate::held_tokens::TokenStore
+    + crate::drift_links::DriftLinks
     + Send
     + Sync
     + fmt::Debug

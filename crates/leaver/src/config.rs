@@ -23,7 +23,7 @@ pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
 }
 
 /// The variables read from the environment (figment lower-cases them).
-const ENV_KEYS: [&str; 24] = [
+const ENV_KEYS: [&str; 26] = [
     "database_url",
     "bind",
     "public_url",
@@ -41,6 +41,8 @@ const ENV_KEYS: [&str; 24] = [
     "approval_escalate_to",
     "operator_email",
     "operator_digest_secs",
+    "watch_every_secs",
+    "watch_days",
     "approval_link_hours",
     "approval_remind_hours",
     "approval_escalate_hours",

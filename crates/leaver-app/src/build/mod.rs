@@ -181,6 +181,8 @@ pub(crate) fn engine_config(settings: &Settings) -> EngineConfig {
         service_accounts: settings.service_accounts.clone(),
         lease: Duration::from_secs(settings.lease_secs),
         batch: settings.batch,
+        watch_every: Some(Duration::from_secs(settings.watch_every_secs)),
+        watch_for: Duration::from_secs(settings.watch_days * 86_400),
         ..EngineConfig::default()
     }
 }
