@@ -80,15 +80,16 @@ async fn leavers_approved_together_share_the_reads_before_each_write() {
         let calls = world.sim_calls().await;
         let reads = |route: &str| calls["by_route"][route].as_u64().unwrap_or(0) as usize;
         // Per leaver: strip and remove each read back once. Shared: the index's list, and one
-        // list per batch for strip, remove and verify (a few batches each, however the jobs
-        // fall). Reading per step would take five per leaver: 41 here.
+        // list per org and batch for the fresh reads (refresh, verify) and strip and remove (a
+        // few batches each, however the jobs fall). Reading per step would take five per
+        // leaver: 41 here.
         let member_lists = reads("GET /api/organizations/{org}/members");
         assert!(
             member_lists <= 2 * LEAVERS + 10,
             "{member_lists} member list reads for {LEAVERS} leavers: {calls:#}"
         );
         // Per leaver: one read-back of the list their request moved to. Shared: accepted and
-        // pending of both repos, for revoke and again for verify. Per step it would be six per
+        // pending of both repos, for refresh, revoke and verify. Per step it would be six per
         // leaver: 48 here.
         let access_lists = reads("GET /api/models/{ns}/{name}/user-access-request/{status}");
         assert!(

@@ -54,6 +54,45 @@ pub fn world() -> Value {
     })
 }
 
+/// [`world`], plus frank (a `write` member of acme-ai who holds nothing else) and two gated
+/// repos nobody holds yet: the model acme-ai/extra-model and the dataset beta-lab/extra-data.
+pub fn world_with_repos_to_grant() -> Value {
+    let mut seed = world();
+    seed["users"]
+        .as_array_mut()
+        .expect("users")
+        .push(json!({"username": "frank", "fullname": "Frank F", "email": "frank@acme.test"}));
+    seed["orgs"][0]["members"]
+        .as_array_mut()
+        .expect("members")
+        .push(json!({"user": "frank", "role": "write"}));
+    let repos = seed["repos"].as_array_mut().expect("repos");
+    repos.push(
+        json!({"id": "acme-ai/extra-model", "type": "model", "private": false,
+                      "gated": "manual", "access_requests": []}),
+    );
+    repos.push(
+        json!({"id": "beta-lab/extra-data", "type": "dataset", "private": false,
+                      "gated": "manual", "access_requests": []}),
+    );
+    seed
+}
+
+/// What `user` holds in a `/_sim/state` dump: `member of acme-ai`, `accepted on acme-ai/x`.
+pub fn holdings(state: &Value, user: &str) -> Vec<String> {
+    let list = |key: &str| state[key].as_array().cloned().unwrap_or_default();
+    let memberships = list("orgs").into_iter().filter_map(|org| {
+        let member = org["members"].as_array()?.iter().any(|m| m["user"] == user);
+        member.then(|| format!("member of {}", org["name"].as_str().unwrap_or("?")))
+    });
+    let grants = list("repos").into_iter().filter_map(|repo| {
+        let status = access(state, repo["id"].as_str()?, user)?;
+        (status == "accepted" || status == "pending")
+            .then(|| format!("{status} on {}", repo["id"].as_str().unwrap_or("?")))
+    });
+    memberships.chain(grants).collect()
+}
+
 pub struct World {
     pub sim: hubsim::RunningSim,
     pub store: Arc<SqlStore>,
@@ -175,6 +214,21 @@ impl World {
         let url = format!("{}/_sim/faults", self.sim.url);
         let response = self.http.post(url).json(&faults).send().await;
         assert!(response.expect("faults").status().is_success(), "{faults}");
+    }
+
+    /// Grants `user` access to the gated repo at `repo` (`models/acme-ai/x`,
+    /// `datasets/beta-lab/y`), as an admin of its org would on the Hub.
+    pub async fn grant(&self, repo: &str, user: &str) {
+        let url = format!("{}/api/{repo}/user-access-request/grant", self.sim.url);
+        let response = self
+            .http
+            .post(url)
+            .bearer_auth(TOKEN)
+            .json(&json!({ "user": user }))
+            .send()
+            .await
+            .expect("grant");
+        assert!(response.status().is_success(), "granting {user} {repo}");
     }
 
     pub async fn sim_calls(&self) -> Value {
