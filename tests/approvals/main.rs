@@ -6,6 +6,7 @@
 mod attacks_forms;
 mod attacks_links;
 mod concurrency;
+mod drift;
 mod expiry;
 mod happy_path;
 mod operators;

@@ -18,6 +18,7 @@ pub mod approvals;
 pub mod audit;
 mod build;
 pub mod cases;
+pub mod drift;
 pub mod dry_run;
 mod error;
 pub mod evidence;

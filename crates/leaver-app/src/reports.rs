@@ -1,10 +1,11 @@
 //! What the dashboard and `/metrics` read: counts by state, the steps that wait for an approver
-//! or need a person, the email outbox's depth, and whether the database answers.
+//! or need a person, recent drift, the email outbox's depth, and whether the database answers.
 
+use crate::drift::DriftView;
 use crate::{Leaver, Result};
 use leaver_core::{CaseState, StepState};
 use leaver_store::mail::outbox::MailOutbox;
-use leaver_store::{ReportStore, StepCount, StepRef, Store, WaitingApproval};
+use leaver_store::{DriftLinks, ReportStore, StepCount, StepRef, Store, WaitingApproval};
 use std::collections::BTreeMap;
 
 /// How many rows each dashboard list shows.
@@ -20,6 +21,8 @@ pub struct Dashboard {
     pub awaiting: Vec<StepRef>,
     /// Steps that need an operator: failed for good, waiting for a manual action, rejected.
     pub attention: Vec<StepRef>,
+    /// Recent drift: access that came back after a case completed, with its follow-up.
+    pub drift: Vec<DriftView>,
 }
 
 /// What `/metrics` reports.
@@ -31,6 +34,8 @@ pub struct Metrics {
     pub hub: (u64, u64),
     /// Emails waiting to be sent.
     pub outbox_depth: i64,
+    /// Drift the watch has detected, ever.
+    pub drift_detected: i64,
 }
 
 impl Leaver {
@@ -49,6 +54,7 @@ impl Leaver {
                 .steps_in_states(&[StepState::AwaitingApproval], LISTED)
                 .await?,
             attention: self.store.steps_in_states(&attention, LISTED).await?,
+            drift: self.recent_drift().await?,
         })
     }
 
@@ -59,6 +65,7 @@ impl Leaver {
             steps: self.store.step_counts().await?,
             hub: self.hub_counters(),
             outbox_depth: self.store.unsent_emails().await?,
+            drift_detected: self.store.drift_count().await?,
         })
     }
 

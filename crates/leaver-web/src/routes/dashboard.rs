@@ -1,5 +1,6 @@
 //! `GET /`: cases by state, steps waiting for an approver (and for how long), and steps that
-//! need an operator (failed for good, waiting for a manual action, rejected).
+//! need an operator (failed for good, waiting for a manual action, rejected), and recent drift
+//! (access that came back after a case completed, with the follow-up case).
 
 use crate::AppState;
 use crate::auth::CurrentOperator;
@@ -9,6 +10,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use leaver_app::drift::DriftView;
 use leaver_app::model::{StepRef, WaitingApproval};
 use time::OffsetDateTime;
 
@@ -29,6 +31,21 @@ struct StepRow {
     age: String,
 }
 
+/// A drift as a dashboard row.
+pub(crate) struct DriftRow {
+    pub drift: DriftView,
+    pub detected: String,
+}
+
+impl DriftRow {
+    pub(crate) fn from(drift: DriftView) -> DriftRow {
+        DriftRow {
+            detected: crate::views::when(drift.detected_at),
+            drift,
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "dashboard.html")]
 struct Dashboard {
@@ -37,6 +54,7 @@ struct Dashboard {
     approvals: Vec<ApprovalRow>,
     awaiting: Vec<StepRow>,
     attention: Vec<StepRow>,
+    drift: Vec<DriftRow>,
 }
 
 fn rows(steps: Vec<StepRef>, now: OffsetDateTime) -> Vec<StepRow> {
@@ -74,5 +92,6 @@ async fn dashboard(
             .collect(),
         awaiting: rows(picture.awaiting, now),
         attention: rows(picture.attention, now),
+        drift: picture.drift.into_iter().map(DriftRow::from).collect(),
     })
 }

@@ -1,5 +1,6 @@
 //! `GET /metrics`: Prometheus text. Cases by state, steps by kind and state, the Hub client's
-//! calls and 429 answers (when it runs in this process), and the email outbox's depth.
+//! calls and 429 answers (when it runs in this process), the email outbox's depth and the drift
+//! the watch has detected.
 
 use crate::{AppError, AppState};
 use axum::Router;
@@ -59,6 +60,17 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, App
         "Emails waiting to be sent.",
     );
     let _ = writeln!(out, "leaver_email_outbox_depth {}", metrics.outbox_depth);
+    family(
+        &mut out,
+        "leaver_drift_detected_total",
+        "counter",
+        "Access that came back after a case completed, found by the drift watch.",
+    );
+    let _ = writeln!(
+        out,
+        "leaver_drift_detected_total {}",
+        metrics.drift_detected
+    );
     Ok((
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         out,

@@ -2,6 +2,7 @@
 //! missing or mistyped field is reported at once by its JSON path (`person.email`); the
 //! response side mirrors `leaver_core::Case`'s JSON exactly (a test keeps them equal).
 
+use leaver_app::drift::DriftView;
 use leaver_core::{Case, FieldError, Step, TicketInput};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -184,6 +185,41 @@ pub struct CaseBody {
     pub created_at: String,
     #[schema(format = DateTime)]
     pub updated_at: String,
+    /// Drift linked to this case (on `GET /api/v1/cases/{id}` only; absent when there is
+    /// none): access that came back after it completed and the follow-up case taking it away,
+    /// or, on a follow-up, the case it follows up.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<DriftBody>,
+}
+
+/// Access that came back after a case completed, and the follow-up case that takes it away.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DriftBody {
+    /// The completed case.
+    pub original_id: String,
+    #[schema(example = "HR-1042")]
+    pub original_external_id: String,
+    /// The case opened to take the access away again.
+    pub follow_up_id: String,
+    #[schema(example = "HR-1042-drift-1")]
+    pub follow_up_external_id: String,
+    /// What came back, in words.
+    pub found: Vec<String>,
+    #[schema(format = DateTime)]
+    pub detected_at: String,
+}
+
+impl From<&DriftView> for DriftBody {
+    fn from(drift: &DriftView) -> DriftBody {
+        DriftBody {
+            original_id: drift.original.id.to_string(),
+            original_external_id: drift.original.external_id.clone(),
+            follow_up_id: drift.follow_up.id.to_string(),
+            follow_up_external_id: drift.follow_up.external_id.clone(),
+            found: drift.found.clone(),
+            detected_at: rfc3339(drift.detected_at),
+        }
+    }
 }
 
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -227,6 +263,7 @@ impl From<&Case> for CaseBody {
             steps: case.steps.iter().map(StepBody::from).collect(),
             created_at: rfc3339(case.created_at),
             updated_at: rfc3339(case.updated_at),
+            drift: Vec::new(),
         }
     }
 }

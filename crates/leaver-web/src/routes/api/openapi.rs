@@ -2,8 +2,8 @@
 //! DTOs' annotations.
 
 use super::dto::{
-    CancelBody, CaseBody, ErrorBody, FieldErrorBody, HeldTokensBody, PersonBody, StepBody,
-    TicketBody, TokensBody,
+    CancelBody, CaseBody, DriftBody, ErrorBody, FieldErrorBody, HeldTokensBody, PersonBody,
+    StepBody, TicketBody, TokensBody,
 };
 use crate::AppState;
 use axum::routing::get;
@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         description = "Open and follow offboarding cases from an HR system. Authenticate with an API key created by `leaver apikey create --name NAME`, sent as `Authorization: Bearer <key>`."
     ),
     paths(super::create::create, super::list::list, super::show::show, super::cancel::cancel, super::tokens::hold),
-    components(schemas(TicketBody, PersonBody, CaseBody, StepBody, CancelBody, TokensBody, HeldTokensBody, ErrorBody, FieldErrorBody)),
+    components(schemas(TicketBody, PersonBody, CaseBody, StepBody, DriftBody, CancelBody, TokensBody, HeldTokensBody, ErrorBody, FieldErrorBody)),
     modifiers(&BearerKey),
     tags((name = "cases", description = "Offboarding cases"))
 )]

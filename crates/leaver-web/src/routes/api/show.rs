@@ -1,6 +1,6 @@
-//! `GET /api/v1/cases/{id}`: one case with its steps.
+//! `GET /api/v1/cases/{id}`: one case with its steps and the drift linked to it.
 
-use super::dto::{CaseBody, ErrorBody};
+use super::dto::{CaseBody, DriftBody, ErrorBody};
 use crate::auth::ApiClient;
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
@@ -33,6 +33,11 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<CaseBody>, AppError> {
-    let case = state.app.case(case_id(&id)?).await?;
-    Ok(Json(CaseBody::from(&case)))
+    let id = case_id(&id)?;
+    let case = state.app.case(id).await?;
+    let drift = state.app.drift_of(id).await?;
+    Ok(Json(CaseBody {
+        drift: drift.iter().map(DriftBody::from).collect(),
+        ..CaseBody::from(&case)
+    }))
 }

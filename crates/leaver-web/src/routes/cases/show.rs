@@ -1,7 +1,8 @@
 //! `GET /cases/{id}`: the person, the plan, each step with its state and the Hub's last error,
-//! the case's audit timeline, and the operator's actions as POST forms.
+//! the drift linked to it, the case's audit timeline, and the operator's actions as POST forms.
 
 use crate::auth::CurrentOperator;
+use crate::routes::dashboard::DriftRow;
 use crate::views::{Chrome, Flash, PageError, when, when_ms};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -36,6 +37,9 @@ struct ShowPage {
     flash: Option<Flash>,
     case: Case,
     timeline: Vec<TimelineRow>,
+    /// Access that came back after this case completed (with its follow-up), or the case this
+    /// one follows up.
+    drift: Vec<DriftRow>,
     can_cancel: bool,
     can_run_now: bool,
 }
@@ -110,6 +114,7 @@ async fn show(
 ) -> Result<ShowPage, PageError> {
     let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
     let (case, records) = state.app.case_with_trail(id).await?;
+    let drift = state.app.drift_of(id).await?;
     let now = state.app.now();
     let timeline = records
         .iter()
@@ -125,5 +130,6 @@ async fn show(
             && case.effective_at.is_some_and(|t| t > now),
         case,
         timeline,
+        drift: drift.into_iter().map(DriftRow::from).collect(),
     })
 }
