@@ -56,7 +56,14 @@ impl Engine {
             if found.is_empty() || self.has_open_case(&case).await? {
                 continue;
             }
-            drifts.push(self.take_away_again(&case, found, now).await?);
+            // One case that cannot be followed up (its external id would be too long, say) is
+            // logged and looked at again next sweep; the others go on.
+            match self.take_away_again(&case, found, now).await {
+                Ok(drift) => drifts.push(drift),
+                Err(error) => {
+                    tracing::error!(case = %case.id, %error, "drift found, no follow-up opened")
+                }
+            }
         }
         Ok(drifts)
     }
@@ -182,4 +189,40 @@ pub fn follow_up_external_id(external_id: &str, earlier: &[Case]) -> String {
         .count()
         + 1;
     format!("{prefix}{n}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::follow_up_external_id;
+    use leaver_core::{Case, CaseId, Ticket, TicketInput};
+    use time::OffsetDateTime;
+
+    fn case(external_id: &str) -> Case {
+        let ticket = Ticket::parse(&TicketInput {
+            external_id: Some(external_id.into()),
+            email: Some("bob@acme.test".into()),
+            hub_username: Some("bob".into()),
+            manager_email: Some("erin@acme.test".into()),
+            ..TicketInput::default()
+        })
+        .expect("ticket");
+        Case::open(CaseId::random(), &ticket, OffsetDateTime::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn follow_ups_count_on_from_the_root_case() {
+        let root = case("HR-7");
+        assert_eq!(
+            follow_up_external_id("HR-7", std::slice::from_ref(&root)),
+            "HR-7-drift-1"
+        );
+        let first = case("HR-7-drift-1");
+        let earlier = [root, first, case("HR-70-drift-1")];
+        assert_eq!(follow_up_external_id("HR-7", &earlier), "HR-7-drift-2");
+        assert_eq!(
+            follow_up_external_id("HR-7-drift-1", &earlier),
+            "HR-7-drift-2",
+            "a follow-up's own drift counts on from its root"
+        );
+    }
 }
