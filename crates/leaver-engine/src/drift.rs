@@ -35,6 +35,8 @@ pub enum SweepError {
     Store(#[from] StoreError),
     #[error("the follow-up's external id: {0}")]
     ExternalId(String),
+    #[error("the follow-up {0} is open already")]
+    Taken(String),
 }
 
 impl Engine {
@@ -155,19 +157,20 @@ impl Engine {
                 case.external_id
             )),
         };
-        let actor = Actor::engine();
-        let opened = self
-            .store
-            .open_case(&ticket, CaseId::random(), &actor, now)
-            .await?;
         let link = DriftLink {
             original: case.id,
-            follow_up: opened.case.id,
+            follow_up: CaseId::random(),
             found,
             // As stored: to the millisecond.
             detected_at: now.replace_millisecond(now.millisecond()).unwrap_or(now),
         };
-        self.store.record_drift(&link, &actor).await?;
+        if !self
+            .store
+            .open_follow_up(&ticket, &link, &Actor::engine())
+            .await?
+        {
+            return Err(SweepError::Taken(external_id));
+        }
         tracing::warn!(case = %case.id, follow_up = %link.follow_up, "drift detected");
         Ok(Drift {
             link,

@@ -145,6 +145,26 @@ async fn access_that_comes_back_is_found_recorded_and_taken_away_again() {
             "linked from the follow-up too"
         );
         assert_eq!(world.store.drift_count().await.expect("count"), 1);
+        let replay = leaver_core::Ticket::parse(&leaver_core::TicketInput {
+            external_id: Some("HR-7-drift-1".into()),
+            email: Some("bob@acme.test".into()),
+            hub_username: Some("bob".into()),
+            manager_email: Some("erin@acme.test".into()),
+            ..leaver_core::TicketInput::default()
+        })
+        .expect("ticket");
+        let again = leaver_store::DriftLink {
+            follow_up: leaver_core::CaseId::random(),
+            ..drift.link.clone()
+        };
+        let engine = leaver_store::Actor::engine();
+        let opened = world.store.open_follow_up(&replay, &again, &engine).await;
+        assert!(!opened.expect("open"), "a follow-up is opened once");
+        assert_eq!(
+            world.store.drift_count().await.expect("count"),
+            1,
+            "nothing written"
+        );
         let notices = count(&world.store, "operator_notice").await;
         assert_eq!(notices, 1, "the operators are told");
 

@@ -1,13 +1,14 @@
 //! Drift: a completed case whose leaver holds something again, and the follow-up case opened
-//! to take it away, linked both ways (`drift_link`). Recording one writes, in one transaction,
-//! the link, `drift_detected` on the original case, `drift_follow_up` on the follow-up and an
-//! operator notice.
+//! to take it away, linked both ways (`drift_link`). Opening the follow-up writes, in one
+//! transaction, the case and its planning job (as opening any case does), the link,
+//! `drift_detected` on the original case, `drift_follow_up` on the follow-up and an operator
+//! notice: a crash leaves all of it or none.
 
 use crate::cases::rows::{from_ms, ms};
 use crate::mail::operator_notices;
-use crate::{Actor, SqlStore, StoreError, audit};
+use crate::{Actor, SqlStore, StoreError, audit, cases, jobs};
 use async_trait::async_trait;
-use leaver_core::CaseId;
+use leaver_core::{Case, CaseId, Effect, Ticket};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -32,8 +33,15 @@ pub struct DriftLink {
 
 #[async_trait]
 pub trait DriftLinks: Send + Sync {
-    /// Records `drift` with its audit records on both cases and a notice to the operators.
-    async fn record_drift(&self, drift: &DriftLink, actor: &Actor) -> Result<(), StoreError>;
+    /// Opens the follow-up case `drift.follow_up` for `ticket` and records `drift` with its
+    /// audit records on both cases and a notice to the operators. `false`, and nothing
+    /// written, when `ticket`'s external id is taken (another sweep opened it).
+    async fn open_follow_up(
+        &self,
+        ticket: &Ticket,
+        drift: &DriftLink,
+        actor: &Actor,
+    ) -> Result<bool, StoreError>;
 
     /// The drift linked to `case`, as original or as follow-up, newest first.
     async fn drift_of(&self, case: CaseId) -> Result<Vec<DriftLink>, StoreError>;
@@ -49,11 +57,32 @@ const COLUMNS: &str = "original_case, follow_up_case, found, detected_at";
 
 #[async_trait]
 impl DriftLinks for SqlStore {
-    async fn record_drift(&self, drift: &DriftLink, actor: &Actor) -> Result<(), StoreError> {
+    async fn open_follow_up(
+        &self,
+        ticket: &Ticket,
+        drift: &DriftLink,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         let found =
             serde_json::to_string(&drift.found).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = drift.detected_at;
+        let case = Case::open(drift.follow_up, ticket, now);
         let mut tx = audit::begin_write(self.writer()).await?;
+        if !cases::insert(&mut tx, &case, &cases::ticket_hash(ticket)).await? {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        jobs::enqueue(&mut tx, case.id, &[Effect::PlanCase], now).await?;
+        let opened = json!({ "ticket": ticket, "state": case.state });
+        audit::append(
+            &mut tx,
+            Some(case.id),
+            actor.as_str(),
+            "case_opened",
+            opened,
+            now,
+        )
+        .await?;
         sqlx::query(
             "INSERT INTO drift_link (original_case, follow_up_case, found, detected_at)
              VALUES ($1, $2, $3, $4)",
@@ -91,7 +120,7 @@ impl DriftLinks for SqlStore {
         );
         operator_notices::queue(&mut tx, &[(drift.original, reason)], now).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     async fn drift_of(&self, case: CaseId) -> Result<Vec<DriftLink>, StoreError> {
