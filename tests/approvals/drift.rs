@@ -127,8 +127,8 @@ fn cookie(response: &reqwest::Response, name: &str) -> String {
         .to_owned()
 }
 
-/// The dashboard's HTML, as a logged-in operator sees it.
-async fn dashboard(app: &TestApp) -> String {
+/// The HTML of the operator pages at `paths`, as a logged-in operator sees them.
+async fn operator_pages(app: &TestApp, paths: &[String]) -> Vec<String> {
     app.app.add_operator(OPS, PASSWORD).await.expect("operator");
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -159,13 +159,17 @@ async fn dashboard(app: &TestApp) -> String {
         .expect("login");
     assert_eq!(login.status(), StatusCode::SEE_OTHER);
     let session = cookie(&login, "leaver_session");
-    let page = http
-        .get(format!("{}/", app.url))
-        .header(reqwest::header::COOKIE, session)
-        .send()
-        .await
-        .expect("dashboard");
-    page.text().await.expect("html")
+    let mut pages = Vec::new();
+    for path in paths {
+        let page = http
+            .get(format!("{}{path}", app.url))
+            .header(reqwest::header::COOKIE, &session)
+            .send()
+            .await
+            .expect("page");
+        pages.push(page.text().await.expect("html"));
+    }
+    pages
 }
 
 async fn api_case(app: &TestApp, key: &str, id: CaseId) -> Value {
@@ -241,7 +245,21 @@ async fn access_that_comes_back_is_found_emailed_and_taken_away_again_after_appr
             json!(original.to_string())
         );
 
-        let html = dashboard(app).await;
+        let paths = [
+            "/".to_owned(),
+            format!("/cases/{original}"),
+            format!("/cases/{follow_up}"),
+        ];
+        let pages = operator_pages(app, &paths).await;
+        let (html, original_page, follow_up_page) = (&pages[0], &pages[1], &pages[2]);
+        assert!(
+            original_page.contains(&format!("href=\"/cases/{follow_up}\"")),
+            "{original_page}"
+        );
+        assert!(
+            follow_up_page.contains(&format!("href=\"/cases/{original}\"")),
+            "{follow_up_page}"
+        );
         assert!(
             html.contains(&format!("href=\"/cases/{follow_up}\"")),
             "{html}"
