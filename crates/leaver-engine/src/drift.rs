@@ -12,7 +12,7 @@
 
 use crate::{Engine, read_org};
 use leaver_core::plan::{OrgFacts, reconcile};
-use leaver_core::{Case, CaseId, CaseState, ExternalId, StepId, Ticket};
+use leaver_core::{Case, CaseId, ExternalId, StepId, Ticket};
 use leaver_hub::HubError;
 use leaver_store::{Actor, CaseFilter, DriftLink, StoreError};
 use std::collections::BTreeMap;
@@ -73,15 +73,9 @@ impl Engine {
     /// The newest completed case of each person, completed within `watch_for` of `now`.
     async fn watched_cases(&self, now: OffsetDateTime) -> Result<Vec<Case>, StoreError> {
         let since = now - self.config.watch_for;
-        let completed = self
-            .store
-            .list_cases(&CaseFilter {
-                state: Some(CaseState::Completed),
-                ..CaseFilter::default()
-            })
-            .await?;
+        let completed = self.store.completed_since(since).await?;
         let mut newest: BTreeMap<String, Case> = BTreeMap::new();
-        for case in completed.into_iter().filter(|c| c.updated_at >= since) {
+        for case in completed {
             let person = case.person.hub_username.as_str().to_owned();
             if newest
                 .get(&person)

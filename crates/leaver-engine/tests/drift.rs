@@ -225,3 +225,45 @@ async fn a_case_completed_before_the_watch_window_is_not_watched() {
         assert_eq!(drifts, [], "30 days after completion the watch has stopped");
     }
 }
+
+#[tokio::test]
+async fn every_case_completed_within_the_window_is_watched_not_only_the_newest_hundred() {
+    for world in World::all(managed_world()).await {
+        let original = world.open("HR-9", "bob", Some("carol")).await;
+        world.settle().await;
+        world.approve_all(original).await;
+        world.settle().await;
+        let mut later = Vec::new();
+        for n in 0..100 {
+            later.push(
+                world
+                    .open(&format!("HR-L{n}"), &format!("gone{n}"), None)
+                    .await,
+            );
+        }
+        world.settle().await;
+        for case in &later {
+            world.approve_all(*case).await;
+        }
+        world.settle().await;
+        let completed = world
+            .store
+            .list_cases(&CaseFilter {
+                state: Some(CaseState::Completed),
+                limit: Some(1000),
+                ..CaseFilter::default()
+            })
+            .await
+            .expect("cases");
+        assert_eq!(completed.len(), 101);
+
+        bob_comes_back(&world).await;
+        let drifts = world
+            .engine
+            .sweep_drift(OffsetDateTime::now_utc())
+            .await
+            .expect("sweep");
+        assert_eq!(drifts.len(), 1, "{drifts:?}");
+        assert_eq!(drifts[0].link.original, original, "the oldest case too");
+    }
+}

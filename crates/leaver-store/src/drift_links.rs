@@ -8,7 +8,7 @@ use crate::cases::rows::{from_ms, ms};
 use crate::mail::operator_notices;
 use crate::{Actor, SqlStore, StoreError, audit, cases, jobs};
 use async_trait::async_trait;
-use leaver_core::{Case, CaseId, Effect, Ticket};
+use leaver_core::{Case, CaseId, CaseState, Effect, Ticket};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -42,6 +42,10 @@ pub trait DriftLinks: Send + Sync {
         drift: &DriftLink,
         actor: &Actor,
     ) -> Result<bool, StoreError>;
+
+    /// The completed cases last changed at or after `since` (those the drift watch looks
+    /// after), with their steps; a case that does not decode is logged and left out.
+    async fn completed_since(&self, since: OffsetDateTime) -> Result<Vec<Case>, StoreError>;
 
     /// The drift linked to `case`, as original or as follow-up, newest first.
     async fn drift_of(&self, case: CaseId) -> Result<Vec<DriftLink>, StoreError>;
@@ -123,6 +127,25 @@ impl DriftLinks for SqlStore {
         Ok(true)
     }
 
+    async fn completed_since(&self, since: OffsetDateTime) -> Result<Vec<Case>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT case_id FROM offboarding_case WHERE state = $1 AND updated_at >= $2",
+        )
+        .bind(CaseState::Completed.as_str())
+        .bind(ms(since))
+        .fetch_all(self.pool())
+        .await?;
+        let ids: Vec<CaseId> = rows
+            .iter()
+            .map(|row| case_id(row, "case_id"))
+            .collect::<Result<_, _>>()?;
+        let mut conn = self.pool().acquire().await?;
+        Ok(cases::load_readable(&mut conn, &ids)
+            .await?
+            .into_values()
+            .collect())
+    }
+
     async fn drift_of(&self, case: CaseId) -> Result<Vec<DriftLink>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM drift_link WHERE original_case = $1 OR follow_up_case = $2
@@ -153,12 +176,14 @@ impl DriftLinks for SqlStore {
     }
 }
 
+fn case_id(row: &AnyRow, column: &str) -> Result<CaseId, StoreError> {
+    let raw: String = row.try_get(column)?;
+    raw.parse()
+        .map_err(|_| StoreError::Corrupt(format!("{column} {raw:?} is not a case id")))
+}
+
 fn link_from_row(row: &AnyRow) -> Result<DriftLink, StoreError> {
-    let case = |column: &str| -> Result<CaseId, StoreError> {
-        let raw: String = row.try_get(column)?;
-        raw.parse()
-            .map_err(|_| StoreError::Corrupt(format!("{column} {raw:?} is not a case id")))
-    };
+    let case = |column: &str| case_id(row, column);
     let found: String = row.try_get("found")?;
     Ok(DriftLink {
         original: case("original_case")?,
