@@ -1,7 +1,6 @@
 //! Reading one org from the Hub into the planner's [`OrgFacts`]: the org's plan, its SCIM base
 //! (found by probing), its members with roles, its gated repos and who holds access to each.
 
-use crate::shared_reads::SharedReads;
 use leaver_core::RepoType;
 use leaver_core::plan::{
     AccessStatus, GatedRepo, HubPlan, MemberFacts, OrgFacts, ScimMode, TokenFacts,
@@ -56,22 +55,11 @@ pub fn token_facts(me: &WhoAmI, org: &str) -> TokenFacts {
 /// Reads everything the planner needs about `org`: about `3 + 2 × gated repos` calls, plus
 /// pagination.
 pub async fn read_org(hub: &HubClient, org: &str, me: &WhoAmI) -> Result<OrgFacts, HubError> {
-    read_org_through(&SharedReads::new(hub.clone()), org, me).await
-}
-
-/// [`read_org`], taking the member list and the access lists from `reads`, so that a batch's
-/// fresh reads of the footprint and its steps' reads before a write share them.
-pub(crate) async fn read_org_through(
-    reads: &SharedReads,
-    org: &str,
-    me: &WhoAmI,
-) -> Result<OrgFacts, HubError> {
-    let hub = reads.hub();
     let overview = hub.org_overview(org).await?;
-    let members = reads
-        .members(org)
+    let members = hub
+        .org_members(org)
         .await?
-        .iter()
+        .into_iter()
         .map(|m| {
             let groups = m
                 .resource_groups
@@ -79,9 +67,9 @@ pub(crate) async fn read_org_through(
                 .map(|g| g.name.clone().unwrap_or_else(|| g.id.clone()))
                 .collect();
             (
-                m.user.clone(),
+                m.user,
                 MemberFacts {
-                    role: m.role.clone().unwrap_or_else(|| "read".into()),
+                    role: m.role.unwrap_or_else(|| "read".into()),
                     resource_groups: groups,
                 },
             )
@@ -96,12 +84,12 @@ pub(crate) async fn read_org_through(
             }
             let mut holders = BTreeMap::new();
             for status in [AccessStatus::Accepted, AccessStatus::Pending] {
-                let list = reads
-                    .access_list(hub_type, &repo.id, hub_access_status(status))
-                    .await?;
-                for request in list.iter() {
-                    if let Some(user) = &request.user {
-                        holders.insert(user.user.clone(), status);
+                for request in hub
+                    .access_requests(hub_type, &repo.id, hub_access_status(status))
+                    .await?
+                {
+                    if let Some(user) = request.user {
+                        holders.insert(user.user, status);
                     }
                 }
             }

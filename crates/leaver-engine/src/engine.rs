@@ -2,6 +2,7 @@
 //! claim), hands every job to its handler ([`crate::jobs`]) concurrently, and writes what the
 //! batch came to in one transaction ([`crate::settle`]).
 
+use crate::fresh_reads::FreshReads;
 use crate::settle::Settler;
 use crate::shared_reads::SharedReads;
 use crate::steps::OrgLocks;
@@ -21,6 +22,8 @@ pub struct Engine {
     pub(crate) config: EngineConfig,
     /// One lock per org for admin changes (see `steps::admins`).
     pub(crate) org_locks: OrgLocks,
+    /// The whole-org reads `refresh` and `verify` share while fresh enough.
+    pub(crate) fresh_reads: FreshReads,
     /// Approval requests by email; without it, approvals are recorded only (tests approve
     /// through the store).
     pub(crate) approvals: Option<ApprovalMail>,
@@ -45,6 +48,7 @@ impl Engine {
         approvals: Option<ApprovalMail>,
     ) -> Arc<Engine> {
         let index = OrgIndex::new(hub.clone(), config.orgs.clone(), config.index_ttl);
+        let fresh_reads = FreshReads::new(hub.clone(), clock.clone());
         Arc::new(Engine {
             store,
             hub,
@@ -52,6 +56,7 @@ impl Engine {
             clock,
             config,
             org_locks: OrgLocks::default(),
+            fresh_reads,
             approvals,
         })
     }
@@ -97,11 +102,12 @@ impl Engine {
         }
         let count = jobs.len();
         let reads = Arc::new(SharedReads::new(self.hub.clone()));
+        let claimed = self.fresh_reads.mark();
         let mut running = JoinSet::new();
         for job in jobs {
             let (engine, reads) = (self.clone(), reads.clone());
             running.spawn(async move {
-                let settle = jobs::handle(&engine, &job, &reads).await;
+                let settle = jobs::handle(&engine, &job, &reads, claimed).await;
                 (job, settle)
             });
         }

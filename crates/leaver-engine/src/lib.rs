@@ -17,6 +17,7 @@ mod config;
 mod discovery;
 mod drift;
 mod engine;
+mod fresh_reads;
 mod jobs;
 mod mail_sender;
 mod minter;

@@ -1,21 +1,13 @@
 //! Hub reads that the jobs of one batch share: an org's member list, a gated repo's access
-//! list, an org's audit log, and a whole org as the planner sees it (its facts, read from
-//! those same lists). The first job to need one reads it; the others that need it wait
+//! list, an org's audit log. The first job to need one reads it; the others that need it wait
 //! for that read and use its answer. A quota of a few thousand calls per five minutes is what
 //! bounds an offboarding run on the real Hub, so a batch of 64 steps in one org should cost one
 //! member list, not 64 searches.
 //!
-//! Every read here is taken after the batch was claimed, so it sees what earlier batches did:
-//! every write a case's recorded steps made. That is what makes these reads fresh enough for
-//! `refresh` (after the case started executing) and `verify` (after the case's last write),
-//! and nothing is kept beyond the batch. A step's read-back after its own write never comes
-//! from here: it reads the Hub afresh.
+//! Every read here is taken after the batch was claimed, so it sees what earlier batches did.
+//! A step's read-back after its own write never comes from here: it reads the Hub afresh.
 
-use crate::discovery;
-use leaver_core::plan::OrgFacts;
-use leaver_hub::{
-    AccessRequest, AccessStatus, AuditEvent, HubClient, HubError, Member, RepoType, WhoAmI,
-};
+use leaver_hub::{AccessRequest, AccessStatus, AuditEvent, HubClient, HubError, Member, RepoType};
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
@@ -29,7 +21,6 @@ pub(crate) struct SharedReads {
     members: Memo<String, Vec<Member>>,
     access: Memo<(RepoType, String, AccessStatus), Vec<AccessRequest>>,
     audit: Memo<(String, Option<String>), Vec<AuditEvent>>,
-    orgs: Memo<String, OrgFacts>,
 }
 
 impl SharedReads {
@@ -39,27 +30,7 @@ impl SharedReads {
             members: Memo::default(),
             access: Memo::default(),
             audit: Memo::default(),
-            orgs: Memo::default(),
         }
-    }
-
-    /// The client, for the reads that are not shared (an org's overview, its repo lists).
-    pub(crate) fn hub(&self) -> &HubClient {
-        &self.hub
-    }
-
-    /// Everything the planner needs about `org`, read from this batch's lists (see
-    /// [`discovery::read_org`]); `me` is Leaver's own account.
-    pub(crate) async fn org_facts(
-        &self,
-        org: &str,
-        me: &WhoAmI,
-    ) -> Result<Arc<OrgFacts>, HubError> {
-        self.orgs
-            .get(org.to_owned(), || {
-                discovery::read_org_through(self, org, me)
-            })
-            .await
     }
 
     /// Every member of `org`.
@@ -87,23 +58,12 @@ impl SharedReads {
         status: AccessStatus,
         user: &str,
     ) -> Result<bool, HubError> {
-        Ok(holds(
-            &self.access_list(repo_type, repo_id, status).await?,
-            user,
-        ))
-    }
-
-    /// The `status` list of a gated repo.
-    pub(crate) async fn access_list(
-        &self,
-        repo_type: RepoType,
-        repo_id: &str,
-        status: AccessStatus,
-    ) -> Result<Arc<Vec<AccessRequest>>, HubError> {
         let key = (repo_type, repo_id.to_owned(), status);
-        self.access
+        let requests = self
+            .access
             .get(key, || self.hub.access_requests(repo_type, repo_id, status))
-            .await
+            .await?;
+        Ok(holds(&requests, user))
     }
 
     /// The org's audit-log export for the search `q`.

@@ -102,6 +102,34 @@ async fn a_ticket_planned_from_an_index_read_before_a_grant_has_the_grant_revoke
     }
 }
 
+#[tokio::test]
+async fn a_read_taken_before_a_case_was_approved_never_serves_its_fresh_read() {
+    for world in World::all(world_with_repos_to_grant()).await {
+        let first = world.open("HR-1", "bob", Some("carol")).await;
+        let second = world.open("HR-2", "frank", None).await;
+        world.settle().await;
+        world.approve_all(first).await;
+        // HR-1's fresh read runs alone and reads every org now.
+        world.engine.run_once().await.expect("refresh");
+        let refreshed = world.store.case(first).await.expect("case");
+        assert_eq!(refreshed.steps[0].state, StepState::Succeeded);
+
+        world.grant("models/acme-ai/extra-model", "frank").await;
+        world.approve_all(second).await;
+        world.settle().await;
+
+        assert_eq!(
+            additions(&world, second).await,
+            ["grant on model:acme-ai/extra-model appeared after planning"],
+            "HR-2 read the Hub again after its approval"
+        );
+        let done = world.store.case(second).await.expect("case");
+        assert_eq!(done.state, CaseState::Completed, "{:?}", done.steps);
+        let state = world.sim_state().await;
+        assert_eq!(holdings(&state, "frank"), Vec::<String>::new());
+    }
+}
+
 fn has_revoke(case: &leaver_core::Case, repo: &str) -> bool {
     case.steps.iter().any(|s| {
         s.kind == StepKind::RevokeGatedAccess

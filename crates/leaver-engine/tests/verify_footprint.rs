@@ -99,15 +99,24 @@ async fn access_granted_while_the_case_runs_is_found_by_verify_and_revoked_befor
             .filter_map(|o| o["org"].as_str())
             .collect();
         assert_eq!(orgs, ["acme-ai", "beta-lab"], "every managed org is named");
-        let repos = evidence["repos"].as_array().expect("repos");
-        assert_eq!(repos.len(), 5, "every gated repo is named: {repos:?}");
-        let extra = repos
+        let gated: Vec<(&String, &serde_json::Value)> = evidence["orgs"]
+            .as_array()
+            .expect("orgs")
             .iter()
-            .find(|r| r["repo"] == "model:acme-ai/extra-model")
-            .expect("the repo granted mid-run");
+            .flat_map(|o| o["gated"].as_object().expect("gated repos"))
+            .collect();
+        assert_eq!(gated.len(), 5, "every gated repo is named: {gated:?}");
+        let counts = |name: &str| {
+            gated
+                .iter()
+                .find(|(repo, _)| *repo == name)
+                .map(|(_, counts)| (*counts).clone())
+        };
+        assert_eq!(counts("model:acme-ai/extra-model"), Some(json!([0, 0])));
         assert_eq!(
-            (extra["accepted"].as_u64(), extra["leaver"].as_str()),
-            (Some(0), None)
+            counts("model:acme-ai/llama-ft"),
+            Some(json!([1, 0])),
+            "dave's grant is counted (accepted, pending)"
         );
         assert_eq!(
             evidence["orgs"][0]["members"], 3,

@@ -8,6 +8,7 @@ mod request_approval;
 mod run_step;
 
 use crate::Engine;
+use crate::fresh_reads::Freshness;
 use crate::outcome::{Outcome, StepError};
 use crate::settle::Settle;
 use crate::shared_reads::SharedReads;
@@ -21,7 +22,12 @@ const UNREADABLE_CASE_WAIT: time::Duration = time::Duration::hours(1);
 
 /// Carries one job out; what it comes to is written with the rest of its batch.
 #[tracing::instrument(skip_all, fields(case_id = %job.case_id, kind = ?job.kind))]
-pub(crate) async fn handle(engine: &Engine, job: &Job, reads: &SharedReads) -> Settle {
+pub(crate) async fn handle(
+    engine: &Engine,
+    job: &Job,
+    reads: &SharedReads,
+    claimed: u64,
+) -> Settle {
     let case = match &job.case {
         Some(Ok(case)) => case,
         Some(Err(error)) => {
@@ -36,11 +42,15 @@ pub(crate) async fn handle(engine: &Engine, job: &Job, reads: &SharedReads) -> S
             return Settle::Finish;
         }
     };
+    let fresh = Freshness {
+        since: job.due_since,
+        claimed,
+    };
     let result = match &job.effect {
         Effect::PlanCase => plan_case::handle(engine, case).await,
-        Effect::RunStep { step, .. } => run_step::handle(engine, case, *step, reads).await,
+        Effect::RunStep { step, .. } => run_step::handle(engine, case, *step, reads, fresh).await,
         Effect::PollManualStep { step } => {
-            poll_manual_step::handle(engine, case, *step, reads).await
+            poll_manual_step::handle(engine, case, *step, reads, fresh).await
         }
         Effect::RequestApproval { steps } => Ok(request_approval::handle(engine, case, steps)),
         // Never a job: the store queues it for the operators (`leaver_store::mail::operator_notices`).
@@ -95,7 +105,7 @@ async fn carry_out(
     engine: &Engine,
     case: &Case,
     step_id: StepId,
-    reads: &SharedReads,
+    (reads, freshness): (&SharedReads, Freshness),
     carry: Carry<'_>,
 ) -> Result<Ran, StepError> {
     let snapshot = engine.index.snapshot(engine.clock.now()).await?;
@@ -113,6 +123,8 @@ async fn carry_out(
     let cx = StepContext {
         hub: &engine.hub,
         reads,
+        fresh_reads: &engine.fresh_reads,
+        freshness,
         org_locks: &engine.org_locks,
         held_tokens,
         case,

@@ -3,6 +3,7 @@
 
 use super::{Carry, JobError, carry_out, events};
 use crate::Engine;
+use crate::fresh_reads::Freshness;
 use crate::outcome::Outcome;
 use crate::settle::Settle;
 use crate::shared_reads::SharedReads;
@@ -14,11 +15,12 @@ pub(super) async fn handle(
     case: &Case,
     step: StepId,
     reads: &SharedReads,
+    fresh: Freshness,
 ) -> Result<Settle, JobError> {
     if case.step(step).map(|s| s.state) != Some(StepState::WaitingManual) {
         return Ok(Settle::Finish);
     }
-    match carry_out(engine, case, step, reads, Carry::Check)
+    match carry_out(engine, case, step, (reads, fresh), Carry::Check)
         .await?
         .outcome
     {

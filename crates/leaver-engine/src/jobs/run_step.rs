@@ -8,6 +8,7 @@
 
 use super::{Carry, JobError, carry_out};
 use crate::Engine;
+use crate::fresh_reads::Freshness;
 use crate::outcome::{Outcome, StepError};
 use crate::settle::Settle;
 use crate::shared_reads::SharedReads;
@@ -21,6 +22,7 @@ pub(super) async fn handle(
     case: &Case,
     step_id: StepId,
     reads: &SharedReads,
+    fresh: Freshness,
 ) -> Result<Settle, JobError> {
     let now = engine.clock.now();
     if case.not_before(now) > now {
@@ -34,7 +36,7 @@ pub(super) async fn handle(
         return Ok(Settle::Finish);
     };
     if case.state == CaseState::Cancelled {
-        let checked = carry_out(engine, case, step_id, reads, Carry::Check).await?;
+        let checked = carry_out(engine, case, step_id, (reads, fresh), Carry::Check).await?;
         return Ok(settle(engine, step, done_or_left(checked)));
     }
     let ran = match held_tokens(engine, case, step).await {
@@ -42,7 +44,7 @@ pub(super) async fn handle(
             let carry = Carry::Run {
                 held_tokens: &held_tokens,
             };
-            carry_out(engine, case, step_id, reads, carry).await
+            carry_out(engine, case, step_id, (reads, fresh), carry).await
         }
         // A seal that does not open will not open on a retry: an operator must look.
         Err(StoreError::Corrupt(why)) => Err(StepError::Refused(why)),

@@ -1,24 +1,33 @@
 //! The leaver's whole footprint, read afresh, and what it means for the case: every managed
 //! org's members (with the SCIM invitations, where the Hub shows any) and the accepted and
-//! pending lists of every gated repo, read through the batch's shared reads. Those are taken
-//! after the batch was claimed, so after the case started executing (`refresh`) and after its
-//! last recorded write (`verify`); the org index's snapshot is never used here.
-//! `leaver_core::plan::reconcile` then says what to add and what to skip.
+//! pending lists of every gated repo, read no earlier than the job's moment (after the case
+//! started executing, for `refresh`; after its last recorded write, for `verify`; see
+//! `crate::fresh_reads`), never from the org index's snapshot. `leaver_core::plan::reconcile`
+//! then says what to add and what to skip.
 
 use super::StepContext;
 use crate::outcome::{Outcome, StepError};
+use futures_util::{StreamExt, TryStreamExt, stream};
 use leaver_core::StepId;
 use leaver_core::plan::{AccessStatus, OrgFacts, reconcile};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
+/// How many orgs are read side by side (the jobs of a batch wait for the read).
+const ORGS_AT_ONCE: usize = 4;
+
 /// Every managed org, as read now.
 pub(crate) async fn read(cx: &StepContext<'_>) -> Result<Vec<Arc<OrgFacts>>, StepError> {
-    let mut orgs = Vec::with_capacity(cx.config.orgs.len());
-    for org in &cx.config.orgs {
-        orgs.push(cx.reads.org_facts(org, cx.me).await?);
-    }
-    Ok(orgs)
+    let reads: Vec<_> = cx
+        .config
+        .orgs
+        .iter()
+        .map(|org| cx.fresh_reads.org(org, cx.me, cx.freshness))
+        .collect();
+    Ok(stream::iter(reads)
+        .buffered(ORGS_AT_ONCE)
+        .try_collect()
+        .await?)
 }
 
 /// What `fresh` changes about the case: `None` when the plan is exactly right, the steps to add
@@ -40,43 +49,43 @@ pub(crate) fn changes(
     Ok(Some(Outcome::Replanned {
         added: found.added,
         skipped: found.skipped,
-        evidence: snapshot(cx.leaver(), fresh),
+        evidence: orgs_read(cx.leaver(), fresh),
     }))
 }
 
-/// What was read, naming every org and gated repo with its counts, and what the leaver held in
-/// each: the evidence of the read.
+/// What was read, naming every org and gated repo with its counts (`gated` maps each repo to
+/// its accepted and pending requests): the evidence of a read that found nothing of the
+/// leaver's (what a read that found something found is in its additions).
 pub(crate) fn snapshot(leaver: &str, fresh: &[Arc<OrgFacts>]) -> Value {
     let orgs: Vec<Value> = fresh
         .iter()
         .map(|org| {
+            let gated: serde_json::Map<String, Value> = org
+                .gated_repos
+                .iter()
+                .map(|repo| {
+                    let count = |status| repo.holders.values().filter(|s| **s == status).count();
+                    let name = format!("{}:{}", repo.repo_type.as_str(), repo.id);
+                    let counts = [count(AccessStatus::Accepted), count(AccessStatus::Pending)];
+                    (name, json!(counts))
+                })
+                .collect();
             json!({
                 "org": org.name,
                 "members": org.members.len(),
-                "leaver_member": org.members.get(leaver).map(|m| {
-                    json!({ "role": m.role, "resource_groups": m.resource_groups.len() })
-                }),
                 // null: the Hub shows this org's invitations to nobody (only Basic-SSO SCIM does).
                 "invitations": org.invitations.as_ref().map(Vec::len),
-                "leaver_invited": org.has_invitation_for(leaver),
-                "gated_repos": org.gated_repos.len(),
+                "gated": gated,
             })
         })
         .collect();
-    let repos: Vec<Value> = fresh
-        .iter()
-        .flat_map(|org| &org.gated_repos)
-        .map(|repo| {
-            let count = |status| repo.holders.values().filter(|s| **s == status).count();
-            json!({
-                "repo": format!("{}:{}", repo.repo_type.as_str(), repo.id),
-                "accepted": count(AccessStatus::Accepted),
-                "pending": count(AccessStatus::Pending),
-                "leaver": repo.holders.get(leaver),
-            })
-        })
-        .collect();
-    json!({ "leaver": leaver, "orgs": orgs, "repos": repos })
+    json!({ "leaver": leaver, "orgs": orgs })
+}
+
+/// The names of the orgs read, for a read whose findings are its additions and skips.
+pub(crate) fn orgs_read(leaver: &str, fresh: &[Arc<OrgFacts>]) -> Value {
+    let orgs: Vec<&str> = fresh.iter().map(|org| org.name.as_str()).collect();
+    json!({ "leaver": leaver, "orgs_read": orgs })
 }
 
 /// How much was read, in words: `2 org(s) and 3 gated repo(s)`.

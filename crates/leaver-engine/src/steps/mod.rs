@@ -15,6 +15,7 @@ mod verify;
 pub(crate) use admins::OrgLocks;
 
 use crate::config::EngineConfig;
+use crate::fresh_reads::{FreshReads, Freshness};
 use crate::outcome::{Outcome, StepError};
 use crate::shared_reads::SharedReads;
 use leaver_core::plan::OrgFacts;
@@ -28,6 +29,10 @@ pub(crate) struct StepContext<'a> {
     pub hub: &'a HubClient,
     /// For reads before a write, shared with the rest of the batch.
     pub reads: &'a SharedReads,
+    /// Whole-org reads for `refresh` and `verify`, shared while fresh enough for this job
+    /// (`freshness`).
+    pub fresh_reads: &'a FreshReads,
+    pub freshness: Freshness,
     /// Serializes admin changes per org (see `admins`).
     pub org_locks: &'a OrgLocks,
     /// Raw tokens held for the case (`flag_tokens` settles them).

@@ -16,6 +16,6 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
             "read afresh before the first write: the plan stands ({})",
             footprint::extent(&fresh)
         ),
-        evidence: footprint::snapshot(cx.leaver(), &fresh),
+        evidence: footprint::orgs_read(cx.leaver(), &fresh),
     })
 }

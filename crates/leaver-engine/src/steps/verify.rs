@@ -5,8 +5,9 @@
 //! it succeeds, and the case completes, only from a read that finds nothing. What it read,
 //! naming every org and repo with counts, is the case's evidence.
 //!
-//! Its reads are the batch's shared ones, taken after the batch was claimed: verify runs only
-//! once every other step of the case was recorded, so they come after the case's last write.
+//! Verify runs only once every other step of the case was recorded, and its job is queued by
+//! the last of those records; its reads started after that (`crate::fresh_reads`), so after
+//! the case's last write.
 
 use super::{StepContext, footprint};
 use crate::outcome::{Outcome, StepError};

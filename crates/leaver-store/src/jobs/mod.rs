@@ -4,7 +4,7 @@
 pub(crate) mod lease_queue;
 
 use crate::cases::record_batch::apply_events;
-use crate::cases::rows::ms;
+use crate::cases::rows::{from_ms, ms};
 use crate::jobs::lease_queue::{Lease, LeaseQueue};
 use crate::mail::operator_notices;
 use crate::write_path::multi_row::{self, Marks};
@@ -71,6 +71,10 @@ pub struct Job {
     pub effect: Effect,
     /// How many times the job has been claimed, this claim included.
     pub attempts: u32,
+    /// Since when the job has been due: the later of when it was queued and the time it was set
+    /// to run. For a step nothing else of its case can run beside (`refresh`, `verify`), a Hub
+    /// read taken after this is as fresh as one taken after the claim.
+    pub due_since: OffsetDateTime,
     /// The case as the claim left it (a `RunStep` job's step started); `None` if no case has
     /// that id.
     pub case: Option<ClaimedCase>,
@@ -197,7 +201,7 @@ pub(crate) async fn claim(
 ) -> Result<Vec<Job>, StoreError> {
     while QUEUE.any_due(reader, now).await? {
         let mut tx = audit::begin_write(writer).await?;
-        let columns = "job_id, case_id, payload, attempts";
+        let columns = "job_id, case_id, payload, attempts, created_at, run_at";
         let (token, rows) = QUEUE
             .claim(&mut tx, dialect, lease_for, limit, now, columns)
             .await?;
@@ -288,6 +292,8 @@ fn job_from_row(row: &AnyRow, token: Uuid) -> Result<Job, StoreError> {
     let case_id: String = row.try_get("case_id")?;
     let payload: String = row.try_get("payload")?;
     let attempts: i64 = row.try_get("attempts")?;
+    let queued: i64 = row.try_get("created_at")?;
+    let run_at: i64 = row.try_get("run_at")?;
     let effect: Effect = serde_json::from_str(&payload).map_err(|e| corrupt(&e))?;
     Ok(Job {
         lease: Lease {
@@ -298,6 +304,7 @@ fn job_from_row(row: &AnyRow, token: Uuid) -> Result<Job, StoreError> {
         kind: JobKind::of(&effect),
         effect,
         attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        due_since: from_ms(queued.max(run_at))?,
         case: None,
     })
 }

@@ -1,0 +1,144 @@
+//! Whole-org reads for `refresh` and `verify`, fresh enough by construction and shared as widely
+//! as that allows. A read of an org (members, SCIM invitations, every gated repo's accepted and
+//! pending lists; see [`read_org`]) serves a job when it started after the job's moment: after
+//! the job became due (when its case was approved, `effective_at` came or an operator said run
+//! now, for `refresh`; when its case's last write was recorded, for `verify`: see
+//! `leaver_store::Job::due_since`), or after the job's batch was claimed. So the refreshes of
+//! every case approved together share one read, whichever batches and workers they fall in,
+//! while a read taken before a job's moment never serves it. The org index's snapshot is never
+//! used here.
+//!
+//! One read per org is kept: a job it cannot serve starts the next one, which the jobs that
+//! come meanwhile share. Stored times have a millisecond's grain, so a read serves a job only if
+//! it started at least a millisecond after the job's moment as stored; under a clock that does
+//! not move (tests), only reads started after the batch's claim serve it. Replicas' clocks are
+//! assumed to agree, as for `effective_at` and leases.
+
+use crate::Clock;
+use crate::discovery::read_org;
+use leaver_core::plan::OrgFacts;
+use leaver_hub::{HubClient, HubError, WhoAmI};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use time::{Duration, OffsetDateTime};
+use tokio::sync::OnceCell;
+
+/// The grain of stored times.
+const GRAIN: Duration = Duration::milliseconds(1);
+
+/// The last read of each managed org.
+#[derive(Debug)]
+pub(crate) struct FreshReads {
+    hub: HubClient,
+    clock: Arc<dyn Clock>,
+    reads: Mutex<Reads>,
+}
+
+#[derive(Debug, Default)]
+struct Reads {
+    by_org: HashMap<String, Arc<Read>>,
+    /// How many reads were started so far: a read's number orders it against batch claims.
+    started: u64,
+}
+
+/// One read of one org, started at a known time, done once by whoever asks first.
+#[derive(Debug)]
+struct Read {
+    number: u64,
+    started_at: OffsetDateTime,
+    facts: OnceCell<Arc<OrgFacts>>,
+}
+
+/// How fresh a job's reads must be.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Freshness {
+    /// The job's moment: when it became due.
+    pub since: OffsetDateTime,
+    /// [`FreshReads::mark`] when the job's batch was claimed.
+    pub claimed: u64,
+}
+
+impl FreshReads {
+    pub(crate) fn new(hub: HubClient, clock: Arc<dyn Clock>) -> FreshReads {
+        FreshReads {
+            hub,
+            clock,
+            reads: Mutex::default(),
+        }
+    }
+
+    /// A mark to take once a batch is claimed: reads started after it serve the batch's jobs.
+    pub(crate) fn mark(&self) -> u64 {
+        self.lock().started
+    }
+
+    /// `org` as read fresh enough for a job of `freshness` (`me` is Leaver's own account).
+    pub(crate) async fn org(
+        &self,
+        org: &str,
+        me: &WhoAmI,
+        freshness: Freshness,
+    ) -> Result<Arc<OrgFacts>, HubError> {
+        let read = {
+            let mut reads = self.lock();
+            match reads.by_org.get(org) {
+                Some(read) if read.serves(freshness) => read.clone(),
+                _ => {
+                    let read = Arc::new(Read {
+                        number: reads.started,
+                        started_at: self.clock.now(),
+                        facts: OnceCell::new(),
+                    });
+                    reads.started += 1;
+                    reads.by_org.insert(org.to_owned(), read.clone());
+                    read
+                }
+            }
+        };
+        // A failed read is not kept: the next asker reads again, later still.
+        read.facts
+            .get_or_try_init(|| async { read_org(&self.hub, org, me).await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Reads> {
+        self.reads.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Read {
+    fn serves(&self, freshness: Freshness) -> bool {
+        self.number >= freshness.claimed || self.started_at >= freshness.since + GRAIN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const T: OffsetDateTime = datetime!(2026-12-01 10:00 UTC);
+
+    fn read(number: u64, started_at: OffsetDateTime) -> Read {
+        Read {
+            number,
+            started_at,
+            facts: OnceCell::new(),
+        }
+    }
+
+    #[test]
+    fn a_read_serves_a_job_only_if_it_started_after_the_job_was_due_or_its_batch_was_claimed() {
+        let due = |since, claimed| Freshness { since, claimed };
+        // Started after the job became due (by at least the stored times' grain).
+        assert!(read(0, T + Duration::seconds(1)).serves(due(T, 5)));
+        assert!(read(0, T + GRAIN).serves(due(T, 5)));
+        // Started before, or within the same millisecond as stored.
+        assert!(!read(0, T - Duration::seconds(1)).serves(due(T, 5)));
+        assert!(!read(0, T + Duration::microseconds(400)).serves(due(T, 5)));
+        // Started after the batch was claimed, whatever the clock says (a clock that stands).
+        assert!(read(5, T).serves(due(T, 5)));
+        assert!(!read(4, T).serves(due(T, 5)));
+    }
+}
