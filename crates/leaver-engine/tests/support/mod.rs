@@ -231,6 +231,26 @@ impl World {
         assert!(response.status().is_success(), "granting {user} {repo}");
     }
 
+    /// Sets `user`'s role in `org` on the Hub, as an admin of the org would.
+    pub async fn set_role(&self, org: &str, user: &str, role: &str) {
+        let url = format!(
+            "{}/api/organizations/{org}/members/{user}/role",
+            self.sim.url
+        );
+        let body = json!({ "role": role, "resourceGroups": [] });
+        let response = self
+            .http
+            .put(url)
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+            .await;
+        assert!(
+            response.expect("role").status().is_success(),
+            "{user} as {role} in {org}"
+        );
+    }
+
     pub async fn sim_calls(&self) -> Value {
         self.http
             .get(format!("{}/_sim/calls?detail=1", self.sim.url))
