@@ -10,8 +10,8 @@ named_enum!(
     StepKind {
         /// Read the leaver's footprint afresh once the case may run, before its first write:
         /// access that appeared since planning becomes new steps, access that is gone skips
-        /// its step. Needs no approver of its own; it is approved with the plan's first
-        /// approval (see `crate::transition`).
+        /// its step. Needs no approver of its own; it is approved once every approver has
+        /// decided (see `crate::transition`).
         Refresh => "refresh",
         /// Make sure the org keeps a human admin: promote the successor first if needed.
         ReassignLastAdmin => "reassign_last_admin",
@@ -46,9 +46,10 @@ impl StepKind {
         matches!(self, StepKind::Refresh | StepKind::Verify)
     }
 
-    /// Whether the step asks no approver but waits for the plan's first approval: the fresh
-    /// read that opens execution (`refresh`) must not run before anything may.
-    pub fn waits_for_first_approval(self) -> bool {
+    /// Whether the step asks no approver but waits until every approver has decided (one at
+    /// least saying yes): the fresh read that opens execution (`refresh`) must see the plan as
+    /// approved, so that what it adds runs under approvals actually given.
+    pub fn waits_for_the_approvers(self) -> bool {
         self == StepKind::Refresh
     }
 }

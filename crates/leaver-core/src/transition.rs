@@ -70,7 +70,7 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
                 .into_iter()
                 .map(|s| {
                     let mut step = Step::planned(s.id, s.kind, s.target, s.strategy);
-                    let approved_now = !s.needs_approval && !s.kind.waits_for_first_approval();
+                    let approved_now = !s.needs_approval && !s.kind.waits_for_the_approvers();
                     if approved_now && next.blocked_reason.is_none() {
                         step.state = StepState::Approved;
                     }
@@ -81,7 +81,7 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
                 let asked: Vec<StepId> = next
                     .steps
                     .iter()
-                    .filter(|s| s.state == StepState::Planned && !s.kind.waits_for_first_approval())
+                    .filter(|s| s.state == StepState::Planned && !s.kind.waits_for_the_approvers())
                     .map(|s| s.id)
                     .collect();
                 for id in &asked {
@@ -96,13 +96,10 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
             if case.blocked_reason.is_some() {
                 return Err(illegal(case, "approve a blocked plan"));
             }
-            let first_approval = !steps.is_empty();
             for id in steps {
                 advance(&mut next, id, StepEvent::Approve)?;
             }
-            if first_approval {
-                approve_steps_waiting_for_first_approval(&mut next)?;
-            }
+            approve_reads_once_all_decided(&mut next)?;
         }
         Event::Rejected { steps, reason } => {
             for id in steps {
@@ -114,6 +111,7 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
                     },
                 )?;
             }
+            approve_reads_once_all_decided(&mut next)?;
         }
         Event::SuccessorChosen { successor } => {
             if !can_replan(case) {
@@ -293,12 +291,28 @@ fn find(case: &Case, id: StepId) -> Result<&Step, DomainError> {
     case.step(id).ok_or(DomainError::UnknownStep(id))
 }
 
-/// The steps that wait for the plan's first approval (`refresh`) are approved with it.
-fn approve_steps_waiting_for_first_approval(case: &mut Case) -> Result<(), DomainError> {
+/// The steps that wait for the approvers (`refresh`) are approved once every step put to them
+/// is decided and one at least was approved: the case then starts executing.
+fn approve_reads_once_all_decided(case: &mut Case) -> Result<(), DomainError> {
+    let waits = |s: &Step| s.kind.waits_for_the_approvers();
+    let asked = |s: &&Step| !waits(s) && !s.kind.reads_footprint();
+    let undecided = case
+        .steps
+        .iter()
+        .filter(asked)
+        .any(|s| matches!(s.state, StepState::Planned | StepState::AwaitingApproval));
+    let approved = case
+        .steps
+        .iter()
+        .filter(asked)
+        .any(|s| s.state == StepState::Approved);
+    if undecided || !approved {
+        return Ok(());
+    }
     let waiting: Vec<StepId> = case
         .steps
         .iter()
-        .filter(|s| s.kind.waits_for_first_approval() && s.state == StepState::Planned)
+        .filter(|s| waits(s) && s.state == StepState::Planned)
         .map(|s| s.id)
         .collect();
     for id in waiting {

@@ -1,4 +1,4 @@
-//! The fresh reads in the state machine: `refresh` waits for the plan's first approval and runs
+//! The fresh reads in the state machine: `refresh` waits until every approver decided and runs
 //! before anything else; `footprint_changed` adds and skips steps, ends `refresh`, and sends
 //! `verify` back to read again; a case completes only from a clean read.
 
@@ -68,7 +68,7 @@ fn verifying() -> Case {
 }
 
 #[test]
-fn refresh_asks_nobody_and_is_approved_with_the_first_approval_then_runs_first() {
+fn refresh_asks_nobody_and_is_approved_once_every_approver_decided_then_runs_first() {
     let t = apply(&opened(), planned_with_refresh(), NOW).expect("legal");
     let asked = match &t.effects[..] {
         [Effect::RequestApproval { steps }] => steps.clone(),
@@ -85,7 +85,20 @@ fn refresh_asks_nobody_and_is_approved_with_the_first_approval_then_runs_first()
     let at = NOW + time::Duration::days(14);
     later.effective_at = Some(at);
     let waiting = run(later, [planned_with_refresh()]);
-    let t = apply(&waiting, approve_all(), NOW).expect("legal");
+    // The manager approved; the security group has not decided on removing the member yet.
+    let partly = Event::Approved {
+        steps: (1..=5).map(step_id).chain([step_id(7)]).collect(),
+    };
+    let t = apply(&waiting, partly, NOW).expect("legal");
+    assert_eq!(step(&t.case, REFRESH).state, StepState::Planned);
+    assert!(
+        t.effects.is_empty(),
+        "nothing runs before every approver decided"
+    );
+    let last = Event::Approved {
+        steps: vec![step_id(6)],
+    };
+    let t = apply(&t.case, last, NOW).expect("legal");
     assert_eq!(step(&t.case, REFRESH).state, StepState::Approved);
     assert_eq!(
         t.effects,
@@ -95,12 +108,36 @@ fn refresh_asks_nobody_and_is_approved_with_the_first_approval_then_runs_first()
         }],
         "only the fresh read may run, at effective_at"
     );
-    let rejected = Event::Rejected {
-        steps: vec![step_id(1)],
+
+    let no = |n: u128| Event::Rejected {
+        steps: vec![step_id(n)],
         reason: "no".into(),
     };
-    let t = apply(&waiting, rejected, NOW).expect("legal");
-    assert_eq!(step(&t.case, REFRESH).state, StepState::Planned);
+    let t = apply(&waiting, no(1), NOW).expect("legal");
+    assert_eq!(
+        step(&t.case, REFRESH).state,
+        StepState::Planned,
+        "others undecided"
+    );
+    let all_but_one = Event::Approved {
+        steps: (2..=7).map(step_id).collect(),
+    };
+    let t = apply(&t.case, all_but_one, NOW).expect("legal");
+    assert_eq!(
+        step(&t.case, REFRESH).state,
+        StepState::Approved,
+        "every approver decided, and some said yes"
+    );
+    let everything_rejected = Event::Rejected {
+        steps: (1..=7).map(step_id).collect(),
+        reason: "no".into(),
+    };
+    let t = apply(&waiting, everything_rejected, NOW).expect("legal");
+    assert_eq!(
+        step(&t.case, REFRESH).state,
+        StepState::Planned,
+        "nothing to run"
+    );
 }
 
 #[test]

@@ -73,7 +73,7 @@ pub fn plan(ctx: &PlanContext<'_>, orgs: &[OrgFacts], mut next_id: impl FnMut() 
         .into_iter()
         .map(|draft| {
             let calls = draft.calls(ctx, orgs);
-            // The reads need no approver (`refresh` waits for the first approval, though).
+            // The reads need no approver (`refresh` waits for the approvers' decisions, though).
             let needs_approval = !draft.kind.reads_footprint();
             let (step, why) = draft.into_step(next_id(), needs_approval);
             PlannedStep { step, why, calls }

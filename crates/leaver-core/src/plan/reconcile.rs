@@ -10,10 +10,11 @@
 //!   approver rejected: a fresh read never overrides a no. Every uncovered one is added, with
 //!   why: a grant or a pending request on a gated repo, a membership (strip, then remove), an
 //!   invitation the Hub shows.
-//! - Additions run under the approval already given: the approver approved "take everything
-//!   away", and one more grant or an org joined since is the same intent. Promoting a successor
-//!   where the leaver became the last human admin is not: it always asks again. With no
-//!   successor who is a member, the read is blocked, with the reason.
+//! - Additions run under the approval already given: the approvers approved "take everything
+//!   away" (`refresh` runs only once all of them decided), and one more grant or an org joined
+//!   since is the same intent. Two kinds of addition ask again: promoting a successor where the
+//!   leaver became the last human admin, always; and a step of a kind an approver rejected in
+//!   this case. With no successor who is a member, the read is blocked, with the reason.
 //! - A step not started yet (planned, awaiting approval, approved) whose target the read shows
 //!   nothing left on is skipped: "access gone before execution". Only what the read could see
 //!   is judged: a step on an org the read did not cover, or an invitation where the Hub shows
@@ -80,38 +81,17 @@ pub fn reconcile<F: Borrow<OrgFacts>>(
         drafts.iter().map(|d| (d.kind, d.target.clone())).collect();
     let mut added = Vec::new();
     for draft in drafts {
-        let same = |s: &&Step| s.kind == draft.kind && s.target == draft.target;
-        if case.steps.iter().filter(same).any(|s| covers(s.state)) {
-            continue;
+        match judge(case, ctx, &draft, fresh) {
+            Verdict::Covered => {}
+            Verdict::Blocks(why) => blockers.push(why),
+            Verdict::Add {
+                needs_approval,
+                reason,
+            } => {
+                let (step, _) = draft.into_step(next_id(), needs_approval);
+                added.push(AddedStep { step, reason });
+            }
         }
-        let taken_away = case
-            .steps
-            .iter()
-            .filter(same)
-            .filter(|s| s.state == StepState::Succeeded)
-            .count();
-        let what = what_is_held(&draft, fresh, leaver);
-        if taken_away >= MAX_TAKEN_AWAY {
-            blockers.push(format!(
-                "{what} came back after being taken away {taken_away} times: find out who keeps granting it before retrying"
-            ));
-            continue;
-        }
-        let when = if taken_away > 0 {
-            "came back after it was taken away"
-        } else {
-            "appeared after planning"
-        };
-        let needs_approval = draft.kind == StepKind::ReassignLastAdmin;
-        let reason = match ctx.successor {
-            Some(successor) if needs_approval => format!(
-                "{} has no human admin but {leaver} since planning: promoting {successor} needs a new approval",
-                draft.target
-            ),
-            _ => format!("{what} {when}"),
-        };
-        let (step, _) = draft.into_step(next_id(), needs_approval);
-        added.push(AddedStep { step, reason });
     }
     let skipped = case
         .steps
@@ -123,11 +103,69 @@ pub fn reconcile<F: Borrow<OrgFacts>>(
             reason: gone(s, leaver),
         })
         .collect();
+    blockers.sort();
     blockers.dedup();
     Reconciliation {
         added,
         skipped,
         blockers,
+    }
+}
+
+/// What to do about one step the fresh read calls for.
+enum Verdict {
+    /// The case has it already.
+    Covered,
+    Add {
+        needs_approval: bool,
+        reason: String,
+    },
+    /// The access came back too often.
+    Blocks(String),
+}
+
+fn judge(case: &Case, ctx: &PlanContext<'_>, draft: &Draft, fresh: &[&OrgFacts]) -> Verdict {
+    let leaver = ctx.leaver.as_str();
+    let same = |s: &&Step| s.kind == draft.kind && s.target == draft.target;
+    if case.steps.iter().filter(same).any(|s| covers(s.state)) {
+        return Verdict::Covered;
+    }
+    let taken_away = case
+        .steps
+        .iter()
+        .filter(same)
+        .filter(|s| s.state == StepState::Succeeded)
+        .count();
+    let what = what_is_held(draft, fresh, leaver);
+    if taken_away >= MAX_TAKEN_AWAY {
+        return Verdict::Blocks(format!(
+            "{what} came back after being taken away {taken_away} times: find out who keeps granting it before retrying"
+        ));
+    }
+    let when = if taken_away > 0 {
+        "came back after it was taken away"
+    } else {
+        "appeared after planning"
+    };
+    let rejected_kind = case
+        .steps
+        .iter()
+        .any(|s| s.kind == draft.kind && s.state == StepState::Rejected);
+    let reason = match ctx.successor {
+        Some(successor) if draft.kind == StepKind::ReassignLastAdmin => format!(
+            "{} has no human admin but {leaver} since planning: promoting {successor} needs a new approval",
+            draft.target
+        ),
+        _ if rejected_kind => format!(
+            "{what} {when}: an approver rejected a {} step of this case, so it needs a new approval",
+            draft.kind
+        ),
+        _ => format!("{what} {when}"),
+    };
+    let needs_approval = draft.kind == StepKind::ReassignLastAdmin || rejected_kind;
+    Verdict::Add {
+        needs_approval,
+        reason,
     }
 }
 

@@ -288,6 +288,32 @@ pub const ROWS: &[Row] = &[
             AS_PLANNED,
         )
     },
+    Row {
+        added: &[
+            (
+                "strip_access org:beta-lab",
+                false,
+                "membership of org:beta-lab (role read) appeared after planning",
+            ),
+            (
+                "remove_member org:beta-lab",
+                true,
+                "an approver rejected a remove_member step of this case, so it needs a new approval",
+            ),
+        ],
+        ..row(
+            "a step of a kind an approver rejected asks again",
+            &[
+                (StripAccess, "org:acme-ai", Approved),
+                (RevokeGatedAccess, "model:acme-ai/llama", Approved),
+                (RemoveMember, "org:acme-ai", Rejected),
+            ],
+            Bob {
+                beta: Some("read"),
+                ..AS_PLANNED
+            },
+        )
+    },
     row(
         "a step an approver rejected is not added again",
         &[(RevokeGatedAccess, "model:acme-ai/llama", Rejected)],
