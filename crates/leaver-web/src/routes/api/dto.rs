@@ -140,8 +140,8 @@ pub struct CancelBody {
 pub struct StepBody {
     #[schema(example = "0b3c9d52-6f1e-4a8b-9a51-2f1f3c7e8d10")]
     pub id: String,
-    /// reassign_last_admin, strip_access, revoke_gated_access, remove_member, cancel_invitation,
-    /// flag_tokens or verify.
+    /// refresh, reassign_last_admin, strip_access, revoke_gated_access, remove_member,
+    /// cancel_invitation, flag_tokens or verify.
     #[schema(example = "strip_access")]
     pub kind: String,
     /// `org:NAME`, `model:ORG/NAME`, `dataset:ORG/NAME`, `person:USER` or `case`.
