@@ -82,10 +82,7 @@ async fn case_by_external_id(world: &World, external_id: &str) -> leaver_core::C
 #[tokio::test]
 async fn access_that_comes_back_is_found_recorded_and_taken_away_again() {
     for world in World::all(managed_world()).await {
-        let original = world.open("HR-7", "bob", Some("carol")).await;
-        world.settle().await;
-        world.approve_all(original).await;
-        world.settle().await;
+        let original = world.offboard("HR-7", "bob", Some("carol")).await;
         let done = world.store.case(original).await.expect("case");
         assert_eq!(done.state, CaseState::Completed, "{:?}", done.steps);
 
@@ -215,10 +212,7 @@ async fn access_that_comes_back_is_found_recorded_and_taken_away_again() {
 #[tokio::test]
 async fn a_case_completed_before_the_watch_window_is_not_watched() {
     for world in World::all(managed_world()).await {
-        let original = world.open("HR-8", "bob", Some("carol")).await;
-        world.settle().await;
-        world.approve_all(original).await;
-        world.settle().await;
+        world.offboard("HR-8", "bob", Some("carol")).await;
         bob_comes_back(&world).await;
         let later = OffsetDateTime::now_utc() + time::Duration::days(31);
         let drifts = world.engine.sweep_drift(later).await.expect("sweep");
@@ -229,10 +223,7 @@ async fn a_case_completed_before_the_watch_window_is_not_watched() {
 #[tokio::test]
 async fn every_case_completed_within_the_window_is_watched_not_only_the_newest_hundred() {
     for world in World::all(managed_world()).await {
-        let original = world.open("HR-9", "bob", Some("carol")).await;
-        world.settle().await;
-        world.approve_all(original).await;
-        world.settle().await;
+        let original = world.offboard("HR-9", "bob", Some("carol")).await;
         let mut later = Vec::new();
         for n in 0..100 {
             later.push(

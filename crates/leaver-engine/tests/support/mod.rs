@@ -161,6 +161,15 @@ impl World {
         opened.expect("open").case.id
     }
 
+    /// Opens a case, lets it plan, approves all of it and runs it to its end.
+    pub async fn offboard(&self, external_id: &str, user: &str, successor: Option<&str>) -> CaseId {
+        let case = self.open(external_id, user, successor).await;
+        self.settle().await;
+        self.approve_all(case).await;
+        self.settle().await;
+        case
+    }
+
     /// Approves every step that waits for approval, as the manager would.
     pub async fn approve_all(&self, case: CaseId) {
         let current = self.store.case(case).await.expect("case");
