@@ -258,3 +258,28 @@ async fn every_case_completed_within_the_window_is_watched_not_only_the_newest_h
         assert_eq!(drifts[0].link.original, original, "the oldest case too");
     }
 }
+
+#[tokio::test]
+async fn a_sweep_the_hub_fails_records_nothing_and_the_next_one_finds_the_drift() {
+    for world in World::all(managed_world()).await {
+        world.offboard("HR-10", "bob", Some("carol")).await;
+        bob_comes_back(&world).await;
+
+        world
+            .set_faults(json!({"error_rate": 1.0, "error_status": 503}))
+            .await;
+        let failed = world.engine.sweep_drift(OffsetDateTime::now_utc()).await;
+        assert!(failed.is_err(), "a sweep without a full read judges nothing");
+        world.set_faults(json!({})).await;
+        assert_eq!(world.store.drift_count().await.expect("count"), 0);
+        assert_eq!(count(&world.store, "operator_notice").await, 0);
+
+        let found = world
+            .engine
+            .sweep_drift(OffsetDateTime::now_utc())
+            .await
+            .expect("the Hub is back");
+        assert_eq!(found.len(), 1, "the drift is found once the Hub answers");
+        assert_eq!(world.store.drift_count().await.expect("count"), 1);
+    }
+}
