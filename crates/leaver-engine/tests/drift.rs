@@ -269,7 +269,10 @@ async fn a_sweep_the_hub_fails_records_nothing_and_the_next_one_finds_the_drift(
             .set_faults(json!({"error_rate": 1.0, "error_status": 503}))
             .await;
         let failed = world.engine.sweep_drift(OffsetDateTime::now_utc()).await;
-        assert!(failed.is_err(), "a sweep without a full read judges nothing");
+        assert!(
+            failed.is_err(),
+            "a sweep without a full read judges nothing"
+        );
         world.set_faults(json!({})).await;
         assert_eq!(world.store.drift_count().await.expect("count"), 0);
         assert_eq!(count(&world.store, "operator_notice").await, 0);
