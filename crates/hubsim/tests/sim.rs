@@ -123,8 +123,12 @@ async fn calls_are_counted_by_route_template_and_writes_are_listed_in_order() {
     let path = "/api/organizations/acme-ai/members/carol";
     assert_eq!(
         detail["writes"],
-        json!([{"method": "DELETE", "route": route, "path": path, "status": 200},
-               {"method": "DELETE", "route": route, "path": path, "status": 404}])
+        json!([{"method": "DELETE", "route": route, "path": path, "status": 200, "applied": true},
+               {"method": "DELETE", "route": route, "path": path, "status": 404, "applied": false}])
+    );
+    assert_eq!(
+        detail["ok_by_route"],
+        json!({"DELETE /api/organizations/{org}/members/{user}": 1})
     );
 }
 
@@ -200,7 +204,10 @@ async fn reset_loads_a_new_seed_and_clears_counters_faults_and_windows() {
         200
     );
     let calls = sim.get_json("/_sim/calls", None).await;
-    assert_eq!(calls, json!({"total": 0, "by_route": {}}));
+    assert_eq!(
+        calls,
+        json!({"total": 0, "by_route": {}, "ok_by_route": {}})
+    );
     assert_eq!(
         sim.get("/api/whoami-v2", Some("hf_zoe")).await.status(),
         200

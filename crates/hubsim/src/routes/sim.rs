@@ -26,11 +26,13 @@ async fn state_dump(State(state): State<AppState>) -> Json<Seed> {
     Json(state.world().seed.clone())
 }
 
-/// `GET /_sim/calls`: `{total, by_route}`; with `?detail=1` also `writes`, every
-/// non-GET call in order as `{method, route, path, status}`.
+/// `GET /_sim/calls`: `{total, by_route, ok_by_route}` (`ok_by_route`: the writes that took
+/// effect, answer lost or not); with `?detail=1` also `writes`, every non-GET call in order
+/// as `{method, route, path, status, applied}` (`status` 0: the connection was dropped).
 async fn calls(State(state): State<AppState>, params: Params) -> Json<Value> {
     let calls = state.calls();
-    let mut body = json!({"total": calls.total, "by_route": calls.by_route});
+    let mut body =
+        json!({"total": calls.total, "by_route": calls.by_route, "ok_by_route": calls.ok_by_route});
     if matches!(params.get("detail"), Some("1" | "true")) {
         body["writes"] = json!(calls.writes);
     }
