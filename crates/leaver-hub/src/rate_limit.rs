@@ -97,8 +97,8 @@ fn pick<T>(value: &str, read: impl Fn(&Item<'_>) -> Option<T>) -> Option<T> {
 }
 
 fn seconds(value: &str) -> Option<Duration> {
-    let secs: f64 = value.parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+    // `try_`: a `t=1e300` from a confused proxy must read as unreadable, not panic.
+    Duration::try_from_secs_f64(value.parse().ok()?).ok()
 }
 
 /// Parse a `RateLimit` header value.

@@ -11,6 +11,9 @@ mod scim;
 mod user;
 mod whoami;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use access_request::{AccessRequest, AccessRequestUser, AccessStatus};
 pub use audit::{AuditAuthor, AuditEvent, AuditLocation, AuditToken};
 pub use org::{
