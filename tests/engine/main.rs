@@ -5,5 +5,6 @@
 
 mod crash;
 mod faults;
+mod lost_answers;
 mod replicas;
 mod support;

@@ -21,6 +21,7 @@ use crate::error_body::{error_from_response, request_id};
 use crate::pacing::Pacer;
 use crate::pagination::next_page;
 use crate::rate_limit::RateLimitInfo;
+use crate::replay::may_resend;
 use crate::retry::{RetryPolicy, is_retryable_status};
 
 /// A typed client for the Hub endpoints Leaver uses.
@@ -222,7 +223,8 @@ impl HubClient {
                 }
             };
             match delay {
-                Some(delay) if attempt < retry.max_attempts => {
+                // A write whose answer was lost is not sent again: see `crate::replay`.
+                Some(delay) if attempt < retry.max_attempts && may_resend(&call.method, &err) => {
                     tracing::warn!(%context, attempt, delay_ms = %delay.as_millis(), error = %err, "Hub call failed, retrying");
                     tokio::time::sleep(delay).await;
                 }

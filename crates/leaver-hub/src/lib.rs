@@ -23,6 +23,7 @@ mod error_body;
 mod pacing;
 mod pagination;
 mod rate_limit;
+mod replay;
 mod retry;
 pub mod types;
 

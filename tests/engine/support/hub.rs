@@ -32,6 +32,14 @@ impl Sim {
         }
     }
 
+    /// A client for a hubsim already running at `url` (a test app's own).
+    pub fn at(url: &str) -> Sim {
+        Sim {
+            url: url.to_owned(),
+            http: reqwest::Client::new(),
+        }
+    }
+
     pub async fn state(&self) -> Value {
         self.get("/_sim/state").await
     }
@@ -82,7 +90,10 @@ pub struct Write {
     pub method: String,
     pub route: String,
     pub path: String,
+    /// The status the client got (0: hubsim dropped the connection instead).
     pub status: u16,
+    /// Whether the write took effect, its answer lost or not.
+    pub applied: bool,
 }
 
 /// Every write hubsim logged, in order.
@@ -96,6 +107,7 @@ pub fn writes(calls: &Value) -> Vec<Write> {
             route: w["route"].as_str().unwrap_or_default().to_owned(),
             path: w["path"].as_str().unwrap_or_default().to_owned(),
             status: u16::try_from(w["status"].as_u64().unwrap_or(0)).expect("status"),
+            applied: w["applied"].as_bool().unwrap_or(false),
         })
         .collect()
 }

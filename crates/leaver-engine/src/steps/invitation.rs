@@ -2,27 +2,32 @@
 //! elsewhere an operator cancels it and confirms, since nothing can be read back.
 
 use super::StepContext;
+use super::lost_answer::{answer_lost, not_done};
 use crate::outcome::{Outcome, StepError};
 use leaver_core::plan::ScimMode;
 use leaver_hub::ScimBase;
 
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     let org = cx.org_name()?;
+    let mut lost = None;
     if let Some(user) = cx
         .hub
         .scim_find_user(org, ScimBase::Basic, cx.leaver())
         .await?
     {
-        match cx.hub.scim_delete(org, ScimBase::Basic, &user.id).await {
-            Err(e) if e.is_not_found() => {}
-            other => other?,
-        }
+        lost = match cx.hub.scim_delete(org, ScimBase::Basic, &user.id).await {
+            Err(e) if e.is_not_found() => None,
+            other => answer_lost(other)?,
+        };
     }
     check(cx).await?.map(Outcome::done).ok_or_else(|| {
-        StepError::NotVisible(format!(
-            "{}'s invitation to {org} still shows after cancelling",
-            cx.leaver()
-        ))
+        not_done(
+            lost,
+            StepError::NotVisible(format!(
+                "{}'s invitation to {org} still shows after cancelling",
+                cx.leaver()
+            )),
+        )
     })
 }
 

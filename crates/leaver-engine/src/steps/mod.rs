@@ -4,6 +4,7 @@
 mod admins;
 mod footprint;
 mod invitation;
+mod lost_answer;
 mod reassign;
 mod refresh;
 mod remove;

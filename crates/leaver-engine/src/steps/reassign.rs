@@ -2,6 +2,7 @@
 
 use super::StepContext;
 use super::admins::other_human_admins;
+use super::lost_answer::{answer_lost, not_done};
 use crate::outcome::{Outcome, StepError};
 use leaver_hub::Member;
 
@@ -18,16 +19,21 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
             "the successor {successor} is not a member of {org}: name another one"
         ))
     })?;
-    cx.hub
-        .set_member_role(org, successor, "admin", &member.resource_group_roles())
-        .await?;
+    let lost = answer_lost(
+        cx.hub
+            .set_member_role(org, successor, "admin", &member.resource_group_roles())
+            .await,
+    )?;
     let read_back = cx.hub.org_members(org).await?;
     verdict(cx, org, &read_back)
         .map(Outcome::done)
         .ok_or_else(|| {
-            StepError::NotVisible(format!(
-                "{successor} was promoted but does not show as admin of {org} yet"
-            ))
+            not_done(
+                lost,
+                StepError::NotVisible(format!(
+                    "{successor} was promoted but does not show as admin of {org} yet"
+                )),
+            )
         })
 }
 

@@ -2,10 +2,11 @@
 
 use super::StepContext;
 use super::admins::guard_last_admin;
+use super::lost_answer::{answer_lost, not_done};
 use crate::outcome::{Outcome, StepError};
 use leaver_core::Strategy;
 use leaver_core::plan::ScimMode;
-use leaver_hub::{Member, ScimBase};
+use leaver_hub::{HubError, Member, ScimBase};
 
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     let org = cx.org_name()?;
@@ -14,28 +15,35 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
         return Ok(Outcome::done(format!("{leaver} is not a member of {org}")));
     };
     let _change = guard_last_admin(cx, org, &member).await?;
-    if cx.step.strategy == Strategy::Scim {
-        remove_through_scim(cx, org).await?;
+    let lost = if cx.step.strategy == Strategy::Scim {
+        remove_through_scim(cx, org).await?
     } else {
         match cx.hub.remove_member(org, leaver).await {
             // 404: already gone (a retried DELETE that had succeeded); the read-back decides.
-            Err(e) if e.is_not_found() => {}
-            other => other?,
+            Err(e) if e.is_not_found() => None,
+            other => answer_lost(other)?,
         }
-    }
+    };
     let read_back = cx.hub.find_member(org, leaver).await?;
     verdict(cx, org, read_back)
         .map(Outcome::done)
         .ok_or_else(|| {
-            StepError::NotVisible(format!(
-                "{leaver} still shows as a member of {org} after removal"
-            ))
+            not_done(
+                lost,
+                StepError::NotVisible(format!(
+                    "{leaver} still shows as a member of {org} after removal"
+                )),
+            )
         })
 }
 
 /// Managed SSO: deactivate (reversible; the account and its work stay). Basic SSO: delete the
 /// SCIM user, which ends the membership and pending invitations and leaves the account alone.
-async fn remove_through_scim(cx: &StepContext<'_>, org: &str) -> Result<(), StepError> {
+/// `Some(error)`: the answer was lost (see `lost_answer`).
+async fn remove_through_scim(
+    cx: &StepContext<'_>,
+    org: &str,
+) -> Result<Option<HubError>, StepError> {
     let base = match cx.org.map(|o| o.scim) {
         Some(ScimMode::Managed) => ScimBase::Managed,
         Some(ScimMode::Basic) => ScimBase::Basic,
@@ -57,8 +65,8 @@ async fn remove_through_scim(cx: &StepContext<'_>, org: &str) -> Result<(), Step
         ScimBase::Basic => cx.hub.scim_delete(org, base, &user.id).await,
     };
     match result {
-        Err(e) if e.is_not_found() => Ok(()),
-        other => Ok(other?),
+        Err(e) if e.is_not_found() => Ok(None),
+        other => answer_lost(other),
     }
 }
 

@@ -2,6 +2,7 @@
 //! rejected (or, by policy, set back to pending).
 
 use super::StepContext;
+use super::lost_answer::{answer_lost, not_done};
 use crate::discovery::{hub_access_status, hub_repo_type};
 use crate::outcome::{Outcome, StepError};
 use crate::shared_reads::holds;
@@ -15,15 +16,15 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     let (repo_type, repo_id) = repo(cx)?;
     let leaver = cx.leaver();
     let to = hub_access_status(cx.config.revoke_to);
-    match cx
+    let lost = match cx
         .hub
         .handle_access_request(repo_type, repo_id, leaver, to)
         .await
     {
         // 404: no request, or it already has that status: the read-back decides.
-        Err(e) if e.kind() == HubErrorKind::NotFound => {}
-        other => other?,
-    }
+        Err(e) if e.kind() == HubErrorKind::NotFound => None,
+        other => answer_lost(other)?,
+    };
     // A user has one request per repo, so finding it in the `to` list shows it has left the
     // others: one read back instead of one per list it must not be in.
     let moved = cx.hub.access_requests(repo_type, repo_id, to).await?;
@@ -36,9 +37,12 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     for status in forbidden(cx) {
         let requests = cx.hub.access_requests(repo_type, repo_id, status).await?;
         if holds(&requests, leaver) {
-            return Err(StepError::NotVisible(format!(
-                "{leaver} still holds access to {repo_id} after the change"
-            )));
+            return Err(not_done(
+                lost,
+                StepError::NotVisible(format!(
+                    "{leaver} still holds access to {repo_id} after the change"
+                )),
+            ));
         }
     }
     Ok(Outcome::done(no_access(leaver, repo_id)))

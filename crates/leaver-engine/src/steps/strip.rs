@@ -2,6 +2,7 @@
 
 use super::StepContext;
 use super::admins::guard_last_admin;
+use super::lost_answer::{answer_lost, not_done};
 use crate::outcome::{Outcome, StepError};
 use leaver_hub::Member;
 
@@ -17,16 +18,17 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
         )));
     }
     let _change = guard_last_admin(cx, org, &member).await?;
-    cx.hub
-        .set_member_role(org, leaver, "no_access", &[])
-        .await?;
+    let lost = answer_lost(cx.hub.set_member_role(org, leaver, "no_access", &[]).await)?;
     let read_back = cx.hub.find_member(org, leaver).await?;
     verdict(cx, org, read_back)
         .map(Outcome::done)
         .ok_or_else(|| {
-            StepError::NotVisible(format!(
-                "{leaver}'s role was changed but {org} does not show no_access yet"
-            ))
+            not_done(
+                lost,
+                StepError::NotVisible(format!(
+                    "{leaver}'s role was changed but {org} does not show no_access yet"
+                )),
+            )
         })
 }
 

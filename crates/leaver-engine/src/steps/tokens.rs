@@ -11,6 +11,7 @@
 //! attention) and names each such token by fingerprint and owner; it completes when the
 //! operator marks it done, so the trail shows who dealt with it and when.
 
+use super::lost_answer::answer_lost;
 use super::{Ran, StepContext};
 use crate::outcome::{Outcome, StepError};
 use leaver_core::HubTokenValue;
@@ -40,8 +41,16 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
         settled.push(settle(token, verdict));
     }
     if !to_revoke.is_empty() {
-        // Always 202, even for unknown tokens; repeating it is harmless.
-        cx.hub.revoke_credentials(&to_revoke).await?;
+        // Always 202, even for unknown tokens. If its answer is lost, the Hub is asked whether
+        // the tokens still work (a revoked one answers 401) rather than revoking them again.
+        let lost = answer_lost(cx.hub.revoke_credentials(&to_revoke).await)?;
+        if let Some(lost) = lost {
+            for token in &to_revoke {
+                if cx.hub.whoami_of(token).await?.is_some() {
+                    return Err(StepError::Hub(lost));
+                }
+            }
+        }
     }
     Ok(Ran {
         outcome: outcome(cx, &settled),
