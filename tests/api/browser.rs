@@ -3,8 +3,9 @@
 //! with the form, see it planned, approve, watch it complete on its page, export its evidence.
 //! Screenshots go to `target/test-artifacts/`.
 //!
-//! CI installs Debian's `chromium` and `chromium-driver` (see `.ci/run`); without them the test
-//! fails, unless `LEAVER_SKIP_BROWSER=1` is set (for local runs).
+//! CI installs Debian's `chromium` and `chromium-driver` (see `.ci/run`) and sets
+//! `LEAVER_REQUIRE_BROWSER=1`, so there the test cannot skip; elsewhere, without them, it prints
+//! what is missing and how to install it, and skips.
 
 use crate::chrome::{artifacts, browser, browser_tools, chromedriver, serve, shot};
 use fantoccini::{Client, Locator};
