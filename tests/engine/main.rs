@@ -3,6 +3,7 @@
 //! two replicas on one database. Every test checks the Hub's own write log: no destructive write
 //! is carried out twice, whatever happens to the workers.
 
+mod admin_lock;
 mod crash;
 mod faults;
 mod lost_answers;

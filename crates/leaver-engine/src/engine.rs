@@ -50,12 +50,12 @@ impl Engine {
         let index = OrgIndex::new(hub.clone(), config.orgs.clone(), config.index_ttl);
         let fresh_reads = FreshReads::new(hub.clone(), clock.clone());
         Arc::new(Engine {
+            org_locks: OrgLocks::new(store.clone()),
             store,
             hub,
             index,
             clock,
             config,
-            org_locks: OrgLocks::default(),
             fresh_reads,
             approvals,
         })

@@ -79,6 +79,7 @@ pub trait Store:
     + crate::mail::operator_notices::OperatorNotices
     + crate::held_tokens::TokenStore
     + crate::drift_links::DriftLinks
+    + crate::org_lock::OrgLocks
     + Send
     + Sync
     + fmt::Debug
