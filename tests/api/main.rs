@@ -3,6 +3,7 @@
 //! headless-browser walk through the operator pages against the real engine and hubsim.
 
 mod api_cases;
+mod api_fuzz;
 mod auth;
 mod browser;
 mod chrome;

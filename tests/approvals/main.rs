@@ -8,6 +8,7 @@ mod attacks_links;
 mod concurrency;
 mod drift;
 mod expiry;
+mod form_fuzz;
 mod happy_path;
 mod operators;
 mod outage;

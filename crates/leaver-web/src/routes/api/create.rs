@@ -19,7 +19,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The ticket's fields in `body`, or every field that is not text where text belongs.
-fn parse_input(body: &[u8]) -> Result<TicketInput, AppError> {
+pub(super) fn parse_input(body: &[u8]) -> Result<TicketInput, AppError> {
     let json: Value = serde_json::from_slice(body)
         .map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
     if !json.is_object() {

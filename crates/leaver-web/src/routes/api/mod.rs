@@ -10,6 +10,9 @@ mod query;
 pub(crate) mod show;
 pub(crate) mod tokens;
 
+#[cfg(test)]
+mod fuzz;
+
 use crate::AppState;
 use axum::Router;
 
