@@ -14,5 +14,6 @@ mod import;
 mod import_limits;
 mod input_rules;
 mod pages;
+mod settings_access;
 mod support;
 mod tokens;

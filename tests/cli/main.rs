@@ -1,6 +1,7 @@
 //! The `leaver` binary, run as an operator runs it, against SQLite and (when
 //! `TEST_POSTGRES_URL` is set) Postgres.
 
+mod accounts;
 mod audit;
 mod case;
 mod config;

@@ -21,7 +21,10 @@ mod sql_store;
 mod store;
 mod write_path;
 
-pub use accounts::{AccountStore, ApiKey, Operator};
+pub use accounts::{
+    API_KEY_REVOKED, AccountStore, ApiKey, ApiKeySummary, OPERATOR_REMOVED, Operator,
+    OperatorSummary,
+};
 pub use audit::mark::ChainCheck;
 pub use cases::record_batch::{BatchItem, BatchWrite};
 pub use drift_links::{DRIFT_DETECTED, DRIFT_FOLLOW_UP, DriftLink, DriftLinks};

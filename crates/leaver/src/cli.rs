@@ -79,6 +79,19 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// List operators: email, when added, last login (no secrets).
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an operator: they can no longer log in and their open sessions end at once.
+    /// Recorded in the audit trail.
+    Remove {
+        /// The operator's email.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,6 +99,18 @@ pub enum ApikeyCommand {
     /// Create an API key; prints it as the last line. It is shown once: only its hash is kept.
     Create {
         /// What the key is for (`workday`): the audit trail names the caller `api:<name>`.
+        #[arg(long)]
+        name: String,
+    },
+    /// List API keys: name, when created, last used (never the key).
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke an API key: requests with it are refused from now on. Recorded in the audit trail.
+    Revoke {
+        /// The key's name, as given to `apikey create`.
         #[arg(long)]
         name: String,
     },

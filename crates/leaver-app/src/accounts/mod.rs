@@ -3,6 +3,7 @@
 //! random and stored as their SHA-256 only.
 
 mod password;
+mod roster;
 mod secret;
 
 pub use password::{MIN_PASSWORD_LEN, hash_password, verify_password};

@@ -1,10 +1,14 @@
 //! Accounts: operators who log in to the web UI, their sessions, and the API keys HR systems
 //! call the REST API with. Secrets arrive here already hashed (argon2 for passwords, SHA-256 for
-//! session ids and keys); this module never sees one in clear.
+//! session ids and keys); this module never sees one in clear. Listing them and taking access
+//! away is [`roster`].
+
+pub mod roster;
 
 use crate::cases::rows::{from_ms, ms};
-use crate::{SqlStore, StoreError};
+use crate::{Actor, SqlStore, StoreError};
 use async_trait::async_trait;
+pub use roster::{API_KEY_REVOKED, ApiKeySummary, OPERATOR_REMOVED, OperatorSummary};
 use sqlx::Row;
 use time::OffsetDateTime;
 
@@ -75,6 +79,30 @@ pub trait AccountStore: Send + Sync + std::fmt::Debug {
         key_hash: &str,
         now: OffsetDateTime,
     ) -> Result<Option<ApiKey>, StoreError>;
+
+    /// Every operator, by email, with no secret.
+    async fn list_operators(&self) -> Result<Vec<OperatorSummary>, StoreError>;
+
+    /// Removes the operator with this email (compared lower-cased) and ends their sessions, with
+    /// an audit record by `actor`. `false` (nothing written) when there is none.
+    async fn remove_operator(
+        &self,
+        email: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// Every API key, by name, with no secret.
+    async fn list_api_keys(&self) -> Result<Vec<ApiKeySummary>, StoreError>;
+
+    /// Deletes the API key named `name`, with an audit record by `actor`. `false` (nothing
+    /// written) when there is none.
+    async fn revoke_api_key(
+        &self,
+        name: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
 }
 
 #[async_trait]
@@ -225,5 +253,31 @@ impl AccountStore for SqlStore {
             name: row.try_get("name")?,
             created_at: from_ms(row.try_get("created_at")?)?,
         }))
+    }
+
+    async fn list_operators(&self) -> Result<Vec<OperatorSummary>, StoreError> {
+        roster::operators(self).await
+    }
+
+    async fn remove_operator(
+        &self,
+        email: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        roster::remove_operator(self, email, actor, now).await
+    }
+
+    async fn list_api_keys(&self) -> Result<Vec<ApiKeySummary>, StoreError> {
+        roster::api_keys(self).await
+    }
+
+    async fn revoke_api_key(
+        &self,
+        name: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        roster::revoke_api_key(self, name, actor, now).await
     }
 }
