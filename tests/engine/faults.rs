@@ -80,7 +80,6 @@ fn engine(sim: &Sim, store: Arc<leaver_store::SqlStore>) -> Arc<Engine> {
         orgs: ORGS.split(',').map(Into::into).collect(),
         backoff_base: Duration::from_millis(20),
         backoff_cap: Duration::from_millis(200),
-        max_attempts: 20,
         idle_wait: Duration::from_millis(20),
         ..EngineConfig::default()
     };

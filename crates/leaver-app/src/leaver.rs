@@ -77,6 +77,13 @@ impl Leaver {
         })
     }
 
+    /// Whether the shared circuit to the Hub holds calls back now (see `leaver_hub::circuit`).
+    pub fn hub_circuit_open(&self) -> bool {
+        self.running
+            .as_ref()
+            .is_some_and(|r| !matches!(r.hub.circuit(), leaver_hub::CircuitState::Closed))
+    }
+
     /// What `/settings` shows: the orgs as the engine last read them.
     pub fn settings_view(&self) -> SettingsView {
         self.running

@@ -47,7 +47,7 @@ pub mod model {
     };
     pub use leaver_store::approvals::{Decided, DecisionOrigin, LinkView};
     pub use leaver_store::{
-        Actor, AuditReport, CaseFilter, ChainCheck, Held, Opened, StepCount, StepRef,
-        WaitingApproval,
+        Actor, AuditReport, CaseFilter, ChainCheck, Held, Opened, RetryingStep, RetryingSummary,
+        StepCount, StepRef, WaitingApproval,
     };
 }

@@ -5,7 +5,10 @@ use crate::drift::DriftView;
 use crate::{Leaver, Result};
 use leaver_core::{CaseState, StepState};
 use leaver_store::mail::outbox::MailOutbox;
-use leaver_store::{DriftLinks, ReportStore, StepCount, StepRef, Store, WaitingApproval};
+use leaver_store::{
+    DriftLinks, ReportStore, RetryingStep, RetryingSummary, StepCount, StepRef, Store,
+    WaitingApproval,
+};
 use std::collections::BTreeMap;
 
 /// How many rows each dashboard list shows.
@@ -21,6 +24,8 @@ pub struct Dashboard {
     pub awaiting: Vec<StepRef>,
     /// Steps that need an operator: failed for good, waiting for a manual action, rejected.
     pub attention: Vec<StepRef>,
+    /// Steps waiting on the Hub: failing transiently and tried again, longest-failing first.
+    pub retrying: Vec<RetryingStep>,
     /// Recent drift: access that came back after a case completed, with its follow-up.
     pub drift: Vec<DriftView>,
 }
@@ -36,6 +41,11 @@ pub struct Metrics {
     pub outbox_depth: i64,
     /// Drift the watch has detected, ever.
     pub drift_detected: i64,
+    /// Steps waiting on the Hub, and since when the one waiting longest.
+    pub retrying: RetryingSummary,
+    /// Whether this process's circuit to the Hub is open (calls held back); `false` when no
+    /// Hub client runs here.
+    pub hub_circuit_open: bool,
 }
 
 impl Leaver {
@@ -54,6 +64,7 @@ impl Leaver {
                 .steps_in_states(&[StepState::AwaitingApproval], LISTED)
                 .await?,
             attention: self.store.steps_in_states(&attention, LISTED).await?,
+            retrying: self.store.retrying_steps(LISTED).await?,
             drift: self.recent_drift().await?,
         })
     }
@@ -66,6 +77,8 @@ impl Leaver {
             hub: self.hub_counters(),
             outbox_depth: self.store.unsent_emails().await?,
             drift_detected: self.store.drift_count().await?,
+            retrying: self.store.retrying_summary().await?,
+            hub_circuit_open: self.hub_circuit_open(),
         })
     }
 

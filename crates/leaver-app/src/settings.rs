@@ -42,6 +42,11 @@ pub struct Settings {
     pub lease_secs: u64,
     /// How many jobs a worker claims at once; their outcomes are written in one transaction.
     pub batch: u32,
+    /// Seconds a step that keeps failing transiently (408, 429, 5xx, timeouts, connection
+    /// errors) is tried again, counted from its first failure in a row; then it needs an
+    /// operator. One day by default, so that a Hub outage of hours resolves by itself.
+    #[serde(default = "default_retry_for_secs")]
+    pub retry_for_secs: u64,
     /// The key approval links are derived from (hex, at least 32 bytes). Replicas must share it.
     /// Unset with SQLite: a key file beside the database is created and kept.
     #[serde(skip_serializing)]
@@ -122,6 +127,7 @@ impl Default for Settings {
             workers: 4,
             lease_secs: 120,
             batch: 8,
+            retry_for_secs: default_retry_for_secs(),
             secret_key: None,
             approval_security: Vec::new(),
             approval_escalate_to: Vec::new(),
@@ -152,6 +158,7 @@ impl Settings {
             ("LEAVER_WORKERS", self.workers as u64),
             ("LEAVER_LEASE_SECS", self.lease_secs),
             ("LEAVER_BATCH", u64::from(self.batch)),
+            ("LEAVER_RETRY_FOR_SECS", self.retry_for_secs),
             ("LEAVER_HEADER_TIMEOUT_SECS", self.header_timeout_secs),
             ("LEAVER_IDLE_TIMEOUT_SECS", self.idle_timeout_secs),
             ("LEAVER_MAX_CONNECTIONS", self.max_connections as u64),
@@ -167,6 +174,10 @@ impl Settings {
         );
         Ok(self)
     }
+}
+
+fn default_retry_for_secs() -> u64 {
+    leaver_engine::DEFAULT_RETRY_FOR.as_secs()
 }
 
 /// The longest the drift watch may keep looking after a case completes (ten years).

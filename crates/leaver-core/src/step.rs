@@ -81,6 +81,11 @@ pub struct Step {
     /// When a failed step is tried again; `None` on a failed step means an operator must retry.
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub next_retry_at: Option<OffsetDateTime>,
+    /// Since when the step has been failing, attempt after attempt (the first failure of the
+    /// run): transient failures are retried for a time budget counted from here. Cleared when
+    /// the step succeeds, is retried by an operator or is skipped.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub failing_since: Option<OffsetDateTime>,
     /// What a human must do, for manual steps.
     pub instructions: Option<String>,
     /// An operator's or approver's note (why rejected, what was done by hand).
@@ -146,6 +151,7 @@ impl Step {
             attempts: 0,
             error: None,
             next_retry_at: None,
+            failing_since: None,
             instructions: None,
             note: None,
         }
@@ -168,6 +174,7 @@ impl Step {
                 next.state = S::Succeeded;
                 next.error = None;
                 next.next_retry_at = None;
+                next.failing_since = None;
                 next.note = note.or(next.note);
             }
             (S::Running, StepEvent::Fail { error, retry_at }) => {
@@ -184,6 +191,7 @@ impl Step {
             (S::Failed, StepEvent::Retry) => {
                 next.state = S::Approved;
                 next.next_retry_at = None;
+                next.failing_since = None;
             }
             (
                 S::Planned | S::AwaitingApproval | S::Approved | S::Failed | S::WaitingManual,
@@ -191,6 +199,7 @@ impl Step {
             ) => {
                 next.state = S::Skipped;
                 next.next_retry_at = None;
+                next.failing_since = None;
             }
             (state, event) => {
                 return Err(DomainError::IllegalStepTransition {
@@ -205,5 +214,20 @@ impl Step {
             next.next_retry_at = None;
         }
         Ok(next)
+    }
+
+    /// Since when the step has been failing while it is still to be tried again (by the
+    /// engine, at `next_retry_at`, or running again now); `None` if it is not failing, or
+    /// failed for good and waits for an operator.
+    pub fn retrying_since(&self) -> Option<OffsetDateTime> {
+        let for_good = self.state == StepState::Failed && self.next_retry_at.is_none();
+        self.failing_since
+            .filter(|_| !for_good && !self.state.is_terminal())
+    }
+
+    /// Records that the step failed at `now`: the first failure of a run starts the clock of
+    /// its retry budget, later ones keep it.
+    pub(crate) fn failed_at(&mut self, now: OffsetDateTime) {
+        self.failing_since.get_or_insert(now);
     }
 }

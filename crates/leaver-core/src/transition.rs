@@ -139,6 +139,10 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
         } => {
             let retry_at = retry_at.filter(|_| case.state != CaseState::Cancelled);
             advance(&mut next, step, StepEvent::Fail { error, retry_at })?;
+            next.steps
+                .iter_mut()
+                .filter(|s| s.id == step)
+                .for_each(|s| s.failed_at(now));
             if let Some(at) = retry_at {
                 effects.push(Effect::RunStep {
                     step,

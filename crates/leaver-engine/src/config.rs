@@ -6,6 +6,9 @@ use leaver_store::TokenSealer;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How long transient failures are retried by default: a day.
+pub const DEFAULT_RETRY_FOR: Duration = Duration::from_secs(86_400);
+
 /// Engine settings, with defaults fit for production.
 #[derive(Clone, Debug)]
 pub struct EngineConfig {
@@ -15,9 +18,11 @@ pub struct EngineConfig {
     pub service_accounts: Vec<String>,
     /// What a leaver's gated access becomes: `Rejected` (default) or `Pending`.
     pub revoke_to: AccessStatus,
-    /// Attempts of a step before it fails for good.
-    pub max_attempts: u32,
-    /// Backoff between step attempts: base, doubled each time, capped, with full jitter.
+    /// How long a step that keeps failing transiently (408, 429, 5xx, timeouts, broken
+    /// connections) is tried again, counted from the first failure of the run
+    /// (`Step::failing_since`); after that it waits for an operator.
+    pub retry_for: Duration,
+    /// Backoff between step attempts: base, doubled each time, capped, with jitter.
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
     /// How long a claimed job is held before another worker may take it over.
@@ -45,9 +50,9 @@ impl Default for EngineConfig {
             orgs: Vec::new(),
             service_accounts: Vec::new(),
             revoke_to: AccessStatus::Rejected,
-            max_attempts: 5,
+            retry_for: DEFAULT_RETRY_FOR,
             backoff_base: Duration::from_secs(2),
-            backoff_cap: Duration::from_secs(300),
+            backoff_cap: Duration::from_secs(600),
             lease: Duration::from_secs(120),
             poll_interval: Duration::from_secs(60),
             index_ttl: Duration::from_secs(300),
@@ -71,7 +76,7 @@ impl EngineConfig {
         }
     }
 
-    /// The wait before attempt `attempt + 1`: exponential with full jitter.
+    /// The wait before attempt `attempt + 1`: exponential, capped, with jitter (half to all of it).
     pub fn backoff(&self, attempt: u32) -> Duration {
         let exp = self
             .backoff_base

@@ -29,7 +29,7 @@ mod steps;
 
 pub use approvals::{ApprovalMail, ApprovalSettings};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::EngineConfig;
+pub use config::{DEFAULT_RETRY_FOR, EngineConfig};
 pub use discovery::read_org;
 pub use drift::{Drift, SweepError, follow_up_external_id};
 pub use engine::Engine;

@@ -50,6 +50,15 @@ pub enum StepError {
 }
 
 impl StepError {
+    /// How long the Hub asked us to wait (`Retry-After`, `RateLimit`, or the open circuit's
+    /// next probe), if it said.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            StepError::Hub(e) => e.retry_after(),
+            _ => None,
+        }
+    }
+
     /// Whether trying again later may help.
     pub fn is_retryable(&self) -> bool {
         match self {

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -15,6 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use crate::circuit::{Circuit, CircuitState};
 use crate::config::HubConfig;
 use crate::error::{HubError, HubErrorKind};
 use crate::error_body::{error_from_response, request_id};
@@ -39,6 +41,8 @@ struct Inner {
     authorization: HeaderValue,
     retry: RetryPolicy,
     pacer: Pacer,
+    /// Shared by every clone, so by every job: see [`crate::circuit`].
+    circuit: Circuit,
     calls: AtomicU64,
     rate_limited: AtomicU64,
 }
@@ -133,6 +137,7 @@ impl HubClient {
             http,
             retry: RetryPolicy::from_config(&config),
             pacer: Pacer::new(config.rate_limit_margin),
+            circuit: Circuit::new(config.circuit),
             authorization,
             config,
             calls: AtomicU64::new(0),
@@ -195,27 +200,41 @@ impl HubClient {
         Ok(items)
     }
 
-    /// Send `call`, retrying transient failures; every endpoint goes through here.
+    /// Send `call`, retrying transient failures; every endpoint goes through here. While the
+    /// shared circuit is open, nothing is sent: the call fails at once as
+    /// [`HubErrorKind::Unavailable`], saying when the next probe goes out.
     pub(crate) async fn send(&self, call: &Call) -> Result<HubResponse, HubError> {
         let context = format!("{} {}", call.method, call.url.path());
         let retry = self.inner.retry;
+        let circuit = &self.inner.circuit;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
+            if let Err(wait) = circuit.admit(Instant::now()) {
+                return Err(circuit_open(wait).with_context(context));
+            }
             let (err, delay) = match self.attempt(call, &context).await {
-                Ok((status, response)) if status.is_success() => return Ok(response),
+                Ok((status, response)) if status.is_success() => {
+                    circuit.record(Instant::now(), true);
+                    return Ok(response);
+                }
                 Ok((status, response)) => {
-                    if status == StatusCode::TOO_MANY_REQUESTS {
+                    let rate_limited = status == StatusCode::TOO_MANY_REQUESTS;
+                    if rate_limited {
                         self.inner.rate_limited.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        circuit.record(Instant::now(), !is_retryable_status(status));
                     }
                     let delay = is_retryable_status(status)
                         .then(|| retry.delay_after_status(attempt, status, &response.headers));
-                    (
-                        error_from_response(status, &response.headers, &response.body),
-                        delay,
-                    )
+                    let err = error_from_response(status, &response.headers, &response.body)
+                        .with_retry_after(delay.filter(|_| rate_limited));
+                    (err, delay)
                 }
                 Err(err) => {
+                    if err.is_retryable() {
+                        circuit.record(Instant::now(), false);
+                    }
                     let delay = err
                         .is_retryable()
                         .then(|| retry.backoff(attempt, &mut rand::rng()));
@@ -231,6 +250,11 @@ impl HubClient {
                 _ => return Err(err.with_context(context)),
             }
         }
+    }
+
+    /// Where the shared circuit to the Hub stands now.
+    pub fn circuit(&self) -> CircuitState {
+        self.inner.circuit.state(Instant::now())
     }
 
     /// One attempt: pace, send, read everything.
@@ -280,6 +304,18 @@ const _: () = {
     const fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
     assert_shareable::<HubClient>();
 };
+
+/// The answer of a call the open circuit held back.
+fn circuit_open(wait: Duration) -> HubError {
+    HubError::new(
+        HubErrorKind::Unavailable,
+        format!(
+            "the Hub keeps failing; calls are held back for {} s",
+            wait.as_secs().max(1)
+        ),
+    )
+    .with_retry_after(Some(wait))
+}
 
 /// A failure before a complete response arrived.
 fn transport_error(err: reqwest::Error) -> HubError {

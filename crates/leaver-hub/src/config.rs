@@ -6,6 +6,8 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
+use crate::circuit::CircuitConfig;
+
 /// How a [`crate::HubClient`] reaches the Hub and how it behaves on slow or failing calls.
 ///
 /// `Debug` is safe to print: the token shows as `[REDACTED]` (and so would a password in
@@ -29,6 +31,8 @@ pub struct HubConfig {
     /// Extra wait after a rate-limit window is expected to reset, to absorb clock skew
     /// and the whole-second rounding of the `RateLimit` header's `t`.
     pub rate_limit_margin: Duration,
+    /// The circuit shared by every clone of the client: when it opens, calls fail at once.
+    pub circuit: CircuitConfig,
 }
 
 impl HubConfig {
@@ -44,6 +48,14 @@ impl HubConfig {
     pub const DEFAULT_BACKOFF_CAP: Duration = Duration::from_secs(8);
     /// Default margin after an expected rate-limit window reset.
     pub const DEFAULT_RATE_LIMIT_MARGIN: Duration = Duration::from_secs(1);
+    /// Default circuit: open after 5 transient failures in a row (across all callers), probe
+    /// after 5 s, then after twice as long each time the probe fails, up to a minute.
+    pub const DEFAULT_CIRCUIT: CircuitConfig = CircuitConfig {
+        threshold: 5,
+        cooldown: Duration::from_secs(5),
+        cooldown_cap: Duration::from_secs(60),
+        probe_timeout: Self::DEFAULT_TIMEOUT,
+    };
 
     /// A configuration with the defaults above for everything but the base URL and token.
     pub fn new(base_url: Url, token: SecretString) -> Self {
@@ -56,7 +68,17 @@ impl HubConfig {
             backoff_base: Self::DEFAULT_BACKOFF_BASE,
             backoff_cap: Self::DEFAULT_BACKOFF_CAP,
             rate_limit_margin: Self::DEFAULT_RATE_LIMIT_MARGIN,
+            circuit: Self::DEFAULT_CIRCUIT,
         }
+    }
+
+    /// Same configuration with another circuit: open after `threshold` transient failures in a
+    /// row (0: never), probe after `cooldown`, doubled after each failed probe up to `cap`.
+    pub fn with_circuit(mut self, threshold: u32, cooldown: Duration, cap: Duration) -> Self {
+        self.circuit.threshold = threshold;
+        self.circuit.cooldown = cooldown;
+        self.circuit.cooldown_cap = cap.max(cooldown);
+        self
     }
 
     /// Same configuration with other retry settings (handy in tests).
@@ -71,6 +93,7 @@ impl HubConfig {
     pub fn with_timeouts(mut self, timeout: Duration, connect_timeout: Duration) -> Self {
         self.timeout = timeout;
         self.connect_timeout = connect_timeout;
+        self.circuit.probe_timeout = timeout;
         self
     }
 }
@@ -90,6 +113,7 @@ impl fmt::Debug for HubConfig {
             .field("backoff_base", &self.backoff_base)
             .field("backoff_cap", &self.backoff_cap)
             .field("rate_limit_margin", &self.rate_limit_margin)
+            .field("circuit", &self.circuit)
             .finish()
     }
 }

@@ -38,6 +38,9 @@ pub enum HubErrorKind {
     InvalidRequest,
     /// Any other non-success status.
     OtherStatus,
+    /// Not sent: the Hub kept failing and Leaver's circuit to it is open (see
+    /// `crate::circuit`); transient, tried again after [`HubError::retry_after`].
+    Unavailable,
 }
 
 impl HubErrorKind {
@@ -70,6 +73,9 @@ pub struct HubError {
     message: Option<String>,
     request_id: Option<String>,
     context: Option<String>,
+    /// How long the Hub (or the open circuit) asks us to wait before trying again, in ms
+    /// (four bytes, so that the error stays small).
+    retry_after_ms: Option<std::num::NonZeroU32>,
     #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -84,6 +90,7 @@ impl HubError {
             message: Some(message.into()),
             request_id: None,
             context: None,
+            retry_after_ms: None,
             source: None,
         }
     }
@@ -102,6 +109,7 @@ impl HubError {
             message,
             request_id,
             context: None,
+            retry_after_ms: None,
             source: None,
         }
     }
@@ -125,6 +133,22 @@ impl HubError {
     pub(crate) fn with_request_id(mut self, request_id: Option<String>) -> Self {
         self.request_id = request_id;
         self
+    }
+
+    /// Attach how long to wait before trying again.
+    pub(crate) fn with_retry_after(mut self, wait: Option<std::time::Duration>) -> Self {
+        self.retry_after_ms = wait.map(|w| {
+            let ms = u32::try_from(w.as_millis()).unwrap_or(u32::MAX);
+            std::num::NonZeroU32::new(ms).unwrap_or(std::num::NonZeroU32::MIN)
+        });
+        self
+    }
+
+    /// How long the Hub asked us to wait (`RateLimit`, `Retry-After`), or until the open
+    /// circuit lets a probe through; `None` when nobody said.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.retry_after_ms
+            .map(|ms| std::time::Duration::from_millis(u64::from(ms.get())))
     }
 
     /// The kind of failure.
@@ -156,7 +180,10 @@ impl HubError {
     /// network failures.
     pub fn is_retryable(&self) -> bool {
         match self.kind {
-            HubErrorKind::RateLimited | HubErrorKind::Timeout | HubErrorKind::Network => true,
+            HubErrorKind::RateLimited
+            | HubErrorKind::Timeout
+            | HubErrorKind::Network
+            | HubErrorKind::Unavailable => true,
             HubErrorKind::Server => self
                 .status
                 .is_none_or(|s| matches!(s.as_u16(), 500 | 502 | 503 | 504)),

@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 
+mod circuit;
 mod client;
 mod config;
 mod endpoints;
@@ -27,6 +28,7 @@ mod replay;
 mod retry;
 pub mod types;
 
+pub use circuit::{CircuitConfig, CircuitState};
 pub use client::HubClient;
 pub use config::HubConfig;
 pub use error::{HubError, HubErrorKind};

@@ -178,6 +178,7 @@ impl ReportStore for SqlStore {
                     s.updated_at AS since
              FROM step s JOIN offboarding_case c ON c.case_id = s.case_id
              WHERE c.state NOT IN ('completed', 'cancelled') AND s.state IN ({})
+               AND NOT (s.state = 'failed' AND s.next_retry_at IS NOT NULL)
              ORDER BY s.updated_at, s.case_id, s.position LIMIT $1",
             placeholders.join(", ")
         );

@@ -23,7 +23,7 @@ pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
 }
 
 /// The variables read from the environment (figment lower-cases them).
-const ENV_KEYS: [&str; 26] = [
+const ENV_KEYS: [&str; 27] = [
     "database_url",
     "bind",
     "public_url",
@@ -36,6 +36,7 @@ const ENV_KEYS: [&str; 26] = [
     "workers",
     "lease_secs",
     "batch",
+    "retry_for_secs",
     "secret_key",
     "approval_security",
     "approval_escalate_to",

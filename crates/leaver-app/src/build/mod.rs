@@ -26,6 +26,8 @@ pub struct Tuning {
     pub hub_backoff: (Duration, Duration),
     /// The wait before a failed step is tried again: first step and cap.
     pub step_backoff: (Duration, Duration),
+    /// The shared circuit to the Hub: failures in a row that open it, first cool-down, cap.
+    pub circuit: (u32, Duration, Duration),
 }
 
 impl Default for Tuning {
@@ -38,6 +40,11 @@ impl Default for Tuning {
                 HubConfig::DEFAULT_BACKOFF_CAP,
             ),
             step_backoff: (engine.backoff_base, engine.backoff_cap),
+            circuit: (
+                HubConfig::DEFAULT_CIRCUIT.threshold,
+                HubConfig::DEFAULT_CIRCUIT.cooldown,
+                HubConfig::DEFAULT_CIRCUIT.cooldown_cap,
+            ),
         }
     }
 }
@@ -49,6 +56,7 @@ impl Tuning {
             hub_attempts: 6,
             hub_backoff: (Duration::from_millis(20), Duration::from_millis(200)),
             step_backoff: (Duration::from_millis(10), Duration::from_millis(50)),
+            circuit: (5, Duration::from_millis(200), Duration::from_secs(1)),
         }
     }
 }
@@ -166,11 +174,10 @@ pub(crate) fn hub_client(settings: &Settings, tuning: Tuning) -> anyhow::Result<
         .clone()
         .context("LEAVER_HUB_TOKEN is not set: Leaver needs an org admin's Hub token to read and change the orgs")?;
     let (base, cap) = tuning.hub_backoff;
-    let config = HubConfig::new(settings.hub_url.clone(), token).with_retries(
-        tuning.hub_attempts,
-        base,
-        cap,
-    );
+    let (threshold, cooldown, cooldown_cap) = tuning.circuit;
+    let config = HubConfig::new(settings.hub_url.clone(), token)
+        .with_retries(tuning.hub_attempts, base, cap)
+        .with_circuit(threshold, cooldown, cooldown_cap);
     Ok(HubClient::new(config)?)
 }
 
@@ -181,6 +188,7 @@ pub(crate) fn engine_config(settings: &Settings) -> EngineConfig {
         service_accounts: settings.service_accounts.clone(),
         lease: Duration::from_secs(settings.lease_secs),
         batch: settings.batch,
+        retry_for: Duration::from_secs(settings.retry_for_secs),
         watch_every: Some(Duration::from_secs(settings.watch_every_secs)),
         watch_for: Duration::from_secs(settings.watch_days * 86_400),
         ..EngineConfig::default()

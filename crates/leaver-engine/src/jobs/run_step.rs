@@ -14,8 +14,12 @@ use crate::settle::Settle;
 use crate::shared_reads::SharedReads;
 use crate::steps::Ran;
 use leaver_core::{Case, CaseState, Event, Step, StepId, StepKind, StepState};
+use leaver_hub::CircuitState;
 use leaver_store::{BatchWrite, HeldToken, StoreError};
 use serde_json::json;
+use std::time::Duration;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 pub(super) async fn handle(
     engine: &Engine,
@@ -134,16 +138,58 @@ fn outcome_event(
             json!({ "evidence": evidence }),
         ),
         Err(error) => {
-            let config = &engine.config;
-            let retry_at = (error.is_retryable() && attempt < config.max_attempts)
-                .then(|| engine.clock.now() + config.backoff(attempt));
-            let detail = json!({ "attempt": attempt, "retryable": error.is_retryable() });
+            let now = engine.clock.now();
+            let since = step.failing_since.unwrap_or(now);
+            let retry_at = error
+                .is_retryable()
+                .then(|| next_try(engine, step.attempts, &error, now, since))
+                .flatten();
+            let spent = error.is_retryable() && retry_at.is_none();
+            let detail = json!({
+                "attempt": attempt,
+                "retryable": error.is_retryable(),
+                "failing_since": since.format(&Rfc3339).ok(),
+                "retry_budget_spent": spent,
+            });
+            let error = match spent {
+                true => format!(
+                    "{error} (failing since {}; gave up after LEAVER_RETRY_FOR_SECS={})",
+                    since.format(&Rfc3339).unwrap_or_default(),
+                    engine.config.retry_for.as_secs()
+                ),
+                false => error.to_string(),
+            };
             let event = Event::StepFailed {
                 step: step.id,
-                error: error.to_string(),
+                error,
                 retry_at,
             };
             (event, detail)
         }
     }
+}
+
+/// When a step failing transiently since `since` is tried again: after its backoff, or
+/// later if the Hub asked for more (`Retry-After`, `RateLimit`) or the shared circuit to the
+/// Hub is open; `None` once the retry budget (`retry_for`, from `since`) is spent.
+fn next_try(
+    engine: &Engine,
+    attempts: u32,
+    error: &StepError,
+    now: OffsetDateTime,
+    since: OffsetDateTime,
+) -> Option<OffsetDateTime> {
+    let config = &engine.config;
+    if now >= since + config.retry_for {
+        return None;
+    }
+    let circuit = match engine.hub.circuit() {
+        CircuitState::Open(wait) => wait,
+        CircuitState::Closed | CircuitState::HalfOpen => Duration::ZERO,
+    };
+    let wait = config
+        .backoff(attempts)
+        .max(error.retry_after().unwrap_or_default())
+        .max(circuit);
+    Some(now + wait)
 }

@@ -112,11 +112,11 @@ impl World {
                 .await
                 .expect("hubsim");
             let base = url::Url::parse(&sim.url).expect("url");
-            let config = HubConfig::new(base, TOKEN.to_owned().into()).with_retries(
-                6,
-                Duration::from_millis(20),
-                Duration::from_millis(200),
-            );
+            // No circuit: each test here sees every Hub failure reach its steps and sweeps
+            // (the circuit is tested in leaver-hub and in tests/engine/outage.rs).
+            let config = HubConfig::new(base, TOKEN.to_owned().into())
+                .with_retries(6, Duration::from_millis(20), Duration::from_millis(200))
+                .with_circuit(0, Duration::ZERO, Duration::ZERO);
             let hub = HubClient::new(config).expect("client");
             let store = Arc::new(store);
             let engine_config = EngineConfig {

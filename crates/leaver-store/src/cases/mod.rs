@@ -367,7 +367,7 @@ async fn update_cases(
 }
 
 /// The values [`upsert_steps`] binds per step.
-const STEP_VALUES: usize = 13;
+const STEP_VALUES: usize = 14;
 
 async fn upsert_steps(
     tx: &mut Transaction<'static, Any>,
@@ -375,10 +375,11 @@ async fn upsert_steps(
 ) -> Result<(), StoreError> {
     let sql = format!(
         "INSERT INTO step (step_id, case_id, position, kind, target, strategy, state, attempts, error,
-             next_retry_at, instructions, note, updated_at)
+             next_retry_at, failing_since, instructions, note, updated_at)
          VALUES {}
          ON CONFLICT (step_id) DO UPDATE SET state = excluded.state, attempts = excluded.attempts,
              error = excluded.error, next_retry_at = excluded.next_retry_at,
+             failing_since = excluded.failing_since,
              instructions = excluded.instructions, note = excluded.note, updated_at = excluded.updated_at",
         Marks::of(tx).values(steps.len(), STEP_VALUES)
     );
@@ -395,6 +396,7 @@ async fn upsert_steps(
             .bind(i64::from(step.attempts))
             .bind(step.error.clone())
             .bind(step.next_retry_at.map(ms))
+            .bind(step.failing_since.map(ms))
             .bind(step.instructions.clone())
             .bind(step.note.clone())
             .bind(ms(case.updated_at));

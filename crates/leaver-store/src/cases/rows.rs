@@ -73,7 +73,7 @@ pub(crate) fn case_from_row(row: &AnyRow) -> Result<Case, StoreError> {
 }
 
 /// The columns [`step_from_row`] reads.
-pub(crate) const STEP_COLUMNS: &str = "step_id, case_id, kind, target, strategy, state, attempts, error, next_retry_at, instructions, note";
+pub(crate) const STEP_COLUMNS: &str = "step_id, case_id, kind, target, strategy, state, attempts, error, next_retry_at, failing_since, instructions, note";
 
 /// A step row.
 pub(crate) fn step_from_row(row: &AnyRow) -> Result<Step, StoreError> {
@@ -88,6 +88,7 @@ pub(crate) fn step_from_row(row: &AnyRow) -> Result<Step, StoreError> {
             .map_err(|e| StoreError::Corrupt(format!("attempts {attempts}: {e}")))?,
         error: row.try_get("error")?,
         next_retry_at: time_opt(row, "next_retry_at")?,
+        failing_since: time_opt(row, "failing_since")?,
         instructions: row.try_get("instructions")?,
         note: row.try_get("note")?,
     })

@@ -1,6 +1,7 @@
-//! `GET /`: cases by state, steps waiting for an approver (and for how long), and steps that
-//! need an operator (failed for good, waiting for a manual action, rejected), and recent drift
-//! (access that came back after a case completed, with the follow-up case).
+//! `GET /`: cases by state, steps waiting for an approver (and for how long), steps waiting on
+//! the Hub (retrying: since when, last error, next try), and steps that need an operator
+//! (failed for good, waiting for a manual action, rejected), and recent drift (access that came
+//! back after a case completed, with the follow-up case).
 
 use crate::AppState;
 use crate::auth::CurrentOperator;
@@ -11,7 +12,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use leaver_app::drift::DriftView;
-use leaver_app::model::{StepRef, WaitingApproval};
+use leaver_app::model::{RetryingStep, StepRef, WaitingApproval};
 use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
@@ -29,6 +30,25 @@ struct ApprovalRow {
 struct StepRow {
     step: StepRef,
     age: String,
+}
+
+/// A step waiting on the Hub as a dashboard row.
+struct RetryRow {
+    step: RetryingStep,
+    since: String,
+    next: String,
+}
+
+impl RetryRow {
+    fn from(step: RetryingStep) -> RetryRow {
+        RetryRow {
+            since: crate::views::when(step.since),
+            next: step
+                .next_retry_at
+                .map_or_else(|| "now".to_owned(), crate::views::when),
+            step,
+        }
+    }
 }
 
 /// A drift as a dashboard row.
@@ -54,6 +74,7 @@ struct Dashboard {
     approvals: Vec<ApprovalRow>,
     awaiting: Vec<StepRow>,
     attention: Vec<StepRow>,
+    retrying: Vec<RetryRow>,
     drift: Vec<DriftRow>,
 }
 
@@ -92,6 +113,7 @@ async fn dashboard(
             .collect(),
         awaiting: rows(picture.awaiting, now),
         attention: rows(picture.attention, now),
+        retrying: picture.retrying.into_iter().map(RetryRow::from).collect(),
         drift: picture.drift.into_iter().map(DriftRow::from).collect(),
     })
 }

@@ -1,6 +1,7 @@
-//! `GET /metrics`: Prometheus text. Cases by state, steps by kind and state, the Hub client's
-//! calls and 429 answers (when it runs in this process), the email outbox's depth and the drift
-//! the watch has detected.
+//! `GET /metrics`: Prometheus text. Cases by state, steps by kind and state, the steps waiting
+//! on the Hub (retrying) and the age of the oldest retry, the Hub client's calls, 429 answers and
+//! circuit (when it runs in this process), the email outbox's depth and the drift the watch has
+//! detected.
 
 use crate::{AppError, AppState};
 use axum::Router;
@@ -38,6 +39,35 @@ async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, App
             c.kind, c.state, c.count
         );
     }
+    family(
+        &mut out,
+        "leaver_steps_retrying",
+        "gauge",
+        "Steps failing transiently and being retried (waiting on the Hub).",
+    );
+    let _ = writeln!(out, "leaver_steps_retrying {}", metrics.retrying.count);
+    family(
+        &mut out,
+        "leaver_steps_retrying_oldest_seconds",
+        "gauge",
+        "Seconds since the first failure of the step retrying longest (0 when none is).",
+    );
+    let oldest = metrics
+        .retrying
+        .oldest_since
+        .map_or(0, |since| (state.app.now() - since).whole_seconds().max(0));
+    let _ = writeln!(out, "leaver_steps_retrying_oldest_seconds {oldest}");
+    family(
+        &mut out,
+        "leaver_hub_circuit_open",
+        "gauge",
+        "1 while this process holds Hub calls back because the Hub keeps failing.",
+    );
+    let _ = writeln!(
+        out,
+        "leaver_hub_circuit_open {}",
+        u8::from(metrics.hub_circuit_open)
+    );
     let (calls, limited) = metrics.hub;
     family(
         &mut out,

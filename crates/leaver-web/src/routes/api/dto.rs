@@ -156,7 +156,14 @@ pub struct StepBody {
     pub state: String,
     pub attempts: u32,
     /// The Hub's last error, if the last attempt failed.
+    #[schema(example = "PUT /api/organizations/acme-ai/members/bob/role: 503 Service Unavailable")]
     pub error: Option<String>,
+    /// Since when the step has been failing transiently and is being retried (set while the
+    /// Hub keeps failing; retried for `LEAVER_RETRY_FOR_SECS` from here, then it needs an
+    /// operator). Absent when the step is not retrying.
+    #[schema(format = DateTime)]
+    pub retrying_since: Option<String>,
+    /// When the step is tried again (absent on a step that failed for good).
     #[schema(format = DateTime)]
     pub next_retry_at: Option<String>,
     pub instructions: Option<String>,
@@ -236,6 +243,7 @@ impl From<&Step> for StepBody {
             state: step.state.to_string(),
             attempts: step.attempts,
             error: step.error.clone(),
+            retrying_since: step.retrying_since().map(rfc3339),
             next_retry_at: step.next_retry_at.map(rfc3339),
             instructions: step.instructions.clone(),
             note: step.note.clone(),
