@@ -6,6 +6,7 @@
 
 mod access;
 mod errors;
+mod lost_answers;
 mod members;
 mod pacing;
 mod pagination;
