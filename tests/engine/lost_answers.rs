@@ -28,99 +28,152 @@ fn lose_the_answer(write: &str, dropped: bool) -> Value {
     json!({"fail_next": [{"route": write, "after_apply": true, "drop": dropped}]})
 }
 
-fn kinds() -> Vec<Kind> {
-    vec![
-        Kind {
-            step: StepKind::ReassignLastAdmin,
-            world: acme(),
-            successor: Some("carol"),
-            tokens: &[],
-            write: "PUT /api/organizations/acme-ai/members/carol/role",
-        },
-        Kind {
-            step: StepKind::StripAccess,
-            world: acme(),
-            successor: Some("carol"),
-            tokens: &[],
-            write: "PUT /api/organizations/acme-ai/members/bob/role",
-        },
-        Kind {
-            step: StepKind::RevokeGatedAccess,
-            world: acme(),
-            successor: Some("carol"),
-            tokens: &[],
-            write: "POST /api/models/acme-ai/llama-ft/user-access-request/handle",
-        },
-        Kind {
-            step: StepKind::RemoveMember,
-            world: acme(),
-            successor: Some("carol"),
-            tokens: &[],
-            write: "DELETE /api/organizations/acme-ai/members/bob",
-        },
-        Kind {
-            step: StepKind::RemoveMember,
-            world: scim_org("managed", false),
-            successor: None,
-            tokens: &[],
-            write: "PATCH /api/organizations/{org}/scim/v2/Users/{id}",
-        },
-        Kind {
-            step: StepKind::RemoveMember,
-            world: scim_org("basic", false),
-            successor: None,
-            tokens: &[],
-            write: "DELETE /api/organizations/{org}/scim-provisioning/v2/Users/{id}",
-        },
-        Kind {
-            step: StepKind::CancelInvitation,
-            world: scim_org("basic", true),
-            successor: None,
-            tokens: &[],
-            write: "DELETE /api/organizations/{org}/scim-provisioning/v2/Users/{id}",
-        },
-        Kind {
-            step: StepKind::FlagTokens,
-            world: acme(),
-            successor: Some("carol"),
-            tokens: &[BOB_TOKEN],
-            write: "POST /api/credentials/revoke",
-        },
-    ]
+/// `reassign_last_admin`: the successor's promotion to admin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn promoting_the_successor_whose_answer_is_lost_succeeds_once() {
+    prove(Kind {
+        step: StepKind::ReassignLastAdmin,
+        world: acme(),
+        successor: Some("carol"),
+        tokens: &[],
+        write: "PUT /api/organizations/acme-ai/members/carol/role",
+    })
+    .await;
 }
 
+/// `strip_access`: the leaver's role set to `no_access`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_write_step_whose_answer_is_lost_succeeds_once_without_writing_twice() {
-    for kind in kinds() {
-        for dropped in [false, true] {
-            let (_dir, apps) = apps(options(&kind.world)).await;
-            for app in &apps {
-                let what = format!(
-                    "{} ({}), answer {} on {:?}",
-                    kind.step,
-                    kind.write,
-                    if dropped { "dropped" } else { "502" },
-                    app.dialect
-                );
-                let case = open(app, &kind).await;
-                set_faults(app, lose_the_answer(kind.write, dropped)).await;
-                let done = run_to_end(app, case).await;
+async fn stripping_access_whose_answer_is_lost_succeeds_once() {
+    prove(Kind {
+        step: StepKind::StripAccess,
+        world: acme(),
+        successor: Some("carol"),
+        tokens: &[],
+        write: "PUT /api/organizations/acme-ai/members/bob/role",
+    })
+    .await;
+}
 
-                assert_eq!(done.state, CaseState::Completed, "{what}: {:?}", done.steps);
-                let steps: Vec<_> = done.steps.iter().filter(|s| s.kind == kind.step).collect();
-                assert!(!steps.is_empty(), "{what}: planned");
-                for step in steps {
-                    assert_eq!(step.state, StepState::Succeeded, "{what}");
-                    let trail = app.store.audit_events(Some(case)).await.expect("trail");
-                    let succeeded = trail
-                        .iter()
-                        .filter(|r| r.kind == "step_succeeded")
-                        .filter(|r| r.data["event"]["step"] == json!(step.id.to_string()))
-                        .count();
-                    assert_eq!(succeeded, 1, "{what}: succeeded once");
+/// `revoke_gated_access`: the leaver's accepted request rejected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoking_gated_access_whose_answer_is_lost_succeeds_once() {
+    prove(Kind {
+        step: StepKind::RevokeGatedAccess,
+        world: acme(),
+        successor: Some("carol"),
+        tokens: &[],
+        write: "POST /api/models/acme-ai/llama-ft/user-access-request/handle",
+    })
+    .await;
+}
+
+/// `remove_member` through the member DELETE endpoint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removing_a_member_through_the_api_whose_answer_is_lost_succeeds_once() {
+    prove(Kind {
+        step: StepKind::RemoveMember,
+        world: acme(),
+        successor: Some("carol"),
+        tokens: &[],
+        write: "DELETE /api/organizations/acme-ai/members/bob",
+    })
+    .await;
+}
+
+/// `remove_member` through SCIM on managed SSO (deactivation).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deactivating_through_managed_sso_scim_whose_answer_is_lost_succeeds_once() {
+    prove(Kind {
+        step: StepKind::RemoveMember,
+        world: scim_org("managed", false),
+        successor: None,
+        tokens: &[],
+        write: "PATCH /api/organizations/{org}/scim/v2/Users/{id}",
+    })
+    .await;
+}
+
+/// `remove_member` through SCIM on basic SSO (deletion).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_through_basic_sso_scim_whose_answer_is_lost_succeeds_once() {
+    prove(Kind {
+        step: StepKind::RemoveMember,
+        world: scim_org("basic", false),
+        successor: None,
+        tokens: &[],
+        write: "DELETE /api/organizations/{org}/scim-provisioning/v2/Users/{id}",
+    })
+    .await;
+}
+
+/// `cancel_invitation` through SCIM (basic SSO).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_an_invitation_through_scim_whose_answer_is_lost_succeeds_once() {
+    prove(Kind {
+        step: StepKind::CancelInvitation,
+        world: scim_org("basic", true),
+        successor: None,
+        tokens: &[],
+        write: "DELETE /api/organizations/{org}/scim-provisioning/v2/Users/{id}",
+    })
+    .await;
+}
+
+/// `flag_tokens` revoking a token handed over for the case.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoking_a_held_token_whose_answer_is_lost_succeeds_once() {
+    prove(Kind {
+        step: StepKind::FlagTokens,
+        world: acme(),
+        successor: Some("carol"),
+        tokens: &[BOB_TOKEN],
+        write: "POST /api/credentials/revoke",
+    })
+    .await;
+}
+
+/// Runs the kind's case under both faults (502, dropped) on every database: the step succeeds
+/// once, in the attempt that wrote, and the write took effect once.
+async fn prove(kind: Kind) {
+    for dropped in [false, true] {
+        let (_dir, apps) = apps(options(&kind.world)).await;
+        for app in &apps {
+            let what = format!(
+                "{} ({}), answer {} on {:?}",
+                kind.step,
+                kind.write,
+                if dropped { "dropped" } else { "502" },
+                app.dialect
+            );
+            let case = open(app, &kind).await;
+            set_faults(app, lose_the_answer(kind.write, dropped)).await;
+            let done = run_to_end(app, case).await;
+
+            assert_eq!(done.state, CaseState::Completed, "{what}: {:?}", done.steps);
+            let trail = app.store.audit_events(Some(case)).await.expect("trail");
+            let count = |kind: &str, step: &str| {
+                trail
+                    .iter()
+                    .filter(|r| r.kind == kind && r.data["event"]["step"] == json!(step))
+                    .count()
+            };
+            let steps: Vec<_> = done.steps.iter().filter(|s| s.kind == kind.step).collect();
+            assert!(!steps.is_empty(), "{what}: planned");
+            for step in steps {
+                let id = step.id.to_string();
+                assert_eq!(step.state, StepState::Succeeded, "{what}");
+                assert_eq!(count("step_succeeded", &id), 1, "{what}: succeeded once");
+                assert_eq!(
+                    count("step_failed", &id),
+                    0,
+                    "{what}: settled by the read-back"
+                );
+                if kind.step == StepKind::FlagTokens {
+                    let note = step.note.as_deref().unwrap_or_default();
+                    assert!(note.contains("Revoked everywhere"), "{what}: {note}");
                 }
-                assert_written_once(&hub_calls(app).await, kind.write, dropped, &what);
             }
+            assert_written_once(&hub_calls(app).await, kind.write, dropped, &what);
         }
     }
 }
