@@ -7,5 +7,6 @@ mod admin_lock;
 mod crash;
 mod faults;
 mod lost_answers;
+mod outage;
 mod replicas;
 mod support;
