@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod case;
+mod check;
 mod config;
 mod exports;
 mod import_limits;

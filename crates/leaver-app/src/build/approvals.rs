@@ -55,7 +55,7 @@ pub(crate) fn approval_setup(
 }
 
 /// `[[approval_rules]]` when given, else the manager plus `LEAVER_APPROVAL_SECURITY`.
-fn policy(settings: &Settings) -> anyhow::Result<Policy> {
+pub(crate) fn policy(settings: &Settings) -> anyhow::Result<Policy> {
     let escalate_to = emails(
         &settings.approval_escalate_to,
         "LEAVER_APPROVAL_ESCALATE_TO",
@@ -75,7 +75,7 @@ fn policy(settings: &Settings) -> anyhow::Result<Policy> {
     })
 }
 
-fn emails(list: &[String], var: &str) -> anyhow::Result<Vec<EmailAddress>> {
+pub(crate) fn emails(list: &[String], var: &str) -> anyhow::Result<Vec<EmailAddress>> {
     list.iter()
         .map(|e| EmailAddress::parse(e).map_err(|why| anyhow::anyhow!("{var}: {e:?} {why}")))
         .collect()
@@ -151,21 +151,9 @@ fn token_sealer(settings: &Settings, key: &[u8]) -> TokenSealer {
 /// `LEAVER_SECRET_KEY`, or (SQLite only) a key kept in a file beside the database.
 fn secret_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
     if let Some(key) = &settings.secret_key {
-        let key =
-            hex::decode(key.expose_secret().trim()).context("LEAVER_SECRET_KEY must be hex")?;
-        anyhow::ensure!(
-            key.len() >= 32,
-            "LEAVER_SECRET_KEY must hold at least 32 bytes (64 hex digits)"
-        );
-        return Ok(key);
+        return decode_key(key.expose_secret());
     }
-    let path = settings
-        .database_url
-        .strip_prefix("sqlite://")
-        .map(|rest| PathBuf::from(format!("{}.key", rest.split('?').next().unwrap_or(rest))))
-        .context(
-            "set LEAVER_SECRET_KEY (64 hex digits, the same on every replica) when using Postgres",
-        )?;
+    let path = key_file(settings)?;
     if let Ok(hex_key) = std::fs::read_to_string(&path) {
         return hex::decode(hex_key.trim())
             .with_context(|| format!("reading the key file {}", path.display()));
@@ -174,6 +162,44 @@ fn secret_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
     write_private(&path, &hex::encode(key))
         .with_context(|| format!("writing the key file {}", path.display()))?;
     Ok(key.to_vec())
+}
+
+/// Whether [`secret_key`] would find a usable key (or make one), writing nothing: `leaver
+/// check` and `serve`'s start ask this before anything is built.
+pub(crate) fn check_secret_key(settings: &Settings) -> anyhow::Result<()> {
+    if let Some(key) = &settings.secret_key {
+        return decode_key(key.expose_secret()).map(drop);
+    }
+    let path = key_file(settings)?;
+    match std::fs::read_to_string(&path) {
+        Ok(hex_key) => hex::decode(hex_key.trim())
+            .map(drop)
+            .with_context(|| format!("reading the key file {}", path.display())),
+        // Made at the first start, beside the database.
+        Err(_) => Ok(()),
+    }
+}
+
+fn decode_key(hex_key: &str) -> anyhow::Result<Vec<u8>> {
+    let key = hex::decode(hex_key.trim())
+        .context("LEAVER_SECRET_KEY must be hex (make one with `openssl rand -hex 32`)")?;
+    anyhow::ensure!(
+        key.len() >= 32,
+        "LEAVER_SECRET_KEY must hold at least 32 bytes (64 hex digits; make one with `openssl rand -hex 32`)"
+    );
+    Ok(key)
+}
+
+/// Where a SQLite database keeps its key when `LEAVER_SECRET_KEY` is not set; an error on
+/// Postgres, whose replicas must share one key.
+fn key_file(settings: &Settings) -> anyhow::Result<PathBuf> {
+    settings
+        .database_url
+        .strip_prefix("sqlite://")
+        .map(|rest| PathBuf::from(format!("{}.key", rest.split('?').next().unwrap_or(rest))))
+        .context(
+            "set LEAVER_SECRET_KEY (64 hex digits, the same on every replica; make one with `openssl rand -hex 32`) when using Postgres",
+        )
 }
 
 fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {

@@ -3,7 +3,7 @@
 //! binary, the benchmarks and the test kit all start here; tests change only the clock and
 //! how quickly failures are retried ([`Tuning`]).
 
-mod approvals;
+pub(crate) mod approvals;
 
 use crate::settings::Settings;
 use crate::settings_view::SettingsHandle;
