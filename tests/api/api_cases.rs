@@ -256,7 +256,11 @@ async fn the_openapi_document_lists_every_api_path() {
         ("/api/v1/cases", "post"),
         ("/api/v1/cases", "get"),
         ("/api/v1/cases/{id}", "get"),
+        ("/api/v1/cases/{id}", "patch"),
         ("/api/v1/cases/{id}/cancel", "post"),
+        ("/api/v1/cases/{id}/replan", "post"),
+        ("/api/v1/cases/{id}/steps/{step}/skip", "post"),
+        ("/api/v1/cases/{id}/reask", "post"),
         ("/api/v1/cases/{id}/tokens", "post"),
     ] {
         assert!(
@@ -264,7 +268,13 @@ async fn the_openapi_document_lists_every_api_path() {
             "{method} {path} is documented"
         );
     }
-    for schema in ["TicketBody", "CaseBody", "StepBody", "ErrorBody"] {
+    for schema in [
+        "TicketBody",
+        "TicketPatchBody",
+        "CaseBody",
+        "StepBody",
+        "ErrorBody",
+    ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),
             "schema {schema}"

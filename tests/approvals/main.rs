@@ -15,6 +15,7 @@ mod outage;
 mod placeholders;
 mod secrets;
 mod self_approval;
+mod steering;
 mod support;
 mod timing;
 mod typed_text;

@@ -8,4 +8,5 @@ mod check;
 mod config;
 mod exports;
 mod import_limits;
+mod steering;
 mod support;

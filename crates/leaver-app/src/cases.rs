@@ -86,7 +86,7 @@ impl Leaver {
     }
 
     /// Records `event` on case `id` as `actor`, noting which door it came through.
-    async fn act(&self, id: CaseId, event: Event, actor: &Actor) -> Result<Case> {
+    pub(crate) async fn act(&self, id: CaseId, event: Event, actor: &Actor) -> Result<Case> {
         let detail = door(actor);
         let t = self
             .store
@@ -104,7 +104,7 @@ impl Leaver {
 }
 
 /// The door a change came through, for the audit record's detail.
-fn door(actor: &Actor) -> Value {
+pub(crate) fn door(actor: &Actor) -> Value {
     let name = actor.as_str();
     if name.starts_with("operator:") {
         json!({ "via": "web" })

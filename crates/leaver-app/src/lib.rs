@@ -29,6 +29,7 @@ pub mod preflight;
 pub mod reports;
 pub mod settings;
 pub mod settings_view;
+pub mod steering;
 pub mod text;
 pub mod tokens;
 
@@ -43,7 +44,8 @@ pub mod model {
     pub use leaver_core::approval::Decision;
     pub use leaver_core::audit::AuditRecord;
     pub use leaver_core::{
-        Case, CaseId, CaseState, FieldError, Step, StepId, StepState, TicketInput,
+        Case, CaseId, CaseState, FieldError, Patch, Step, StepId, StepState, TicketInput,
+        TicketPatch,
     };
     pub use leaver_store::approvals::{Decided, DecisionOrigin, LinkView};
     pub use leaver_store::{

@@ -67,6 +67,25 @@ impl Case {
         self.steps.iter().find(|s| s.id == id)
     }
 
+    /// The first step that began writing to the Hub, if one did: from then on the ticket and
+    /// the plan are settled.
+    pub fn first_write(&self) -> Option<&Step> {
+        self.steps
+            .iter()
+            .find(|s| s.kind.writes_to_hub() && s.attempts > 0)
+    }
+
+    /// Whether the plan may be made afresh, dropping the steps: nothing planned yet, or a
+    /// blocked plan nobody was asked about.
+    pub fn can_plan_afresh(&self) -> bool {
+        !self.state.is_closed()
+            && (self.steps.is_empty() || self.blocked_reason.is_some())
+            && self
+                .steps
+                .iter()
+                .all(|s| s.state == crate::StepState::Planned)
+    }
+
     /// When steps may start: `effective_at` unless the operator said run now.
     pub fn not_before(&self, now: OffsetDateTime) -> OffsetDateTime {
         match self.effective_at {

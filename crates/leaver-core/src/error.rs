@@ -1,6 +1,6 @@
 //! Errors of the domain: an illegal transition is an error value, never a panic.
 
-use crate::{CaseState, StepId, StepState};
+use crate::{CaseState, StepId, StepKind, StepState, Target};
 
 /// What went wrong when an event was applied to a case.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,4 +30,12 @@ pub enum DomainError {
         field: &'static str,
         message: String,
     },
+    /// The case has begun writing to the Hub: its ticket and plan are settled.
+    #[error(
+        "the case began writing to the Hub ({kind} on {target}): its ticket and plan can no longer change; skip steps or cancel the case instead"
+    )]
+    HubWriteStarted { kind: StepKind, target: Target },
+    /// A change was computed from a read of the case that is out of date.
+    #[error("{field} changed meanwhile: read the case again")]
+    StaleChange { field: &'static str },
 }

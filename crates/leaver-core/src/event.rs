@@ -1,5 +1,6 @@
 //! What can happen to a case: the inputs of [`crate::apply`].
 
+use crate::ticket_update::TicketChange;
 use crate::{HubUsername, StepId, StepKind, Strategy, Target};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -74,6 +75,20 @@ pub enum Event {
         added: Vec<AddedStep>,
         skipped: Vec<SkippedStep>,
     },
+    /// A fresh read of the Hub, asked for by an operator before the case's first write, found
+    /// the plan out of date: the `added` steps join the case (put to the approvers where they
+    /// need it), the `skipped` ones will not run. Approvals already given stand for every step
+    /// the read left as it was.
+    Replanned {
+        added: Vec<AddedStep>,
+        skipped: Vec<SkippedStep>,
+    },
+    /// HR (or an operator) changed the ticket before the case's first Hub write.
+    TicketUpdated { changes: Vec<TicketChange> },
+    /// An operator decided a step will not run, and why.
+    StepSkipped { step: StepId, reason: String },
+    /// An operator puts rejected steps to the approvers again.
+    Reasked { steps: Vec<StepId> },
     /// An operator asks to try a failed step again.
     RetryRequested { step: StepId },
     /// An operator overrides `effective_at`.
@@ -96,6 +111,10 @@ impl Event {
             Event::StepWaitingManual { .. } => "step_waiting_manual",
             Event::ManualDone { .. } => "manual_done",
             Event::FootprintChanged { .. } => "footprint_changed",
+            Event::Replanned { .. } => "replanned",
+            Event::TicketUpdated { .. } => "ticket_updated",
+            Event::StepSkipped { .. } => "step_skipped",
+            Event::Reasked { .. } => "reasked",
             Event::RetryRequested { .. } => "retry_requested",
             Event::RunNow => "run_now",
             Event::Cancelled { .. } => "cancelled",

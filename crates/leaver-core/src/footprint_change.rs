@@ -1,12 +1,13 @@
-//! What [`Event::FootprintChanged`](crate::Event::FootprintChanged) does to a case: a fresh
-//! read of the leaver's footprint (by the case's `refresh` or `verify` step) adds steps for
-//! access that appeared and skips steps whose access is gone, as
+//! What [`Event::FootprintChanged`](crate::Event::FootprintChanged) (and an operator's
+//! [`Event::Replanned`](crate::Event::Replanned)) does to a case: a fresh read of the leaver's
+//! footprint (by the case's `refresh` or `verify` step, or asked for by an operator) adds steps
+//! for access that appeared and skips steps whose access is gone, as
 //! [`crate::plan::reconcile`] decided.
 //!
 //! - An added step that needs no new approval is approved at once (it runs under the approval
 //!   already given, once its predecessors are done); one that does is put to the approvers.
 //! - A skipped step keeps the reason as its note.
-//! - The reading step ends: `refresh` succeeds; `verify` is approved again, so it reads once
+//! - The reading step, if a step read, ends: `refresh` succeeds; `verify` is approved again, so it reads once
 //!   more after the added steps, and the case completes only from a read that found nothing.
 //! - On a case cancelled while the read ran, nothing is added or skipped: the reading step
 //!   fails, naming what it found, since nobody is to act on it any more.
@@ -19,7 +20,8 @@ use crate::{
 
 /// The change, as the event carries it.
 pub(crate) struct FootprintChange {
-    pub reader: StepId,
+    /// The step that read, if a step did (an operator's re-plan is read by no step).
+    pub reader: Option<StepId>,
     pub added: Vec<AddedStep>,
     pub skipped: Vec<SkippedStep>,
 }
@@ -28,9 +30,12 @@ impl FootprintChange {
     /// Applies the change to `next` (a copy of `case`); returns the effects beyond those every
     /// transition derives (approval requests for the additions that need one).
     pub fn apply(self, case: &Case, next: &mut Case) -> Result<Vec<Effect>, DomainError> {
+        let Some(reader_id) = self.reader else {
+            return self.change(next);
+        };
         let reader = case
-            .step(self.reader)
-            .ok_or(DomainError::UnknownStep(self.reader))?;
+            .step(reader_id)
+            .ok_or(DomainError::UnknownStep(reader_id))?;
         if !reader.kind.reads_footprint() || reader.state != StepState::Running {
             return Err(DomainError::IllegalStepTransition {
                 step: reader.id,
@@ -45,7 +50,7 @@ impl FootprintChange {
             );
             advance(
                 next,
-                self.reader,
+                reader_id,
                 StepEvent::Fail {
                     error,
                     retry_at: None,
@@ -58,6 +63,19 @@ impl FootprintChange {
             self.added.len(),
             self.skipped.len()
         );
+        let effects = self.change(next)?;
+        let ending = match reader.kind {
+            StepKind::Verify => StepEvent::Rearm,
+            _ => StepEvent::Succeed {
+                note: Some(summary),
+            },
+        };
+        advance(next, reader_id, ending)?;
+        Ok(effects)
+    }
+
+    /// Skips and adds the steps; returns the approval request for the additions that need one.
+    fn change(self, next: &mut Case) -> Result<Vec<Effect>, DomainError> {
         for skip in self.skipped {
             advance(next, skip.step, StepEvent::Skip)?;
             set_note(next, skip.step, skip.reason);
@@ -82,13 +100,6 @@ impl FootprintChange {
             };
             next.steps.push(step);
         }
-        let ending = match reader.kind {
-            StepKind::Verify => StepEvent::Rearm,
-            _ => StepEvent::Succeed {
-                note: Some(summary),
-            },
-        };
-        advance(next, self.reader, ending)?;
         Ok(if asked.is_empty() {
             Vec::new()
         } else {

@@ -41,6 +41,12 @@ impl StepKind {
         )
     }
 
+    /// Whether carrying the step out writes to the Hub (every step but the reads): the first
+    /// such step to start settles the case's ticket and plan.
+    pub fn writes_to_hub(self) -> bool {
+        !self.reads_footprint()
+    }
+
     /// Whether the step reads the whole footprint afresh and plans what it finds.
     pub fn reads_footprint(self) -> bool {
         matches!(self, StepKind::Refresh | StepKind::Verify)
@@ -115,6 +121,8 @@ pub enum StepEvent {
         note: String,
     },
     Retry,
+    /// Put to the approvers again (after a rejection, or because what it does changed).
+    Reask,
     Skip,
     /// A running read (`verify`) found more to do: it waits to run again after the new steps.
     Rearm,
@@ -133,6 +141,7 @@ impl StepEvent {
             StepEvent::WaitManual { .. } => "wait for a manual action",
             StepEvent::MarkManualDone { .. } => "mark done by hand",
             StepEvent::Retry => "retry",
+            StepEvent::Reask => "ask the approvers again",
             StepEvent::Skip => "skip",
             StepEvent::Rearm => "read again",
         }
@@ -193,8 +202,17 @@ impl Step {
                 next.next_retry_at = None;
                 next.failing_since = None;
             }
+            (S::Rejected | S::Approved | S::AwaitingApproval, StepEvent::Reask) => {
+                next.state = S::AwaitingApproval;
+                next.note = None;
+            }
             (
-                S::Planned | S::AwaitingApproval | S::Approved | S::Failed | S::WaitingManual,
+                S::Planned
+                | S::AwaitingApproval
+                | S::Approved
+                | S::Failed
+                | S::WaitingManual
+                | S::Rejected,
                 StepEvent::Skip,
             ) => {
                 next.state = S::Skipped;

@@ -4,6 +4,7 @@
 
 use crate::footprint_change::FootprintChange;
 use crate::ordering::{predecessors_done, runnable};
+use crate::steering;
 use crate::step::StepEvent;
 use crate::{Case, CaseState, DomainError, Event, Step, StepId, StepState};
 use serde::{Deserialize, Serialize};
@@ -40,7 +41,9 @@ pub struct Transition {
 /// ([`crate::input::free_text`]), whichever door it came in by.
 fn guard_typed_text(event: &Event) -> Result<(), DomainError> {
     let (field, text) = match event {
-        Event::Cancelled { reason } | Event::Rejected { reason, .. } => ("reason", reason),
+        Event::Cancelled { reason }
+        | Event::Rejected { reason, .. }
+        | Event::StepSkipped { reason, .. } => ("reason", reason),
         Event::ManualDone { note, .. } => ("note", note),
         _ => return Ok(()),
     };
@@ -56,13 +59,13 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
     let runnable_before = runnable(case);
     let mut next = case.clone();
     let mut effects = Vec::new();
-    let rerun_all = matches!(event, Event::RunNow);
+    let mut rerun_all = matches!(event, Event::RunNow);
     match event {
         Event::Planned {
             steps,
             blocked_reason,
         } => {
-            if !can_replan(case) {
+            if !case.can_plan_afresh() {
                 return Err(illegal(case, "plan"));
             }
             next.blocked_reason = blocked_reason;
@@ -93,7 +96,11 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
             }
         }
         Event::Approved { steps } => {
-            if case.blocked_reason.is_some() {
+            let never_asked = |id: &StepId| {
+                case.step(*id)
+                    .is_some_and(|s| s.state == StepState::Planned)
+            };
+            if case.blocked_reason.is_some() && steps.iter().any(never_asked) {
                 return Err(illegal(case, "approve a blocked plan"));
             }
             for id in steps {
@@ -114,14 +121,19 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
             approve_reads_once_all_decided(&mut next)?;
         }
         Event::SuccessorChosen { successor } => {
-            if !can_replan(case) {
-                return Err(illegal(case, "choose a successor"));
-            }
-            next.successor = Some(successor);
-            next.blocked_reason = None;
-            next.steps.clear();
-            effects.push(Effect::PlanCase);
+            steering::choose_successor(case, &mut next, successor, &mut effects)?
         }
+        Event::TicketUpdated { changes } => {
+            rerun_all = steering::update_ticket(case, &mut next, &changes, &mut effects)?
+        }
+        Event::Replanned { added, skipped } => {
+            effects.extend(steering::replan(case, &mut next, added, skipped)?)
+        }
+        Event::StepSkipped { step, reason } => {
+            steering::skip(&mut next, step, &reason)?;
+            approve_reads_once_all_decided(&mut next)?;
+        }
+        Event::Reasked { steps } => effects.push(steering::reask(&mut next, &steps)?),
         Event::StepStarted { step } => {
             let current = find(case, step)?;
             if !predecessors_done(case, current) {
@@ -169,7 +181,7 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
             skipped,
         } => {
             let change = FootprintChange {
-                reader: step,
+                reader: Some(step),
                 added,
                 skipped,
             };
@@ -220,7 +232,7 @@ pub fn derive_state(case: &Case) -> CaseState {
         CaseState::Completed
     } else if any(&|s| matches!(s.state, S::Planned | S::AwaitingApproval)) {
         CaseState::AwaitingApproval
-    } else if any(&|s| s.state != S::Approved) {
+    } else if any(&|s| !matches!(s.state, S::Approved | S::Skipped)) {
         CaseState::Running
     } else {
         CaseState::Scheduled
@@ -253,7 +265,16 @@ fn operator_notice(before: &Case, after: &Case) -> Option<String> {
         .steps
         .iter()
         .find(|s| gave_up(s) && before.step(s.id).is_none_or(|b| !gave_up(b)))
-        .map(|s| format!("step {} on {} is {}", s.kind, s.target, s.state))
+        .map(describe_attention)
+}
+
+/// Why a step needs a human, with the approver's reason for a rejection.
+fn describe_attention(step: &Step) -> String {
+    let base = format!("step {} on {} is {}", step.kind, step.target, step.state);
+    match (&step.state, &step.note) {
+        (StepState::Rejected, Some(reason)) => format!("{base}: {reason:?}"),
+        _ => base,
+    }
 }
 
 fn attention_reason(case: &Case) -> String {
@@ -261,7 +282,7 @@ fn attention_reason(case: &Case) -> String {
         return reason.clone();
     }
     match case.steps.iter().find(|s| needs_human(s)) {
-        Some(step) => format!("step {} on {} is {}", step.kind, step.target, step.state),
+        Some(step) => describe_attention(step),
         None => "the case needs an operator".into(),
     }
 }
@@ -282,13 +303,6 @@ fn guard_closed(case: &Case, event: &Event) -> Result<(), DomainError> {
         state if state.is_closed() => Err(illegal(case, event.name())),
         _ => Ok(()),
     }
-}
-
-/// A plan may be (re)made until a step has been approved or run.
-fn can_replan(case: &Case) -> bool {
-    !case.state.is_closed()
-        && (case.steps.is_empty() || case.blocked_reason.is_some())
-        && case.steps.iter().all(|s| s.state == StepState::Planned)
 }
 
 fn find(case: &Case, id: StepId) -> Result<&Step, DomainError> {

@@ -42,6 +42,21 @@ fn events() -> Vec<Event> {
             skipped: vec![],
         },
         Event::RetryRequested { step: first },
+        Event::TicketUpdated {
+            changes: vec![TicketChange::Reason {
+                from: None,
+                to: Some("moved to a partner".into()),
+            }],
+        },
+        Event::Replanned {
+            added: vec![],
+            skipped: vec![],
+        },
+        Event::StepSkipped {
+            step: first,
+            reason: "kept on purpose".into(),
+        },
+        Event::Reasked { steps: vec![first] },
         Event::RunNow,
         Event::Cancelled {
             reason: "rehired".into(),
@@ -55,13 +70,22 @@ const ALLOWED: &[(CaseState, &str, CaseState)] = {
     &[
         (Planning, "planned", AwaitingApproval),
         (Planning, "successor_chosen", Planning),
+        (Planning, "ticket_updated", Planning),
         (Planning, "run_now", Planning),
         (Planning, "cancelled", Cancelled),
         (AwaitingApproval, "approved", AwaitingApproval),
         (AwaitingApproval, "rejected", NeedsAttention),
+        (AwaitingApproval, "successor_chosen", AwaitingApproval),
+        (AwaitingApproval, "ticket_updated", AwaitingApproval),
+        (AwaitingApproval, "replanned", AwaitingApproval),
+        (AwaitingApproval, "step_skipped", AwaitingApproval),
         (AwaitingApproval, "run_now", AwaitingApproval),
         (AwaitingApproval, "cancelled", Cancelled),
         (Scheduled, "step_started", Running),
+        (Scheduled, "successor_chosen", AwaitingApproval),
+        (Scheduled, "ticket_updated", Scheduled),
+        (Scheduled, "replanned", Scheduled),
+        (Scheduled, "step_skipped", Scheduled),
         (Scheduled, "run_now", Scheduled),
         (Scheduled, "cancelled", Cancelled),
         (Running, "step_succeeded", Running),
@@ -70,6 +94,7 @@ const ALLOWED: &[(CaseState, &str, CaseState)] = {
         (Running, "run_now", Running),
         (Running, "cancelled", Cancelled),
         (NeedsAttention, "retry_requested", Scheduled),
+        (NeedsAttention, "step_skipped", Scheduled),
         (NeedsAttention, "run_now", NeedsAttention),
         (NeedsAttention, "cancelled", Cancelled),
     ]

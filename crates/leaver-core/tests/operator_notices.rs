@@ -59,7 +59,7 @@ fn operators_hear_of_a_case_needing_attention_and_of_each_step_given_up_since() 
             "an approver says no",
             case_in(CaseState::AwaitingApproval),
             reject_first,
-            &["step reassign_last_admin on org:acme is rejected"],
+            &["step reassign_last_admin on org:acme is rejected: \"not yet\""],
         ),
         (
             "another step fails for good while the case needs attention",

@@ -29,6 +29,7 @@ fn events() -> Vec<StepEvent> {
         StepEvent::Retry,
         StepEvent::Skip,
         StepEvent::Rearm,
+        StepEvent::Reask,
     ]
 }
 
@@ -43,6 +44,14 @@ const ALLOWED: &[(StepState, &str, StepState)] = {
         (AwaitingApproval, "approve", Approved),
         (AwaitingApproval, "reject", Rejected),
         (AwaitingApproval, "skip", Skipped),
+        (
+            AwaitingApproval,
+            "ask the approvers again",
+            AwaitingApproval,
+        ),
+        (Approved, "ask the approvers again", AwaitingApproval),
+        (Rejected, "ask the approvers again", AwaitingApproval),
+        (Rejected, "skip", Skipped),
         (Approved, "start", Running),
         (Approved, "skip", Skipped),
         (Running, "succeed", Succeeded),

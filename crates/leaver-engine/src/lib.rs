@@ -23,6 +23,7 @@ mod mail_sender;
 mod minter;
 mod org_index;
 mod outcome;
+mod replan;
 mod settle;
 mod shared_reads;
 mod steps;

@@ -7,7 +7,7 @@ use leaver_core::{CaseId, DomainError};
 pub enum StoreError {
     /// A case with this external id exists with different content.
     #[error(
-        "a case with external_id {external_id} already exists with different content (case {existing})"
+        "a case with external_id {external_id} already exists with different content (case {existing}): to change its ticket, PATCH /api/v1/cases/{existing} or run `leaver case update {existing}`"
     )]
     Conflict {
         external_id: String,

@@ -139,6 +139,33 @@ pub enum CaseCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change a case's ticket (until its first Hub write): a new effective time reschedules the
+    /// steps, a new manager takes over the open approval links, a new successor re-plans a
+    /// blocked case or asks the approvers again about promoting them. An empty value clears a
+    /// field (not --manager).
+    Update(UpdateArgs),
+    /// Discover and plan a case again from a fresh read of the Hub (before its first write);
+    /// approvals stand for the steps the read leaves as they were.
+    Replan {
+        /// The case id (a UUID).
+        id: String,
+    },
+    /// Skip one step: it will not run. The reads of the Hub (refresh, verify) cannot be skipped.
+    Skip {
+        /// The case id (a UUID).
+        id: String,
+        /// The step id (a UUID, as `case show` lists it).
+        #[arg(long)]
+        step: String,
+        /// Why, for the record (required).
+        #[arg(long, allow_hyphen_values = true)]
+        reason: String,
+    },
+    /// Put every rejected step of a case to the approvers again.
+    Reask {
+        /// The case id (a UUID).
+        id: String,
+    },
     /// Cancel a case: steps that have not started will not run.
     Cancel {
         /// The case id (a UUID).
@@ -178,6 +205,30 @@ pub struct OpenArgs {
     /// Why the person leaves (free text, for the record).
     #[arg(long, allow_hyphen_values = true)]
     pub reason: Option<String>,
+}
+
+/// What `case update` changes; at least one is needed.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Changes")]
+pub struct UpdateArgs {
+    /// The case id (a UUID).
+    pub id: String,
+    /// The new last day: nothing touches the Hub before it (RFC 3339, like
+    /// 2026-12-01T17:00:00Z); an empty value clears it.
+    #[arg(long, allow_hyphen_values = true)]
+    pub effective_at: Option<String>,
+    /// The new manager's email: they are handed the open approval links.
+    #[arg(long, allow_hyphen_values = true)]
+    pub manager: Option<String>,
+    /// Who becomes admin where the leaver is the last admin (a Hub username).
+    #[arg(long, allow_hyphen_values = true)]
+    pub successor: Option<String>,
+    /// Why the person leaves.
+    #[arg(long, allow_hyphen_values = true)]
+    pub reason: Option<String>,
+    /// The leaver's full name.
+    #[arg(long, allow_hyphen_values = true)]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

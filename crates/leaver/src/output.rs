@@ -63,8 +63,16 @@ pub fn case_detail(case: &Case) -> anyhow::Result<()> {
             step.state,
             step.attempts
         );
+        println!("    id: {}", step.id);
         if let Some(error) = &step.error {
             println!("    error: {error}");
+        }
+        if let Some(note) = &step.note {
+            let label = match step.state {
+                leaver_app::model::StepState::Rejected => "rejected because",
+                _ => "note",
+            };
+            println!("    {label}: {note}");
         }
     }
     Ok(())

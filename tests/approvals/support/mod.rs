@@ -57,6 +57,8 @@ pub struct Options {
     pub link_lifetime: Duration,
     /// Time stands still until the test moves it; `false`: the wall clock.
     pub manual_clock: bool,
+    /// hubsim's world; `None`: [`world`].
+    pub world: Option<Value>,
 }
 
 impl Default for Options {
@@ -67,6 +69,7 @@ impl Default for Options {
             operators: Vec::new(),
             link_lifetime: 72 * HOUR,
             manual_clock: false,
+            world: None,
         }
     }
 }
@@ -93,7 +96,7 @@ impl Deref for TestApp {
 /// One app per available database; keep the directory alive for the test's length.
 pub async fn apps(options: Options) -> (tempfile::TempDir, Vec<TestApp>) {
     let mut kit = leaver_testkit::Options::default()
-        .world(world())
+        .world(options.world.clone().unwrap_or_else(world))
         .smtp_sink()
         .settings(move |s| {
             s.orgs = vec!["acme-ai".into()];

@@ -4,7 +4,7 @@
 //! changed with the event it returns.
 
 use super::Decision;
-use super::request::{Refusal, Request, RequestState};
+use super::request::{Link, LinkState, Refusal, Request, RequestState};
 use crate::{Case, Event, StepId, StepState};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -71,7 +71,8 @@ impl CaseApprovals {
         })
     }
 
-    /// The steps that every request covering them approved.
+    /// The steps every rule covering them approved. A step asked again (after a rejection, or
+    /// because what it does changed) is judged by each rule's latest request about it.
     pub fn approved_steps(&self) -> Vec<StepId> {
         let mut steps: Vec<StepId> = self
             .requests
@@ -81,12 +82,64 @@ impl CaseApprovals {
         steps.sort();
         steps.dedup();
         steps.retain(|step| {
-            self.requests
-                .iter()
-                .filter(|r| r.steps.contains(step))
+            self.latest_about(*step)
                 .all(|r| r.state == RequestState::Approved)
         });
         steps
+    }
+
+    /// Each rule's latest request about `step` (requests are kept in the order they were made).
+    fn latest_about(&self, step: StepId) -> impl Iterator<Item = &Request> {
+        let about: Vec<&Request> = self
+            .requests
+            .iter()
+            .filter(|r| r.steps.contains(&step))
+            .collect();
+        let latest: Vec<&Request> = about
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| about[i + 1..].iter().all(|later| later.rule != r.rule))
+            .map(|(_, r)| *r)
+            .collect();
+        latest.into_iter()
+    }
+
+    /// Hands every open link of `from` on an open request over to `to` (the case's manager
+    /// changed): each is replaced by a fresh link (`mint` gives its id, valid until
+    /// `expires_at`) that says where it came from, and the old one says where it went.
+    /// Returns, for each link handed over, its request, the old link's id and the new link.
+    pub fn hand_over(
+        &mut self,
+        (from, to): (&str, &str),
+        mut mint: impl FnMut() -> Uuid,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Vec<(Uuid, Uuid, Link)> {
+        let mut handed = Vec::new();
+        for request in self
+            .requests
+            .iter_mut()
+            .filter(|r| r.state == RequestState::Open)
+        {
+            let moving: Vec<Uuid> = request
+                .links
+                .iter()
+                .filter(|l| l.approver == from && l.state() == LinkState::Open)
+                .map(|l| l.id)
+                .collect();
+            for id in moving {
+                if let Some(old) = request.links.iter_mut().find(|l| l.id == id) {
+                    old.superseded_at = Some(now);
+                    old.moved_to = Some(to.to_owned());
+                }
+                let escalation = request.link(id).is_some_and(|l| l.escalation);
+                let link = request
+                    .ask((mint(), to), escalation, now, expires_at)
+                    .clone();
+                handed.push((request.id, id, link));
+            }
+        }
+        handed
     }
 }
 
@@ -256,5 +309,42 @@ mod tests {
         let decided = approvals.decide(&cancelled, id(10), (Approve, None), NOW);
         assert_eq!(decided, Err(Refusal::CaseClosed));
         assert_eq!(approvals, self::approvals(a, b), "nothing changed");
+    }
+
+    #[test]
+    fn a_step_asked_again_is_judged_by_each_rule_latest_request() {
+        let (case, a, b) = case();
+        let mut approvals = approvals(a, b);
+        approvals.requests[0].state = RequestState::Rejected;
+        approvals.requests[1].state = RequestState::Approved;
+        assert_eq!(approvals.approved_steps(), Vec::<StepId>::new());
+        let mut again = Request::open(id(3), case.id, "manager", Mode::Any, vec![a, b]);
+        again.state = RequestState::Approved;
+        approvals.requests.push(again);
+        assert_eq!(approvals.approved_steps(), vec![a, b]);
+    }
+
+    #[test]
+    fn a_new_manager_is_handed_the_open_links_and_the_old_ones_say_where_they_went() {
+        let (case, a, b) = case();
+        let mut approvals = approvals(a, b);
+        let handed = approvals.hand_over(
+            ("x@acme.test", "nora@acme.test"),
+            || id(50),
+            NOW,
+            NOW + time::Duration::DAY,
+        );
+        assert_eq!(handed.len(), 3, "every open link of the old address");
+        assert!(
+            handed
+                .iter()
+                .all(|(_, _, l)| l.approver == "nora@acme.test")
+        );
+        let old = approvals.requests[0].link(id(10)).expect("old link");
+        assert_eq!(old.moved_to.as_deref(), Some("nora@acme.test"));
+        assert_eq!(
+            approvals.decide(&case, id(10), (Approve, None), NOW),
+            Err(Refusal::Superseded)
+        );
     }
 }

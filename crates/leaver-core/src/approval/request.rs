@@ -53,6 +53,8 @@ pub struct Link {
     pub expires_at: OffsetDateTime,
     /// When a fresh link replaced this one.
     pub superseded_at: Option<OffsetDateTime>,
+    /// Who the request went to instead, when it was handed over (the manager changed).
+    pub moved_to: Option<String>,
     pub decision: Option<Decision>,
     pub decided_at: Option<OffsetDateTime>,
     pub reason: Option<String>,
@@ -85,6 +87,7 @@ impl Link {
             created_at: now,
             expires_at,
             superseded_at: None,
+            moved_to: None,
             decision: None,
             decided_at: None,
             reason: None,

@@ -8,6 +8,7 @@ mod calls;
 mod facts;
 mod planner;
 mod reconcile;
+mod replan;
 
 pub use calls::hub_calls;
 pub use facts::{
@@ -16,3 +17,4 @@ pub use facts::{
 };
 pub use planner::{Plan, PlanContext, PlannedStep, plan};
 pub use reconcile::{MAX_TAKEN_AWAY, Reconciliation, reconcile};
+pub use replan::replan;

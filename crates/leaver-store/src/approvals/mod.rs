@@ -4,13 +4,15 @@
 
 pub(crate) mod ask;
 pub(crate) mod batch;
+mod hand_over;
 mod rows;
 mod sql;
 
+use crate::Actor;
 use crate::StoreError;
 use async_trait::async_trait;
 use leaver_core::approval::{Decision, Link, Mode, Refusal, Request, RequestState};
-use leaver_core::{CaseId, CaseState, EmailAddress, StepId};
+use leaver_core::{CaseId, CaseState, EmailAddress, Event, StepId, Transition};
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -31,6 +33,16 @@ pub struct NewRequest {
     pub mode: Mode,
     pub steps: Vec<StepId>,
     pub links: Vec<(EmailAddress, MintedLink)>,
+    pub expires_at: OffsetDateTime,
+}
+
+/// The manager of a case changed: the old manager's open links go to the new one, one fresh
+/// link each (`fresh`, valid until `expires_at`).
+#[derive(Clone, Debug)]
+pub struct HandOver {
+    pub from: EmailAddress,
+    pub to: EmailAddress,
+    pub fresh: Vec<MintedLink>,
     pub expires_at: OffsetDateTime,
 }
 
@@ -70,6 +82,8 @@ pub struct LinkView {
     pub expires_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
     pub superseded_at: Option<OffsetDateTime>,
+    /// Who the request went to instead, when it was handed over (the manager changed).
+    pub moved_to: Option<String>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub decided_at: Option<OffsetDateTime>,
     pub decision: Option<Decision>,
@@ -93,6 +107,7 @@ impl LinkView {
             created_at: link.created_at,
             expires_at: link.expires_at,
             superseded_at: link.superseded_at,
+            moved_to: link.moved_to.clone(),
             decided_at: link.decided_at,
             decision: link.decision,
             reason: link.reason.clone(),
@@ -141,6 +156,19 @@ pub trait ApprovalStore: Send + Sync + std::fmt::Debug {
         origin: &DecisionOrigin,
         now: OffsetDateTime,
     ) -> Result<Decided, StoreError>;
+
+    /// Records HR's changes to a case (`event`, a `ticket_updated`) as `actor` and, with
+    /// `hand_over`, gives the old manager's open links to the new one (their emails queued), in
+    /// one transaction: a change that fails writes nothing. Too few fresh links is a
+    /// [`StoreError::Conflict`] (more links opened meanwhile): read again and retry.
+    async fn update_ticket(
+        &self,
+        case: CaseId,
+        event: Event,
+        hand_over: Option<HandOver>,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<Transition, StoreError>;
 
     /// Replaces an expired, undecided link by `fresh` (valid until `expires_at`) for the same
     /// approver and request, and queues its email. `None` if the link is unknown or may not be

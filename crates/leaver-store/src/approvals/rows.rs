@@ -18,7 +18,7 @@ use uuid::Uuid;
 /// The link, its request and its case's state, joined.
 pub(crate) const LINK_VIEW: &str = "SELECT l.link_id, l.token_hash, l.request_id, r.case_id, r.rule, r.mode, r.steps, r.state AS request_state,
         c.state AS case_state, l.approver, l.escalation, l.created_at, l.expires_at, l.superseded_at,
-        l.decided_at, l.decision, l.reason
+        l.moved_to, l.decided_at, l.decision, l.reason
      FROM approval_link l
      JOIN approval_request r ON r.request_id = l.request_id
      JOIN offboarding_case c ON c.case_id = r.case_id";
@@ -49,7 +49,7 @@ fn time_opt(row: &AnyRow, column: &str) -> Result<Option<OffsetDateTime>, StoreE
 
 /// The columns of a link, as `l`.
 const LINK_COLUMNS: &str = "l.link_id, l.approver, l.escalation, l.created_at, l.expires_at,
-     l.superseded_at, l.decided_at, l.decision, l.reason";
+     l.superseded_at, l.moved_to, l.decided_at, l.decision, l.reason";
 
 fn link_from_row(row: &AnyRow) -> Result<Link, StoreError> {
     let decision: Option<String> = row.try_get("decision")?;
@@ -61,6 +61,7 @@ fn link_from_row(row: &AnyRow) -> Result<Link, StoreError> {
         created_at: from_ms(row.try_get("created_at")?)?,
         expires_at: from_ms(row.try_get("expires_at")?)?,
         superseded_at: time_opt(row, "superseded_at")?,
+        moved_to: row.try_get("moved_to")?,
         decided_at: time_opt(row, "decided_at")?,
         decision: decision.map(|d| parse_enum::<Decision>(&d)).transpose()?,
         reason: row.try_get("reason")?,
@@ -100,20 +101,39 @@ pub(crate) async fn load_for_hashes(
     conn: &mut AnyConnection,
     hashes: &[String],
 ) -> Result<Loaded, StoreError> {
-    let mut loaded = Loaded::default();
     if hashes.is_empty() {
-        return Ok(loaded);
+        return Ok(Loaded::default());
     }
     let cases = format!(
         "SELECT hr.case_id FROM approval_link hl JOIN approval_request hr ON hr.request_id = hl.request_id
          WHERE hl.token_hash IN ({})",
         Marks::of(conn).list(hashes.len())
     );
+    load_for_cases(conn, &cases, hashes).await
+}
+
+/// Every approval request of one case, with its links.
+pub(crate) async fn load_for_case(
+    conn: &mut AnyConnection,
+    case: CaseId,
+) -> Result<CaseApprovals, StoreError> {
+    let mut loaded = load_for_cases(conn, "$1", &[case.to_string()]).await?;
+    Ok(loaded.cases.remove(&case).unwrap_or_default())
+}
+
+/// Every approval request, with its links, of the cases `cases` (SQL naming case ids, with
+/// `binds` for its marks) selects.
+async fn load_for_cases(
+    conn: &mut AnyConnection,
+    cases: &str,
+    binds: &[String],
+) -> Result<Loaded, StoreError> {
+    let mut loaded = Loaded::default();
     let sql = format!(
         "SELECT request_id, case_id, rule, mode, steps, state FROM approval_request
          WHERE case_id IN ({cases}) ORDER BY created_at, request_id"
     );
-    let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), hashes)
+    let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
         .fetch_all(&mut *conn)
         .await?;
     let mut requests: Vec<Request> = rows
@@ -130,7 +150,7 @@ pub(crate) async fn load_for_hashes(
          JOIN approval_request r ON r.request_id = l.request_id
          WHERE r.case_id IN ({cases}) ORDER BY l.created_at, l.link_id"
     );
-    for row in bind_all(sqlx::query(AssertSqlSafe(sql)), hashes)
+    for row in bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
         .fetch_all(&mut *conn)
         .await?
     {
@@ -264,6 +284,22 @@ pub(crate) async fn insert_link(
     .await?;
     let what = (request.case, link.id);
     outbox::queue(tx, what, &link.approver, why, link.created_at).await
+}
+
+/// Marks link `id` handed over to `to` at `now` (replaced, saying by whom).
+pub(crate) async fn hand_over(
+    tx: &mut Transaction<'static, Any>,
+    id: Uuid,
+    to: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE approval_link SET superseded_at = $1, moved_to = $2 WHERE link_id = $3")
+        .bind(ms(now))
+        .bind(to)
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Marks link `id` replaced at `now`.

@@ -7,7 +7,8 @@
 use crate::approvals::batch::DecisionIn;
 use crate::approvals::rows::{insert_link, request_from_row, request_of, supersede, view, views};
 use crate::approvals::{
-    ApprovalStore, Decided, DecisionOrigin, DueEscalation, Escalation, LinkView, MintedLink,
+    ApprovalStore, Decided, DecisionOrigin, DueEscalation, Escalation, HandOver, LinkView,
+    MintedLink,
 };
 use crate::cases::rows::ms;
 use crate::mail::outbox::{self, LinkEmail};
@@ -59,6 +60,18 @@ impl ApprovalStore for SqlStore {
             now,
         };
         self.decisions().decide(self.writer(), item).await
+    }
+
+    async fn update_ticket(
+        &self,
+        case: CaseId,
+        event: leaver_core::Event,
+        hand_over: Option<HandOver>,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<leaver_core::Transition, StoreError> {
+        self.record_ticket_update(case, event, hand_over, actor, now)
+            .await
     }
 
     async fn renew_link(

@@ -311,6 +311,9 @@ pub(crate) async fn save_many(
     for chunk in changes.chunks(multi_row::rows_per_statement(6)) {
         update_cases(tx, chunk).await?;
     }
+    for (_, after) in changes.iter().filter(|(b, a)| ticket_changed(b, a)) {
+        update_ticket_fields(tx, after).await?;
+    }
     for (before, after) in changes {
         for old in before
             .steps
@@ -363,6 +366,33 @@ async fn update_cases(
             .bind(ms(after.updated_at));
     }
     query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Whether HR changed the ticket's fields (rare: the hot path leaves them alone).
+fn ticket_changed(before: &Case, after: &Case) -> bool {
+    before.effective_at != after.effective_at
+        || before.manager_email != after.manager_email
+        || before.reason != after.reason
+        || before.person.name != after.person.name
+}
+
+/// Writes the ticket's fields HR may change (`successor` goes with every update).
+async fn update_ticket_fields(
+    tx: &mut Transaction<'static, Any>,
+    case: &Case,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE offboarding_case SET effective_at = $1, manager_email = $2, reason = $3, name = $4
+         WHERE case_id = $5",
+    )
+    .bind(case.effective_at.map(ms))
+    .bind(case.manager_email.to_string())
+    .bind(case.reason.clone())
+    .bind(case.person.name.clone())
+    .bind(case.id.to_string())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -1,12 +1,15 @@
-//! `leaver case open|list|show|cancel`.
+//! `leaver case open|list|show|update|replan|skip|reask|cancel`.
 
 use super::{explain, flag};
-use crate::cli::{CaseCommand, OpenArgs};
+use crate::cli::{CaseCommand, OpenArgs, UpdateArgs};
 use crate::output;
 use anyhow::Context;
+use leaver_app::Leaver;
 use leaver_app::Settings;
 use leaver_app::cases::check_ticket;
-use leaver_app::model::{Actor, CaseFilter, CaseId, CaseState, TicketInput};
+use leaver_app::model::{
+    Actor, CaseFilter, CaseId, CaseState, Patch, StepId, TicketInput, TicketPatch,
+};
 
 pub async fn run(settings: Settings, command: CaseCommand) -> anyhow::Result<()> {
     match command {
@@ -35,6 +38,43 @@ pub async fn run(settings: Settings, command: CaseCommand) -> anyhow::Result<()>
             } else {
                 output::case_detail(&case)
             }
+        }
+        CaseCommand::Update(args) => update(settings, args).await,
+        CaseCommand::Replan { id } => {
+            let id = parse_id(&id)?;
+            let app = Leaver::build(settings).await?;
+            let replanned = app.replan(id, &Actor::cli()).await.map_err(explain)?;
+            println!(
+                "case {} re-planned from a fresh read: {} step(s) added, {} skipped; it is {}",
+                id, replanned.added, replanned.skipped, replanned.case.state
+            );
+            Ok(())
+        }
+        CaseCommand::Skip { id, step, reason } => {
+            let id = parse_id(&id)?;
+            let step: StepId = step
+                .parse()
+                .with_context(|| format!("--step: {step:?} is not a step id (a UUID)"))?;
+            let app = super::app(settings).await?;
+            let case = app
+                .skip_step(id, step, Some(&reason), &Actor::cli())
+                .await
+                .map_err(explain)?;
+            println!("step {step} skipped; case {} is {}", case.id, case.state);
+            Ok(())
+        }
+        CaseCommand::Reask { id } => {
+            let id = parse_id(&id)?;
+            let case = super::app(settings)
+                .await?
+                .reask(id, &Actor::cli())
+                .await
+                .map_err(explain)?;
+            println!(
+                "case {} asks its approvers again; it is {}",
+                case.id, case.state
+            );
+            Ok(())
         }
         CaseCommand::Cancel { id, reason } => {
             let id = parse_id(&id)?;
@@ -75,6 +115,40 @@ async fn open(settings: Settings, args: OpenArgs) -> anyhow::Result<()> {
         );
     }
     println!("{}", opened.case.id);
+    Ok(())
+}
+
+/// Changes the ticket.
+async fn update(settings: Settings, args: UpdateArgs) -> anyhow::Result<()> {
+    let id = parse_id(&args.id)?;
+    let patch = TicketPatch {
+        effective_at: Patch::from_option(args.effective_at),
+        manager_email: Patch::from_option(args.manager),
+        successor: Patch::from_option(args.successor),
+        reason: Patch::from_option(args.reason),
+        name: Patch::from_option(args.name),
+    };
+    anyhow::ensure!(
+        !patch.is_empty(),
+        "nothing to change: give at least one of --effective-at, --manager, --successor, --reason, --name"
+    );
+    // The database is enough unless a new manager must be handed open links: those are
+    // minted under the secret key for the public URL, as `serve` does.
+    let updated = super::app(settings.clone())
+        .await?
+        .update_case(id, &patch, &Actor::cli())
+        .await;
+    let case = match updated {
+        Err(leaver_app::Error::Unavailable(_)) if matches!(patch.manager_email, Patch::Set(_)) => {
+            Leaver::build(settings)
+                .await?
+                .update_case(id, &patch, &Actor::cli())
+                .await
+        }
+        other => other,
+    }
+    .map_err(explain)?;
+    println!("case {} updated; it is {}", case.id, case.state);
     Ok(())
 }
 

@@ -135,6 +135,55 @@ pub struct CancelBody {
     pub reason: Option<String>,
 }
 
+/// A merge patch of a ticket (RFC 7396): a string sets a field, `null` clears it, a missing
+/// field stays. `manager_email` cannot be cleared.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct TicketPatchBody {
+    #[schema(format = DateTime, example = "2026-12-08T17:00:00Z")]
+    pub effective_at: Option<String>,
+    #[schema(example = "nora@acme.test")]
+    pub manager_email: Option<String>,
+    #[schema(example = "dave")]
+    pub successor: Option<String>,
+    #[schema(example = "last day moved")]
+    pub reason: Option<String>,
+    pub person: Option<PersonPatchBody>,
+}
+
+/// The person's fields a patch may change.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct PersonPatchBody {
+    #[schema(example = "Bob Brown")]
+    pub name: Option<String>,
+}
+
+/// Why a step is skipped.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+pub struct SkipBody {
+    #[schema(example = "kept until the hand-over ends")]
+    pub reason: Option<String>,
+}
+
+/// A case re-planned from a fresh read of the Hub.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReplannedBody {
+    /// Steps the read added (for a plan made afresh: every step).
+    pub added: usize,
+    /// Steps whose access the read found gone.
+    pub skipped: usize,
+    pub case: CaseBody,
+}
+
+impl From<&leaver_app::steering::Replanned> for ReplannedBody {
+    fn from(r: &leaver_app::steering::Replanned) -> ReplannedBody {
+        ReplannedBody {
+            added: r.added,
+            skipped: r.skipped,
+            case: CaseBody::from(&r.case),
+        }
+    }
+}
+
 /// One step of a case.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StepBody {
@@ -163,6 +212,10 @@ pub struct StepBody {
     /// operator). Absent when the step is not retrying.
     #[schema(format = DateTime)]
     pub retrying_since: Option<String>,
+    /// The first failure of the step's current run of failures (also kept on a step that
+    /// failed for good; cleared when it succeeds, is retried by an operator or is skipped).
+    #[schema(format = DateTime)]
+    pub failing_since: Option<String>,
     /// When the step is tried again (absent on a step that failed for good).
     #[schema(format = DateTime)]
     pub next_retry_at: Option<String>,
@@ -244,6 +297,7 @@ impl From<&Step> for StepBody {
             attempts: step.attempts,
             error: step.error.clone(),
             retrying_since: step.retrying_since().map(rfc3339),
+            failing_since: step.failing_since.map(rfc3339),
             next_retry_at: step.next_retry_at.map(rfc3339),
             instructions: step.instructions.clone(),
             note: step.note.clone(),
@@ -296,7 +350,17 @@ mod tests {
             org,
             Strategy::Api,
         ));
-        let ours = serde_json::to_value(CaseBody::from(&case)).expect("json");
+        let mut ours = serde_json::to_value(CaseBody::from(&case)).expect("json");
+        // Each step's `retrying_since` is derived for the API (`Step::retrying_since`); the
+        // rest is the core's own JSON.
+        for step in ours["steps"].as_array_mut().expect("steps") {
+            let retrying = step.as_object_mut().expect("step").remove("retrying_since");
+            assert_eq!(
+                retrying,
+                Some(serde_json::Value::Null),
+                "a planned step is not retrying"
+            );
+        }
         assert_eq!(ours, serde_json::to_value(&case).expect("json"));
     }
 

@@ -149,3 +149,100 @@ fn a_field_of_the_wrong_type_is_named_by_its_path() {
     let named: Vec<&str> = fields.iter().map(|f| f.field).collect();
     assert_eq!(named, ["external_id", "person.email"]);
 }
+
+/// The paths a PATCH's 422 may name.
+const PATCH_PATHS: [&str; 9] = [
+    "body",
+    "external_id",
+    "person",
+    "person.email",
+    "person.name",
+    "person.hub_username",
+    "manager_email",
+    "successor",
+    "effective_at",
+];
+
+/// A merge patch with each changeable field (and a few that are not) present or not.
+fn patch_body() -> impl Strategy<Value = Value> {
+    let field = || prop::option::weighted(0.6, prop_oneof![3 => leaf(), 1 => any_json()]);
+    (
+        field(),
+        field(),
+        field(),
+        field(),
+        field(),
+        field(),
+        any_json(),
+    )
+        .prop_map(
+            |(at, manager, successor, reason, person, external_id, anything)| {
+                let mut body = Map::new();
+                for (k, v) in [
+                    ("effective_at", at),
+                    ("manager_email", manager),
+                    ("successor", successor),
+                    ("reason", reason),
+                    ("person", person.map(|name| json!({ "name": name }))),
+                    ("external_id", external_id),
+                ] {
+                    if let Some(v) = v {
+                        body.insert(k.into(), v);
+                    }
+                }
+                if let Value::Object(extra) = anything {
+                    body.extend(extra);
+                }
+                Value::Object(body)
+            },
+        )
+}
+
+proptest! {
+    // 2,000 generated patches and 500 arbitrary JSON values: the PATCH body never panics, and
+    // every fault it finds is named by a path HR can read.
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn a_patch_body_never_panics_and_names_only_known_fields(body in patch_body()) {
+        let case = patched_case();
+        let (patch, mut errors) = super::merge_patch::ticket_patch(&body);
+        if let Err(more) = patch.check(&case) {
+            errors.extend(more);
+        }
+        for error in &errors {
+            prop_assert!(
+                PATCH_PATHS.contains(&error.field) || error.field == "reason",
+                "{} is not a known path", error.field
+            );
+            prop_assert!(!error.message.is_empty());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn any_json_as_a_patch_is_read_or_refused_without_panicking(body in any_json()) {
+        let (_, errors) = super::merge_patch::ticket_patch(&body);
+        prop_assert!(body.is_object() || errors.iter().any(|e| e.field == "body"));
+    }
+}
+
+/// The case the patches are checked against.
+fn patched_case() -> leaver_core::Case {
+    let ticket = Ticket::parse(&leaver_core::TicketInput {
+        external_id: Some("HR-1".into()),
+        email: Some("bob@acme.test".into()),
+        hub_username: Some("bob".into()),
+        manager_email: Some("erin@acme.test".into()),
+        ..leaver_core::TicketInput::default()
+    })
+    .expect("ticket");
+    leaver_core::Case::open(
+        leaver_core::CaseId::random(),
+        &ticket,
+        time::OffsetDateTime::UNIX_EPOCH,
+    )
+}

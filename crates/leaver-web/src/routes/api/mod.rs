@@ -5,10 +5,15 @@ pub(crate) mod cancel;
 pub(crate) mod create;
 pub mod dto;
 pub(crate) mod list;
+pub mod merge_patch;
 pub mod openapi;
 mod query;
+pub(crate) mod reask;
+pub(crate) mod replan;
 pub(crate) mod show;
+pub(crate) mod skip;
 pub(crate) mod tokens;
+pub(crate) mod update;
 
 #[cfg(test)]
 mod fuzz;
@@ -22,6 +27,10 @@ pub fn router() -> Router<AppState> {
         .merge(list::router())
         .merge(show::router())
         .merge(cancel::router())
+        .merge(update::router())
+        .merge(replan::router())
+        .merge(skip::router())
+        .merge(reask::router())
         .merge(tokens::router())
         .merge(openapi::router())
 }

@@ -3,7 +3,7 @@
 
 use super::dto::{
     CancelBody, CaseBody, DriftBody, ErrorBody, FieldErrorBody, HeldTokensBody, PersonBody,
-    StepBody, TicketBody, TokensBody,
+    PersonPatchBody, ReplannedBody, SkipBody, StepBody, TicketBody, TicketPatchBody, TokensBody,
 };
 use crate::AppState;
 use axum::routing::get;
@@ -18,8 +18,8 @@ use utoipa::{Modify, OpenApi};
         title = "Leaver",
         description = "Open and follow offboarding cases from an HR system. Authenticate with an API key created by `leaver apikey create --name NAME`, sent as `Authorization: Bearer <key>`."
     ),
-    paths(super::create::create, super::list::list, super::show::show, super::cancel::cancel, super::tokens::hold),
-    components(schemas(TicketBody, PersonBody, CaseBody, StepBody, DriftBody, CancelBody, TokensBody, HeldTokensBody, ErrorBody, FieldErrorBody)),
+    paths(super::create::create, super::list::list, super::show::show, super::update::update, super::cancel::cancel, super::replan::replan, super::skip::skip, super::reask::reask, super::tokens::hold),
+    components(schemas(TicketBody, TicketPatchBody, PersonPatchBody, PersonBody, CaseBody, StepBody, DriftBody, CancelBody, SkipBody, ReplannedBody, TokensBody, HeldTokensBody, ErrorBody, FieldErrorBody)),
     modifiers(&BearerKey),
     tags((name = "cases", description = "Offboarding cases"))
 )]

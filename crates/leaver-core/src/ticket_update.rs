@@ -1,0 +1,274 @@
+//! What HR may change about a case after its ticket: the last day, the manager, the successor,
+//! the reason and the person's name. A [`TicketPatch`] arrives from a door (a JSON merge patch,
+//! CLI flags, a form); [`TicketPatch::check`] checks each field by the ticket's own rules and
+//! returns the [`TicketChange`]s it makes to a case, each with the value it replaces, so the
+//! audit trail says what changed from what, and a change computed from a stale read of the case
+//! is refused when it is applied.
+
+use crate::input::{free_text, time as rfc3339};
+use crate::ticket::FieldError;
+use crate::{Case, EmailAddress, HubUsername};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// One field of a patch: left as it is, cleared, or set to a new (unchecked) value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Patch<T> {
+    #[default]
+    Keep,
+    Clear,
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    /// `Set(value)` when there is one, else `Keep` (a CLI flag that was not given).
+    pub fn from_option(value: Option<T>) -> Patch<T> {
+        value.map_or(Patch::Keep, Patch::Set)
+    }
+}
+
+/// The changes a door asks for, unchecked. Field names as the API spells them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TicketPatch {
+    pub effective_at: Patch<String>,
+    pub manager_email: Patch<String>,
+    pub successor: Patch<String>,
+    pub reason: Patch<String>,
+    /// `person.name`.
+    pub name: Patch<String>,
+}
+
+/// One change to a case's ticket, with the value it replaces.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "field", rename_all = "snake_case")]
+pub enum TicketChange {
+    EffectiveAt {
+        #[serde(with = "time::serde::rfc3339::option")]
+        from: Option<OffsetDateTime>,
+        #[serde(with = "time::serde::rfc3339::option")]
+        to: Option<OffsetDateTime>,
+    },
+    ManagerEmail {
+        from: EmailAddress,
+        to: EmailAddress,
+    },
+    Successor {
+        from: Option<HubUsername>,
+        to: Option<HubUsername>,
+    },
+    Reason {
+        from: Option<String>,
+        to: Option<String>,
+    },
+    #[serde(rename = "person.name")]
+    PersonName {
+        from: Option<String>,
+        to: Option<String>,
+    },
+}
+
+impl TicketChange {
+    /// The field's name as the API spells it.
+    pub fn field(&self) -> &'static str {
+        match self {
+            TicketChange::EffectiveAt { .. } => "effective_at",
+            TicketChange::ManagerEmail { .. } => "manager_email",
+            TicketChange::Successor { .. } => "successor",
+            TicketChange::Reason { .. } => "reason",
+            TicketChange::PersonName { .. } => "person.name",
+        }
+    }
+
+    /// Whether `case` still holds the value this change replaces (else it was computed from a
+    /// read that is out of date).
+    pub(crate) fn replaces_current(&self, case: &Case) -> bool {
+        match self {
+            TicketChange::EffectiveAt { from, .. } => *from == case.effective_at,
+            TicketChange::ManagerEmail { from, .. } => *from == case.manager_email,
+            TicketChange::Successor { from, .. } => *from == case.successor,
+            TicketChange::Reason { from, .. } => *from == case.reason,
+            TicketChange::PersonName { from, .. } => *from == case.person.name,
+        }
+    }
+
+    /// Writes the new value into `case`.
+    pub(crate) fn write(&self, case: &mut Case) {
+        match self {
+            TicketChange::EffectiveAt { to, .. } => case.effective_at = *to,
+            TicketChange::ManagerEmail { to, .. } => case.manager_email = to.clone(),
+            TicketChange::Successor { to, .. } => case.successor = to.clone(),
+            TicketChange::Reason { to, .. } => case.reason = to.clone(),
+            TicketChange::PersonName { to, .. } => case.person.name = to.clone(),
+        }
+    }
+}
+
+impl TicketPatch {
+    /// Whether the patch asks for nothing at all.
+    pub fn is_empty(&self) -> bool {
+        *self == TicketPatch::default()
+    }
+
+    /// The changes this patch makes to `case`: every field checked by the ticket's rules (all
+    /// bad fields at once), and fields that would not change left out.
+    pub fn check(&self, case: &Case) -> Result<Vec<TicketChange>, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut changes = Vec::new();
+        let mut bad =
+            |field: &'static str, message: String| errors.push(FieldError { field, message });
+        match checked(&self.effective_at, rfc3339) {
+            Ok(to) => changes.extend(to.filter(|to| *to != case.effective_at).map(|to| {
+                TicketChange::EffectiveAt {
+                    from: case.effective_at,
+                    to,
+                }
+            })),
+            Err(message) => bad("effective_at", message),
+        }
+        match checked(&self.manager_email, EmailAddress::parse) {
+            Ok(Some(None)) => bad(
+                "manager_email",
+                "is required: a case needs a manager".into(),
+            ),
+            Ok(Some(Some(to))) if to.same_mailbox(&case.person.email) => bad(
+                "manager_email",
+                "cannot be the leaver's own address: nobody approves their own offboarding".into(),
+            ),
+            Ok(Some(Some(to))) if to != case.manager_email => {
+                changes.push(TicketChange::ManagerEmail {
+                    from: case.manager_email.clone(),
+                    to,
+                })
+            }
+            Ok(_) => {}
+            Err(message) => bad("manager_email", message),
+        }
+        match checked(&self.successor, HubUsername::parse) {
+            Ok(Some(Some(to))) if to == case.person.hub_username => {
+                bad("successor", "cannot be the person who leaves".into())
+            }
+            Ok(Some(to)) if to != case.successor => changes.push(TicketChange::Successor {
+                from: case.successor.clone(),
+                to,
+            }),
+            Ok(_) => {}
+            Err(message) => bad("successor", message),
+        }
+        match checked(&self.reason, free_text) {
+            Ok(Some(to)) if to != case.reason => changes.push(TicketChange::Reason {
+                from: case.reason.clone(),
+                to,
+            }),
+            Ok(_) => {}
+            Err(message) => bad("reason", message),
+        }
+        match checked(&self.name, free_text) {
+            Ok(Some(to)) if to != case.person.name => changes.push(TicketChange::PersonName {
+                from: case.person.name.clone(),
+                to,
+            }),
+            Ok(_) => {}
+            Err(message) => bad("person.name", message),
+        }
+        if errors.is_empty() {
+            Ok(changes)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// `None` to keep, `Some(None)` to clear (a blank value clears too), `Some(Some(v))` to set.
+fn checked<T>(
+    patch: &Patch<String>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<Option<T>>, String> {
+    match patch {
+        Patch::Keep => Ok(None),
+        Patch::Clear => Ok(Some(None)),
+        Patch::Set(raw) if raw.trim().is_empty() => Ok(Some(None)),
+        Patch::Set(raw) => parse(raw).map(|v| Some(Some(v))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CaseId, Ticket, TicketInput};
+
+    fn case() -> Case {
+        let ticket = Ticket::parse(&TicketInput {
+            external_id: Some("HR-1".into()),
+            email: Some("bob@acme.test".into()),
+            hub_username: Some("bob".into()),
+            manager_email: Some("erin@acme.test".into()),
+            successor: Some("carol".into()),
+            ..TicketInput::default()
+        })
+        .expect("ticket");
+        Case::open(CaseId::random(), &ticket, OffsetDateTime::UNIX_EPOCH)
+    }
+
+    fn set(value: &str) -> Patch<String> {
+        Patch::Set(value.into())
+    }
+
+    #[test]
+    fn a_patch_names_every_bad_field_at_once() {
+        let patch = TicketPatch {
+            effective_at: set("next tuesday"),
+            manager_email: set("bob+boss@acme.test"),
+            successor: set("bob"),
+            reason: set("bad\u{202e}text"),
+            name: set(&"n".repeat(600)),
+        };
+        let fields: Vec<&str> = patch
+            .check(&case())
+            .expect_err("bad")
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "effective_at",
+                "manager_email",
+                "successor",
+                "reason",
+                "person.name"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_patch_changes_only_what_differs_and_remembers_what_it_replaces() {
+        let patch = TicketPatch {
+            effective_at: set("2026-12-08T09:00:00+01:00"),
+            manager_email: set("erin@acme.test"),
+            successor: Patch::Clear,
+            reason: Patch::Keep,
+            name: set("Bob B"),
+        };
+        let changes = patch.check(&case()).expect("good");
+        let fields: Vec<&str> = changes.iter().map(TicketChange::field).collect();
+        assert_eq!(fields, ["effective_at", "successor", "person.name"]);
+        assert!(changes.iter().all(|c| c.replaces_current(&case())));
+        assert_eq!(
+            changes[1],
+            TicketChange::Successor {
+                from: Some(HubUsername::parse("carol").expect("name")),
+                to: None
+            }
+        );
+    }
+
+    #[test]
+    fn the_manager_cannot_be_cleared() {
+        let patch = TicketPatch {
+            manager_email: Patch::Clear,
+            ..TicketPatch::default()
+        };
+        let errors = patch.check(&case()).expect_err("required");
+        assert_eq!(errors[0].field, "manager_email");
+    }
+}

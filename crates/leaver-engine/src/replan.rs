@@ -1,0 +1,40 @@
+//! A re-plan asked for by a person (`leaver case replan`, the case page, the API): every
+//! managed org read afresh, no read older than the request, then the core's
+//! [`leaver_core::plan::replan`].
+
+use crate::Engine;
+use crate::fresh_reads::Freshness;
+use crate::outcome::StepError;
+use futures_util::{StreamExt, TryStreamExt, stream};
+use leaver_core::plan::replan;
+use leaver_core::{Case, Event, StepId};
+
+/// How many orgs are read side by side.
+const ORGS_AT_ONCE: usize = 4;
+
+impl Engine {
+    /// The event re-planning `case` records, from reads started after this call; `Err` with
+    /// the blockers when the fresh plan cannot run as it is (nothing is to be recorded then).
+    /// A Hub failure is the outer error: nothing was read, nothing changes.
+    pub async fn replan(&self, case: &Case) -> Result<Result<Event, Vec<String>>, StepError> {
+        let now = self.clock.now();
+        let me = self.index.snapshot(now).await?.me.clone();
+        let freshness = Freshness {
+            since: now,
+            claimed: self.fresh_reads.mark(),
+        };
+        // Collected first: a lazy `map` over the orgs would not be `Send` for every lifetime.
+        let reads: Vec<_> = self
+            .config
+            .orgs
+            .iter()
+            .map(|org| self.fresh_reads.org(org, &me, freshness))
+            .collect();
+        let fresh: Vec<_> = stream::iter(reads)
+            .buffered(ORGS_AT_ONCE)
+            .try_collect()
+            .await?;
+        let ctx = self.config.plan_context(case);
+        Ok(replan(case, &ctx, &fresh, StepId::random))
+    }
+}
