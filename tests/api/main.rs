@@ -15,5 +15,6 @@ mod import_limits;
 mod input_rules;
 mod pages;
 mod settings_access;
+mod steering_pages;
 mod support;
 mod tokens;

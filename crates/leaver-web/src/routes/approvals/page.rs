@@ -40,6 +40,12 @@ pub enum Status {
         at: String,
     },
     Superseded,
+    /// The request was handed to someone else (the case's manager changed): this link decides
+    /// nothing any more.
+    Moved {
+        to: String,
+        at: String,
+    },
     Closed {
         state: CaseState,
     },
@@ -120,6 +126,12 @@ async fn status(state: &AppState, link: &LinkView) -> Result<Status, AppError> {
             by: link.approver.clone(),
             at: when(at),
             reason: link.reason.clone(),
+        });
+    }
+    if let Some(to) = &link.moved_to {
+        return Ok(Status::Moved {
+            to: to.clone(),
+            at: link.superseded_at.map(when).unwrap_or_default(),
         });
     }
     if link.case_state.is_closed() {

@@ -1,10 +1,13 @@
-//! The case pages: list, detail, the new-case form, the operator's actions, evidence.
+//! The case pages: list, detail, the new-case form, the operator's actions, steering a case
+//! (ticket changes, successor, re-plan, skip, re-ask), evidence.
 
 mod actions;
 mod create;
 pub(crate) mod evidence;
 mod list;
 mod show;
+mod steering;
+mod steering_view;
 
 use crate::AppState;
 use axum::Router;
@@ -15,5 +18,6 @@ pub fn router() -> Router<AppState> {
         .merge(create::router())
         .merge(show::router())
         .merge(actions::router())
+        .merge(steering::router())
         .merge(evidence::router())
 }

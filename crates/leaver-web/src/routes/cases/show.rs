@@ -1,6 +1,9 @@
 //! `GET /cases/{id}`: the person, the plan, each step with its state and the Hub's last error,
-//! the drift linked to it, the case's audit timeline, and the operator's actions as POST forms.
+//! the drift linked to it, the case's audit timeline, and the operator's actions as POST forms
+//! (with the steering of [`super::steering`]). [`page`] also serves the steering actions that
+//! re-show the page with what was refused.
 
+use super::steering_view::{SteeringView, TicketForm};
 use crate::auth::CurrentOperator;
 use crate::routes::dashboard::DriftRow;
 use crate::views::{Chrome, Flash, PageError, when, when_ms};
@@ -11,7 +14,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use leaver_core::audit::AuditRecord;
-use leaver_core::{Case, CaseId, StepId, StepState};
+use leaver_core::{Case, CaseId, FieldError, StepId, StepState};
 use serde::Deserialize;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -32,7 +35,7 @@ struct TimelineRow {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "cases/show.html")]
-struct ShowPage {
+pub(super) struct ShowPage {
     chrome: Chrome,
     flash: Option<Flash>,
     case: Case,
@@ -42,6 +45,8 @@ struct ShowPage {
     drift: Vec<DriftRow>,
     can_cancel: bool,
     can_run_now: bool,
+    /// Changing the ticket, the successor, re-plan, skip, re-ask.
+    steering: SteeringView,
 }
 
 impl ShowPage {
@@ -59,11 +64,34 @@ impl ShowPage {
 #[derive(Debug, Default, Deserialize)]
 struct Notice {
     notice: Option<String>,
+    /// A re-plan's counts of steps added and skipped (read as numbers only).
+    added: Option<String>,
+    skipped: Option<String>,
 }
 
-/// The fixed notices the actions redirect with (never text from the query itself).
-fn flash(code: Option<&str>) -> Option<Flash> {
-    let message = match code? {
+/// The fixed notices the actions redirect with (never text from the query itself, only
+/// numbers).
+fn flash(notice: &Notice) -> Option<Flash> {
+    let message = match notice.notice.as_deref()? {
+        "replanned" => {
+            let count = |n: &Option<String>| {
+                n.as_deref()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(0)
+            };
+            return Some(Flash::info(format!(
+                "Planned again from a fresh read: {} step(s) added, {} skipped.",
+                count(&notice.added),
+                count(&notice.skipped)
+            )));
+        }
+        "ticket_updated" => "Ticket changed: each change is in the timeline.",
+        "ticket_unchanged" => "Nothing to change: the ticket already says that.",
+        "successor" => {
+            "Successor named: the case is planned again, or the approvers asked again about promoting them."
+        }
+        "skipped" => "Step skipped: it will not run.",
+        "reasked" => "The rejected steps are put to the approvers again.",
         "opened" => "Case opened: it is being planned.",
         "cancelled" => "Case cancelled.",
         "retry" => "The step will be tried again.",
@@ -113,6 +141,18 @@ async fn show(
     Query(notice): Query<Notice>,
 ) -> Result<ShowPage, PageError> {
     let id: CaseId = id.parse().map_err(|_| AppError::NotFound)?;
+    page(&state, &operator, id, flash(&notice), None, &[]).await
+}
+
+/// The page of case `id`, with `flash`; `posted` is a ticket form sent back with `errors`.
+pub(super) async fn page(
+    state: &AppState,
+    operator: &CurrentOperator,
+    id: CaseId,
+    flash: Option<Flash>,
+    posted: Option<&TicketForm>,
+    errors: &[FieldError],
+) -> Result<ShowPage, PageError> {
     let (case, records) = state.app.case_with_trail(id).await?;
     let drift = state.app.drift_of(id).await?;
     let now = state.app.now();
@@ -121,9 +161,10 @@ async fn show(
         .rev()
         .map(|r| timeline_row(&case, r))
         .collect();
+    let steering = SteeringView::of(state, &case, posted, errors).await;
     Ok(ShowPage {
-        chrome: Chrome::from(&operator),
-        flash: flash(notice.notice.as_deref()),
+        chrome: Chrome::from(operator),
+        flash,
         can_cancel: !case.state.is_closed(),
         can_run_now: !case.state.is_closed()
             && !case.run_now
@@ -131,5 +172,6 @@ async fn show(
         case,
         timeline,
         drift: drift.into_iter().map(DriftRow::from).collect(),
+        steering,
     })
 }
