@@ -57,6 +57,9 @@ enum Phase {
 pub(crate) struct Circuit {
     config: CircuitConfig,
     phase: Mutex<Phase>,
+    /// The last transient failure, quoted by the calls held back (so that a step that gives up
+    /// while the circuit is open still carries the Hub's own words).
+    last_failure: Mutex<Option<String>>,
 }
 
 impl Circuit {
@@ -64,6 +67,7 @@ impl Circuit {
         Circuit {
             config,
             phase: Mutex::new(Phase::Closed { failures: 0 }),
+            last_failure: Mutex::new(None),
         }
     }
 
@@ -143,6 +147,22 @@ impl Circuit {
             // A call let out before the circuit opened: the circuit already knows.
             open @ Phase::Open { .. } => open,
         };
+    }
+
+    /// Keeps `text` as the last transient failure.
+    pub(crate) fn note_failure(&self, text: String) {
+        *self
+            .last_failure
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(text);
+    }
+
+    /// The last transient failure noted, if any.
+    pub(crate) fn last_failure(&self) -> Option<String> {
+        self.last_failure
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// Where the circuit stands at `now`.
@@ -237,6 +257,15 @@ mod tests {
         assert_eq!(c.admit(t + COOL), Ok(()));
         assert!(c.admit(t + COOL + Duration::from_secs(4)).is_err());
         assert_eq!(c.admit(t + COOL + Duration::from_secs(5)), Ok(()));
+    }
+
+    #[test]
+    fn the_last_failure_is_kept_to_be_quoted() {
+        let c = circuit();
+        assert_eq!(c.last_failure(), None);
+        c.note_failure("503 Service Unavailable".into());
+        c.note_failure("504 Gateway Timeout".into());
+        assert_eq!(c.last_failure().as_deref(), Some("504 Gateway Timeout"));
     }
 
     #[test]

@@ -211,7 +211,8 @@ impl HubClient {
         loop {
             attempt += 1;
             if let Err(wait) = circuit.admit(Instant::now()) {
-                return Err(circuit_open(wait).with_context(context));
+                let err = circuit_open(wait, circuit.last_failure());
+                return Err(err.with_context(context));
             }
             let (err, delay) = match self.attempt(call, &context).await {
                 Ok((status, response)) if status.is_success() => {
@@ -222,17 +223,23 @@ impl HubClient {
                     let rate_limited = status == StatusCode::TOO_MANY_REQUESTS;
                     if rate_limited {
                         self.inner.rate_limited.fetch_add(1, Ordering::Relaxed);
-                    } else {
-                        circuit.record(Instant::now(), !is_retryable_status(status));
                     }
                     let delay = is_retryable_status(status)
                         .then(|| retry.delay_after_status(attempt, status, &response.headers));
                     let err = error_from_response(status, &response.headers, &response.body)
                         .with_retry_after(delay.filter(|_| rate_limited));
+                    if !rate_limited {
+                        let healthy = !is_retryable_status(status);
+                        if !healthy {
+                            circuit.note_failure(format!("{context}: {err}"));
+                        }
+                        circuit.record(Instant::now(), healthy);
+                    }
                     (err, delay)
                 }
                 Err(err) => {
                     if err.is_retryable() {
+                        circuit.note_failure(format!("{context}: {err}"));
                         circuit.record(Instant::now(), false);
                     }
                     let delay = err
@@ -306,11 +313,12 @@ const _: () = {
 };
 
 /// The answer of a call the open circuit held back.
-fn circuit_open(wait: Duration) -> HubError {
+fn circuit_open(wait: Duration, last_failure: Option<String>) -> HubError {
+    let last = last_failure.map_or_else(String::new, |l| format!(" (last: {l})"));
     HubError::new(
         HubErrorKind::Unavailable,
         format!(
-            "the Hub keeps failing; calls are held back for {} s",
+            "the Hub keeps failing{last}; calls are held back for {} s",
             wait.as_secs().max(1)
         ),
     )
