@@ -54,6 +54,7 @@ enum Phase {
 struct Seen {
     retrying_since: Option<String>,
     retrying_gauge: bool,
+    circuit_open: bool,
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,18 +80,21 @@ async fn a_twenty_second_hub_outage_mid_run_is_ridden_out_and_all_fifty_cases_co
         let mut phase = Phase::Stormy;
         let mut last_burst = Instant::now();
         let mut seen = Seen::default();
+        let mut calls_at = Vec::new();
         drive_to_completion(
             &app.store,
             CASES,
             Duration::from_secs(300),
             async |completed| match phase {
                 Phase::Stormy if completed >= OUTAGE_AFTER => {
+                    calls_at.push(total_calls(&sim).await);
                     sim.set_faults(down()).await;
                     phase = Phase::Down {
                         since: Instant::now(),
                     };
                 }
                 Phase::Down { since } if since.elapsed() >= OUTAGE => {
+                    calls_at.push(total_calls(&sim).await);
                     sim.set_faults(stormy()).await;
                     phase = Phase::Back;
                 }
@@ -121,6 +125,17 @@ async fn a_twenty_second_hub_outage_mid_run_is_ridden_out_and_all_fifty_cases_co
             "{since}"
         );
         assert!(seen.retrying_gauge, "/metrics counted steps retrying");
+        assert!(
+            seen.circuit_open,
+            "the shared circuit opened while the Hub was down"
+        );
+        // A figure, not an assertion: how hard Leaver pressed on the Hub while it was down.
+        eprintln!(
+            "{:?}: {} Hub calls during the {}s outage",
+            app.dialect,
+            calls_at[1] - calls_at[0],
+            OUTAGE.as_secs()
+        );
         let calls = sim.calls().await;
         assert_each_destructive_write_once(&calls, &world.expected_writes());
         assert_offboarded(&sim.state().await, &world.leavers);
@@ -156,7 +171,7 @@ async fn look_while_down(app: &TestApp, key: &str, ids: &[leaver_core::CaseId], 
             }
         }
     }
-    if !seen.retrying_gauge {
+    if !seen.retrying_gauge || !seen.circuit_open {
         let text = app
             .http
             .get(format!("{}/metrics", app.url))
@@ -166,11 +181,17 @@ async fn look_while_down(app: &TestApp, key: &str, ids: &[leaver_core::CaseId], 
             .text()
             .await
             .expect("text");
-        seen.retrying_gauge = text
+        seen.retrying_gauge |= text
             .lines()
             .filter_map(|l| l.strip_prefix("leaver_steps_retrying "))
             .any(|n| n.trim().parse::<i64>().is_ok_and(|n| n > 0));
+        seen.circuit_open |= text.lines().any(|l| l == "leaver_hub_circuit_open 1");
     }
+}
+
+/// Every call hubsim has answered so far.
+async fn total_calls(sim: &Sim) -> u64 {
+    sim.calls().await["total"].as_u64().expect("total")
 }
 
 /// No failure was recorded without a next try: nothing ever waited for an operator.
