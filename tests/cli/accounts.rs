@@ -1,11 +1,33 @@
 //! `leaver user list|remove` and `leaver apikey list|revoke`: lists show names and times, never
 //! a secret; removing an operator ends their sessions at once; revoking a key makes the API
-//! refuse it; each change is an audit record by `cli`; an unknown name exits non-zero, naming it.
+//! refuse it; each change (adding too) is an audit record by `cli` with no secret in it; an
+//! unknown name exits non-zero, naming it.
 
 use crate::support::*;
 use leaver_app::accounts::sha256_hex;
 use leaver_store::Store;
 use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// `leaver user add --email EMAIL --password-stdin` with `password` on standard input.
+fn add_user(env: &Env, email: &str, password: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leaver"))
+        .args(["user", "add", "--email", email, "--password-stdin"])
+        .env("LEAVER_DATABASE_URL", &env.db_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("leaver runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("password");
+    child.wait_with_output().expect("leaver ends")
+}
 
 const PASSWORD: &str = "a long enough passphrase";
 
@@ -15,8 +37,22 @@ async fn operators_are_listed_and_removed_and_their_sessions_end() {
     for env in &envs {
         let backend = env.dialect;
         for email in ["ops@acme.test", "Ann@Acme.test"] {
-            env.app.add_operator(email, PASSWORD).await.expect("added");
+            let added = add_user(env, email, PASSWORD);
+            assert!(added.status.success(), "{backend:?}: {}", stderr(&added));
         }
+        let audit = env.store.audit_events(None).await.expect("audit");
+        let adds: Vec<(&str, &str, &Value)> = audit
+            .iter()
+            .map(|r| (r.kind.as_str(), r.actor.as_str(), &r.data["email"]))
+            .collect();
+        assert_eq!(
+            adds,
+            [
+                ("operator_added", "cli", &Value::from("ops@acme.test")),
+                ("operator_added", "cli", &Value::from("ann@acme.test")),
+            ],
+            "{backend:?}"
+        );
         let ann = env
             .app
             .log_in("ann@acme.test", PASSWORD)
@@ -80,6 +116,11 @@ async fn operators_are_listed_and_removed_and_their_sessions_end() {
         );
 
         let audit = env.store.audit_events(None).await.expect("audit");
+        let trail = serde_json::to_string(&audit).expect("json");
+        assert!(
+            !trail.contains(PASSWORD) && !trail.contains("argon2"),
+            "{backend:?}"
+        );
         let removals: Vec<_> = audit
             .iter()
             .filter(|r| r.kind == "operator_removed")
@@ -147,6 +188,18 @@ async fn api_keys_are_listed_without_the_key_and_revoked() {
         );
 
         let audit = env.store.audit_events(None).await.expect("audit");
+        assert!(!serde_json::to_string(&audit).expect("json").contains(&key));
+        let created: Vec<_> = audit
+            .iter()
+            .filter(|r| r.kind == "api_key_created")
+            .collect();
+        assert_eq!(
+            created.len(),
+            1,
+            "{backend:?}: only the CLI's key is audited"
+        );
+        assert_eq!(created[0].actor, "cli");
+        assert_eq!(created[0].data["name"], "workday");
         let revocations: Vec<_> = audit
             .iter()
             .filter(|r| r.kind == "api_key_revoked")

@@ -37,7 +37,8 @@ pub fn check_operator(email: &str, password: &str) -> Result<String> {
             format!("must have at least {MIN_PASSWORD_LEN} characters; nothing was written"),
         ));
     }
-    Ok(email.to_string())
+    // Logins are compared lower-cased, and stored so.
+    Ok(email.to_string().to_lowercase())
 }
 
 /// An API key's name, trimmed, if it is 1 to 64 letters, digits, `-`, `_` or `.`.

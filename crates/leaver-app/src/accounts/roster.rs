@@ -1,9 +1,19 @@
-//! Listing operators and API keys (names and times, never a secret) and taking their access
-//! away: `leaver user list|remove`, `leaver apikey list|revoke` and the settings page. Each
-//! removal is an audit record naming who did it; a removed operator's sessions end with them.
+//! Listing operators and API keys (names and times, never a secret), adding them as someone
+//! (audited) and taking their access away: `leaver user add|list|remove`, `leaver apikey
+//! create|list|revoke` and the settings page. Each change is an audit record naming who made it;
+//! a removed operator's sessions end with them.
 
+use crate::accounts::OperatorAdded;
 use crate::{Error, Leaver, Result};
-use leaver_store::{AccountStore, Actor, ApiKeySummary, OperatorSummary};
+use leaver_store::{AccountStore, Actor, ApiKeySummary, OperatorSummary, Store};
+use serde_json::json;
+
+/// The audit kind of an operator added.
+pub const OPERATOR_ADDED: &str = "operator_added";
+/// The audit kind of an operator's password set anew.
+pub const OPERATOR_PASSWORD_SET: &str = "operator_password_set";
+/// The audit kind of an API key created.
+pub const API_KEY_CREATED: &str = "api_key_created";
 
 impl Leaver {
     /// Every operator, by email.
@@ -14,6 +24,36 @@ impl Leaver {
     /// Every API key, by name.
     pub async fn api_keys(&self) -> Result<Vec<ApiKeySummary>> {
         Ok(self.store.list_api_keys().await?)
+    }
+
+    /// [`Leaver::add_operator`], audited as done by `actor` (never the password or its hash).
+    pub async fn add_operator_as(
+        &self,
+        email: &str,
+        password: &str,
+        actor: &Actor,
+    ) -> Result<OperatorAdded> {
+        let added = self.add_operator(email, password).await?;
+        let kind = if added.created {
+            OPERATOR_ADDED
+        } else {
+            OPERATOR_PASSWORD_SET
+        };
+        let data = json!({ "email": added.email });
+        self.store
+            .append_audit(None, actor, kind, data, self.now())
+            .await?;
+        Ok(added)
+    }
+
+    /// [`Leaver::create_api_key`], audited as done by `actor` (the name, never the key).
+    pub async fn create_api_key_as(&self, name: &str, actor: &Actor) -> Result<String> {
+        let key = self.create_api_key(name).await?;
+        let data = json!({ "name": name.trim() });
+        self.store
+            .append_audit(None, actor, API_KEY_CREATED, data, self.now())
+            .await?;
+        Ok(key)
     }
 
     /// Removes the operator `email`: they can no longer log in, and any page they have open is

@@ -1,4 +1,5 @@
-//! `leaver user add|list|remove` and `leaver apikey create|list|revoke`.
+//! `leaver user add|list|remove` and `leaver apikey create|list|revoke`, each change audited as
+//! done by `cli`.
 
 use super::explain;
 use crate::cli::{ApikeyCommand, UserCommand};
@@ -91,7 +92,10 @@ async fn add_user(settings: Settings, email: &str) -> anyhow::Result<()> {
     let password = password.trim_end_matches(['\r', '\n']);
     check_operator(email, password).map_err(explain)?;
     let app = super::app(settings).await?;
-    let added = app.add_operator(email, password).await.map_err(explain)?;
+    let added = app
+        .add_operator_as(email, password, &Actor::cli())
+        .await
+        .map_err(explain)?;
     let email = added.email;
     if added.created {
         println!("operator {email} added: they can log in now");
@@ -108,7 +112,10 @@ pub async fn apikey(settings: Settings, command: ApikeyCommand) -> anyhow::Resul
         ApikeyCommand::Create { name } => {
             check_api_key_name(&name).map_err(explain)?;
             let app = super::app(settings).await?;
-            let key = app.create_api_key(&name).await.map_err(explain)?;
+            let key = app
+                .create_api_key_as(&name, &Actor::cli())
+                .await
+                .map_err(explain)?;
             let name = name.trim();
             eprintln!(
                 "API key {name:?} created. It is shown once, below: store it in the HR system now."
