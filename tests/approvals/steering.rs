@@ -320,3 +320,91 @@ async fn a_rejected_step_skipped_with_a_reason_lets_the_rest_be_approved_and_run
         assert!(text.contains("api:hr"), "and who skipped it");
     }
 }
+
+#[tokio::test]
+async fn the_approver_chooses_another_successor_and_approves_the_promotion_of_that_person() {
+    let (_dir, apps) = apps(Options {
+        world: Some(bob_last_admin()),
+        ..Options::default()
+    })
+    .await;
+    for app in &apps {
+        let backend = app.backend;
+        let ticket = leaver_app::model::TicketInput {
+            external_id: Some("HR-5".into()),
+            email: Some("bob@acme.test".into()),
+            hub_username: Some("bob".into()),
+            manager_email: Some(MANAGER.into()),
+            successor: Some("dave".into()),
+            ..leaver_app::model::TicketInput::default()
+        };
+        let actor = leaver_app::model::Actor::cli();
+        let case = app
+            .app
+            .open_case(&ticket, &actor)
+            .await
+            .expect("open")
+            .case
+            .id;
+        app.deliver().await;
+        let link = app.link_for(MANAGER, "bob");
+        let page = app.get(&link.url).await;
+        assert!(
+            page.body.contains("name=\"successor\"") && page.body.contains("value=\"frank\""),
+            "{backend:?}: the page offers the members to choose from: {}",
+            page.body
+        );
+
+        // A made-up name is refused with the field named, and decides nothing.
+        let csrf = crate::support::http::form_key_in(&page.body).expect("form key");
+        let fields = [
+            ("decision", "approve"),
+            ("reason", ""),
+            ("csrf", csrf.as_str()),
+            ("successor", "-not a user-"),
+        ];
+        let refused = app.post_form(&link.url, Some(&app.url), &fields).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.body
+        );
+        app.assert_nothing_decided(case).await;
+
+        let fields = [
+            ("decision", "approve"),
+            ("reason", ""),
+            ("csrf", csrf.as_str()),
+            ("successor", "frank"),
+        ];
+        app.post_form(&link.url, Some(&app.url), &fields).await;
+        app.deliver().await;
+        let chosen = app.case(case).await;
+        assert_eq!(chosen.successor.as_ref().map(|s| s.as_str()), Some("frank"));
+        let promotion = chosen
+            .steps
+            .iter()
+            .find(|s| s.kind == StepKind::ReassignLastAdmin)
+            .expect("promotion");
+        assert_eq!(promotion.state, StepState::AwaitingApproval, "{backend:?}");
+        assert!(
+            chosen
+                .steps
+                .iter()
+                .filter(|s| s.kind == StepKind::StripAccess)
+                .all(|s| s.state == StepState::Approved),
+            "the rest of the decision stands: {:#?}",
+            chosen.steps
+        );
+        assert_eq!(app.audited(case, "successor_chosen").await, 1);
+
+        let again = app.link_for(MANAGER, "bob");
+        assert_ne!(again.url, link.url, "a new request about promoting frank");
+        app.press(&again, "approve", "").await;
+        let done = app.run_until(case, CaseState::is_closed).await;
+        assert_eq!(done.state, CaseState::Completed, "{:#?}", done.steps);
+        assert_eq!(role_of(app, "frank").await.as_deref(), Some("admin"));
+        assert_eq!(role_of(app, "dave").await.as_deref(), Some("write"));
+    }
+}

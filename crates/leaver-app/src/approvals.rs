@@ -50,6 +50,45 @@ impl Leaver {
         Ok(decided)
     }
 
+    /// The approver holding `token` names the successor to promote (the product's "named in the
+    /// ticket, or chosen by the approver"). Only a link that may still decide, on a request
+    /// about promoting a successor, may; the promotion is then put to its approvers again (this
+    /// one included: they approve the person they chose), while their decision on the rest of
+    /// the request stands. Returns the case; `None` when the successor is already that person.
+    pub async fn choose_successor(&self, token: &str, successor: &str) -> Result<Option<Case>> {
+        let Some((link, case)) = self.approval_link(token).await? else {
+            return Err(Error::NotFound("no such approval link".into()));
+        };
+        let open = link.decision.is_none()
+            && link.superseded_at.is_none()
+            && link.request_state == leaver_core::approval::RequestState::Open
+            && !case.state.is_closed()
+            && link.expires_at > self.now();
+        if !open {
+            return Err(Error::Conflict(
+                "this link can no longer decide, so it cannot choose a successor either".into(),
+            ));
+        }
+        let promotes = link.steps.iter().any(|id| {
+            case.step(*id)
+                .is_some_and(|s| s.kind == leaver_core::StepKind::ReassignLastAdmin)
+        });
+        if !promotes {
+            return Err(Error::invalid(
+                "successor",
+                "this request promotes nobody: there is no successor to choose",
+            ));
+        }
+        let successor = leaver_core::HubUsername::parse(successor)
+            .map_err(|e| Error::invalid("successor", e))?;
+        if case.successor.as_ref() == Some(&successor) {
+            return Ok(None);
+        }
+        let event = leaver_core::Event::SuccessorChosen { successor };
+        let actor = leaver_store::Actor::approver(&link.approver);
+        Ok(Some(self.act(case.id, event, &actor).await?))
+    }
+
     /// Replaces the expired, undecided link `token` by a fresh one emailed to the same
     /// approver; `None` if it may not be renewed.
     pub async fn renew_link(&self, token: &str) -> Result<Option<LinkView>> {

@@ -65,6 +65,12 @@ pub(crate) fn choose_successor(
     effects: &mut Vec<Effect>,
 ) -> Result<(), DomainError> {
     before_first_write(case)?;
+    if successor == case.person.hub_username {
+        return Err(DomainError::InvalidText {
+            field: "successor",
+            message: "cannot be the person who leaves".into(),
+        });
+    }
     next.successor = Some(successor.clone());
     successor_changed(case, next, &Some(successor), effects)
 }

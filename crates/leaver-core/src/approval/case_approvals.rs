@@ -54,7 +54,8 @@ impl CaseApprovals {
         let request = request.id;
         let event = match settled {
             Some(RequestState::Rejected) => {
-                let steps = awaiting(case, &self.requests[index].steps);
+                let deciding: Vec<StepId> = self.requests[index].deciding().collect();
+                let steps = awaiting(case, &deciding);
                 let reason = reason.unwrap_or_else(|| "rejected".into());
                 (!steps.is_empty()).then_some(Event::Rejected { steps, reason })
             }
@@ -71,37 +72,37 @@ impl CaseApprovals {
         })
     }
 
-    /// The steps every rule covering them approved. A step asked again (after a rejection, or
-    /// because what it does changed) is judged by each rule's latest request about it.
+    /// The steps every request still deciding them approved (none: not approved). A step asked
+    /// again is decided only by the requests made since (see [`CaseApprovals::withdraw`]).
     pub fn approved_steps(&self) -> Vec<StepId> {
-        let mut steps: Vec<StepId> = self
-            .requests
-            .iter()
-            .flat_map(|r| r.steps.iter().copied())
-            .collect();
+        let mut steps: Vec<StepId> = self.requests.iter().flat_map(Request::deciding).collect();
         steps.sort();
         steps.dedup();
         steps.retain(|step| {
-            self.latest_about(*step)
+            self.requests
+                .iter()
+                .filter(|r| r.decides(*step))
                 .all(|r| r.state == RequestState::Approved)
         });
         steps
     }
 
-    /// Each rule's latest request about `step` (requests are kept in the order they were made).
-    fn latest_about(&self, step: StepId) -> impl Iterator<Item = &Request> {
-        let about: Vec<&Request> = self
-            .requests
-            .iter()
-            .filter(|r| r.steps.contains(&step))
-            .collect();
-        let latest: Vec<&Request> = about
-            .iter()
-            .enumerate()
-            .filter(|(i, r)| about[i + 1..].iter().all(|later| later.rule != r.rule))
-            .map(|(_, r)| *r)
-            .collect();
-        latest.into_iter()
+    /// `steps` are put to the approvers again: the requests made so far no longer decide them.
+    /// Returns the ids of the requests that changed.
+    pub fn withdraw(&mut self, steps: &[StepId]) -> Vec<Uuid> {
+        let mut changed = Vec::new();
+        for request in &mut self.requests {
+            let asked: Vec<StepId> = steps
+                .iter()
+                .copied()
+                .filter(|s| request.decides(*s))
+                .collect();
+            if !asked.is_empty() {
+                request.withdrawn.extend(asked);
+                changed.push(request.id);
+            }
+        }
+        changed
     }
 
     /// Hands every open link of `from` on an open request over to `to` (the case's manager
@@ -205,6 +206,7 @@ mod tests {
             rule: rule.into(),
             mode: Mode::Any,
             steps,
+            withdrawn: Vec::new(),
             state: RequestState::Open,
             links: links
                 .iter()
@@ -312,12 +314,18 @@ mod tests {
     }
 
     #[test]
-    fn a_step_asked_again_is_judged_by_each_rule_latest_request() {
+    fn a_step_asked_again_is_decided_only_by_the_requests_made_since() {
         let (case, a, b) = case();
         let mut approvals = approvals(a, b);
         approvals.requests[0].state = RequestState::Rejected;
         approvals.requests[1].state = RequestState::Approved;
         assert_eq!(approvals.approved_steps(), Vec::<StepId>::new());
+        assert_eq!(approvals.withdraw(&[a, b]), vec![id(1), id(2)]);
+        assert_eq!(
+            approvals.approved_steps(),
+            Vec::<StepId>::new(),
+            "withdrawn everywhere: nothing decides them until asked again"
+        );
         let mut again = Request::open(id(3), case.id, "manager", Mode::Any, vec![a, b]);
         again.state = RequestState::Approved;
         approvals.requests.push(again);

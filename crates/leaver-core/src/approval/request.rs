@@ -127,6 +127,8 @@ pub struct Request {
     pub rule: String,
     pub mode: Mode,
     pub steps: Vec<StepId>,
+    /// Those of `steps` it no longer decides: they were put to the approvers again since.
+    pub withdrawn: Vec<StepId>,
     pub state: RequestState,
     pub links: Vec<Link>,
 }
@@ -141,9 +143,23 @@ impl Request {
             rule: rule.to_owned(),
             mode,
             steps,
+            withdrawn: Vec::new(),
             state: RequestState::Open,
             links: Vec::new(),
         }
+    }
+
+    /// Whether the request decides `step` (it asked about it and the step was not asked again).
+    pub fn decides(&self, step: StepId) -> bool {
+        self.steps.contains(&step) && !self.withdrawn.contains(&step)
+    }
+
+    /// The steps it decides.
+    pub fn deciding(&self) -> impl Iterator<Item = StepId> + '_ {
+        self.steps
+            .iter()
+            .copied()
+            .filter(|s| !self.withdrawn.contains(s))
     }
 
     /// Asks `approver` with a new link (`id`, from `now` until `expires_at`); an escalation

@@ -7,6 +7,7 @@ pub(crate) mod batch;
 mod hand_over;
 mod rows;
 mod sql;
+pub(crate) mod withdraw;
 
 use crate::Actor;
 use crate::StoreError;

@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// The link, its request and its case's state, joined.
-pub(crate) const LINK_VIEW: &str = "SELECT l.link_id, l.token_hash, l.request_id, r.case_id, r.rule, r.mode, r.steps, r.state AS request_state,
+pub(crate) const LINK_VIEW: &str = "SELECT l.link_id, l.token_hash, l.request_id, r.case_id, r.rule, r.mode, r.steps, r.withdrawn, r.state AS request_state,
         c.state AS case_state, l.approver, l.escalation, l.created_at, l.expires_at, l.superseded_at,
         l.moved_to, l.decided_at, l.decision, l.reason
      FROM approval_link l
@@ -81,6 +81,11 @@ pub(crate) fn request_from_row(row: &AnyRow, state_column: &str) -> Result<Reque
         mode: parse_enum::<Mode>(&mode)?,
         steps: serde_json::from_str(&steps)
             .map_err(|e| StoreError::Corrupt(format!("steps: {e}")))?,
+        withdrawn: match row.try_get::<Option<String>, _>("withdrawn")? {
+            Some(raw) => serde_json::from_str(&raw)
+                .map_err(|e| StoreError::Corrupt(format!("withdrawn: {e}")))?,
+            None => Vec::new(),
+        },
         state: state.parse().map_err(StoreError::Corrupt)?,
         links: Vec::new(),
     })
@@ -130,7 +135,7 @@ async fn load_for_cases(
 ) -> Result<Loaded, StoreError> {
     let mut loaded = Loaded::default();
     let sql = format!(
-        "SELECT request_id, case_id, rule, mode, steps, state FROM approval_request
+        "SELECT request_id, case_id, rule, mode, steps, withdrawn, state FROM approval_request
          WHERE case_id IN ({cases}) ORDER BY created_at, request_id"
     );
     let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
@@ -234,6 +239,7 @@ pub(crate) async fn request_of(
         rule: found.rule,
         mode: found.mode,
         steps: found.steps,
+        withdrawn: Vec::new(),
         state: found.request_state,
         links: rows.iter().map(link_from_row).collect::<Result<_, _>>()?,
     };
@@ -284,6 +290,23 @@ pub(crate) async fn insert_link(
     .await?;
     let what = (request.case, link.id);
     outbox::queue(tx, what, &link.approver, why, link.created_at).await
+}
+
+/// Records which steps each of `requests` no longer decides.
+pub(crate) async fn save_withdrawn(
+    tx: &mut Transaction<'static, Any>,
+    requests: &[&Request],
+) -> Result<(), StoreError> {
+    for request in requests {
+        let withdrawn = serde_json::to_string(&request.withdrawn)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query("UPDATE approval_request SET withdrawn = $1 WHERE request_id = $2")
+            .bind(withdrawn)
+            .bind(request.id.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Marks link `id` handed over to `to` at `now` (replaced, saying by whom).

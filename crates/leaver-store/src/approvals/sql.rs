@@ -199,7 +199,7 @@ impl ApprovalStore for SqlStore {
             let row = sqlx::query(
                 "UPDATE approval_request SET escalated_at = $1
                  WHERE request_id = $2 AND escalated_at IS NULL AND state = 'open'
-                 RETURNING request_id, case_id, rule, mode, steps, state",
+                 RETURNING request_id, case_id, rule, mode, steps, withdrawn, state",
             )
             .bind(ms(now))
             .bind(escalation.request.to_string())

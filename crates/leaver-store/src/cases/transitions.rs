@@ -4,7 +4,7 @@
 //! so every change to a case goes through the core, the outbox and the audit chain.
 
 use crate::cases::record_batch::apply_events;
-use crate::{Actor, StoreError, audit, cases, jobs};
+use crate::{Actor, StoreError, approvals, audit, cases, jobs};
 use leaver_core::{CaseId, Event, Transition};
 use serde_json::Value;
 use sqlx::{Any, Transaction};
@@ -22,6 +22,7 @@ pub(crate) async fn record(
     let before = cases::load(tx, case).await?;
     let (transition, entries) = apply_events(&before, events, detail, now)?;
     cases::save(tx, &before, &transition.case).await?;
+    approvals::withdraw::asked_again(tx, case, &transition.effects).await?;
     jobs::enqueue(tx, case, &transition.effects, now).await?;
     audit::append_many(tx, actor.as_str(), entries, now).await?;
     Ok(transition)

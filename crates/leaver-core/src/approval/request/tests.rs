@@ -34,6 +34,7 @@ fn request(mode: Mode, votes: &[Option<Decision>], escalations: usize) -> Reques
         rule: "manager".into(),
         mode,
         steps: Vec::new(),
+        withdrawn: Vec::new(),
         state: RequestState::Open,
         links,
     }

@@ -21,6 +21,9 @@ pub struct DecisionForm {
     reason: String,
     #[serde(default)]
     csrf: String,
+    /// The successor the approver chose instead of the one the request names (approve only).
+    #[serde(default)]
+    successor: String,
 }
 
 #[tracing::instrument(skip_all)]
@@ -62,6 +65,24 @@ pub async fn decide(
     }
     if !well_formed(&token) {
         return miss();
+    }
+    let successor = form.successor.trim();
+    if decision == Decision::Approve && !successor.is_empty() {
+        match state.app.choose_successor(&token, successor).await {
+            Ok(_) => {}
+            Err(leaver_app::Error::Invalid(fields)) => {
+                let message = fields
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return with_flash(&state, &token, peer, &message).await;
+            }
+            Err(leaver_app::Error::NotFound(_)) => return miss(),
+            // A link that may not decide says why below, as any refused decision does.
+            Err(leaver_app::Error::Conflict(_)) => {}
+            Err(error) => return AppError::from(error).into_response(),
+        }
     }
     let origin = DecisionOrigin {
         ip: Some(peer.ip().to_string()),

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leaver_app::model::LinkView;
 use leaver_core::approval::{Decision, RequestState};
-use leaver_core::describe::{describe, how};
+use leaver_core::describe::{describe_with_tokens, how};
 use leaver_core::{Case, CaseState};
 use sha2::{Digest, Sha256};
 
@@ -67,6 +67,15 @@ pub struct ApprovalPage {
     pub status: Status,
     pub preselect: Option<String>,
     pub flash: Option<Flash>,
+    /// When the request promotes a successor: who, and whom the approver may choose instead.
+    pub promotion: Option<Promotion>,
+}
+
+/// The successor a request promotes, and the people the approver may choose instead.
+pub struct Promotion {
+    pub current: String,
+    /// `(username, "org: role")`, admins first; empty when the Hub could not be read.
+    pub candidates: Vec<(String, String)>,
 }
 
 /// The hidden form field that ties a POST to a page rendered for this very link.
@@ -81,12 +90,21 @@ pub async fn page(
     link: &LinkView,
     case: &Case,
 ) -> Result<ApprovalPage, AppError> {
+    // Waiting held tokens, by fingerprint: what the tokens step will revoke.
+    let held: Vec<String> = state
+        .app
+        .held_fingerprints(case.id)
+        .await?
+        .into_iter()
+        .filter(|t| t.outcome.is_none())
+        .map(|t| t.fingerprint)
+        .collect();
     let steps = link
         .steps
         .iter()
         .filter_map(|id| case.step(*id))
         .map(|s| StepLine {
-            description: describe(case, s),
+            description: describe_with_tokens(case, s, &held),
             how: how(s),
             state: s.state.to_string(),
         })
@@ -109,6 +127,35 @@ pub async fn page(
         status: status(state, link).await?,
         preselect: None,
         flash: None,
+        promotion: promotion(state, link, case).await,
+    })
+}
+
+/// The promotion `link`'s request asks about, if any, with the members who may take it.
+async fn promotion(state: &AppState, link: &LinkView, case: &Case) -> Option<Promotion> {
+    let promotes = link.steps.iter().any(|id| {
+        case.step(*id)
+            .is_some_and(|s| s.kind == leaver_core::StepKind::ReassignLastAdmin)
+    });
+    if !promotes {
+        return None;
+    }
+    // The org index is cached; a Hub that cannot be read leaves only the current choice.
+    let candidates = state
+        .app
+        .successor_candidates(case)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| (c.username, format!("{}: {}", c.org, c.role)))
+        .collect();
+    Some(Promotion {
+        current: case
+            .successor
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        candidates,
     })
 }
 
