@@ -10,6 +10,7 @@ mod chrome;
 mod edge;
 mod evidence;
 mod exports;
+mod honest_opening;
 mod import;
 mod import_limits;
 mod input_rules;

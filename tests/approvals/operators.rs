@@ -85,12 +85,23 @@ async fn a_case_entering_needs_attention_emails_the_operators_once_with_a_link_t
 
 #[tokio::test]
 async fn twenty_cases_entering_needs_attention_at_once_arrive_as_one_digest() {
-    let (_dir, apps) = apps(options()).await;
+    // Twenty people (one open case each) who hold nothing Leaver can see: each plan is blocked
+    // until an operator confirms.
+    let mut world = crate::support::world();
+    for n in 0..20 {
+        let user = serde_json::json!({"username": format!("idle{n}"), "email": format!("idle{n}@acme.test")});
+        world["users"].as_array_mut().expect("users").push(user);
+    }
+    let (_dir, apps) = apps(Options {
+        world: Some(world),
+        ..options()
+    })
+    .await;
     for app in &apps {
         let backend = app.backend;
         let mut cases = Vec::new();
         for n in 0..20 {
-            cases.push(blocked(app, &format!("HR-{n}")).await);
+            cases.push(app.open(&format!("HR-{n}"), &format!("idle{n}")).await);
         }
         app.deliver().await;
         app.advance(window());

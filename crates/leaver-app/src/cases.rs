@@ -21,8 +21,13 @@ impl Leaver {
     /// Opens a case for the ticket in `input`, or returns the case already opened for the same
     /// ticket. A bad ticket ([`check_ticket`]) writes nothing; the same ticket id with other
     /// content is a conflict.
+    ///
+    /// Before anything is written: the leaver must be known to the Hub when it can be asked
+    /// (stored as the Hub spells them), the successor may not be leaving too, and the person
+    /// may have no other open case (see `crate::opening`).
     pub async fn open_case(&self, input: &TicketInput, actor: &Actor) -> Result<Opened> {
-        let ticket = check_ticket(input)?;
+        let ticket = self.known_to_the_hub(check_ticket(input)?).await?;
+        self.check_other_cases(&ticket).await?;
         let opened = self
             .store
             .open_case(&ticket, CaseId::random(), actor, self.now_ms())

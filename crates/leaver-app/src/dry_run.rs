@@ -7,7 +7,7 @@ use crate::{Clock, Error, Result, SystemClock};
 use anyhow::Context;
 use leaver_core::HubUsername;
 use leaver_core::StepId;
-use leaver_core::plan::{Plan, PlanContext, plan};
+use leaver_core::plan::{Plan, PlanContext, holds_nothing, plan};
 use leaver_engine::OrgIndex;
 
 /// A plan, and what planning it cost.
@@ -49,7 +49,15 @@ pub async fn dry_run(
         successor: successor.as_ref(),
         service_accounts: &config.service_accounts,
         revoke_to: config.revoke_to,
+        no_account: false,
+        leaving: &[],
     };
+    let no_account = holds_nothing(&ctx, &snapshot.orgs)
+        && matches!(
+            hub.user_overview(leaver.as_str()).await,
+            Err(e) if e.kind() == leaver_hub::HubErrorKind::NotFound
+        );
+    let ctx = PlanContext { no_account, ..ctx };
     Ok(DryRun {
         plan: plan(&ctx, &snapshot.orgs, StepId::random),
         hub_calls: hub.calls_made(),

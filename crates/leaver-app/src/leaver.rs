@@ -21,6 +21,8 @@ pub struct Leaver {
     pub(crate) clock: Arc<dyn Clock>,
     /// What only a running Leaver has (`None` when built for the database only).
     pub(crate) running: Option<Running>,
+    /// Looks leavers up on the Hub when a case opens (`None` without a Hub token).
+    pub(crate) lookup: Option<HubClient>,
 }
 
 /// The parts of a running Leaver.

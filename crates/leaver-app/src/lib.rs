@@ -25,6 +25,8 @@ pub mod evidence;
 pub mod import;
 mod leaver;
 pub mod mailbox;
+mod nothing_held;
+mod opening;
 pub mod preflight;
 pub mod reports;
 pub mod settings;

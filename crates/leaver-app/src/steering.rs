@@ -46,7 +46,7 @@ impl Leaver {
         let mut candidates: Vec<Candidate> = snapshot
             .orgs
             .iter()
-            .filter(|org| org.members.contains_key(leaver))
+            .filter(|org| leaver_core::username::lookup(&org.members, leaver).is_some())
             .flat_map(|org| {
                 org.members
                     .iter()
@@ -91,6 +91,12 @@ impl Leaver {
         let changes = patch.check(&case).map_err(Error::Invalid)?;
         if changes.is_empty() {
             return Ok(case);
+        }
+        if let Some(successor) = changes.iter().find_map(|c| match c {
+            TicketChange::Successor { to: Some(to), .. } => Some(to),
+            _ => None,
+        }) {
+            self.successor_stays(successor).await?;
         }
         let hand_over = match changes.iter().find_map(|c| match c {
             TicketChange::ManagerEmail { from, to } => Some((from.clone(), to.clone())),

@@ -91,6 +91,10 @@ pub enum Event {
     Reasked { steps: Vec<StepId> },
     /// An operator asks to try a failed step again.
     RetryRequested { step: StepId },
+    /// An operator confirms that a leaver Leaver found in none of the managed orgs holds
+    /// nothing there: the blocked plan (tokens, verify) goes ahead. Legal only on such a case
+    /// ([`crate::nothing_held::awaits_confirmation`]).
+    NothingHeldConfirmed,
     /// An operator overrides `effective_at`.
     RunNow,
     /// An operator cancels the case.
@@ -116,6 +120,7 @@ impl Event {
             Event::StepSkipped { .. } => "step_skipped",
             Event::Reasked { .. } => "reasked",
             Event::RetryRequested { .. } => "retry_requested",
+            Event::NothingHeldConfirmed => "nothing_held_confirmed",
             Event::RunNow => "run_now",
             Event::Cancelled { .. } => "cancelled",
         }

@@ -16,6 +16,7 @@ mod footprint_change;
 pub mod hub_token;
 pub mod ids;
 pub mod input;
+pub mod nothing_held;
 pub mod ordering;
 pub mod plan;
 pub mod state;

@@ -85,7 +85,7 @@ impl Ticket {
         let effective_at = optional(&mut errors, "effective_at", &input.effective_at, rfc3339);
         let reason = optional(&mut errors, "reason", &input.reason, free_text);
         if let (Some(leaver), Some(Some(successor))) = (&hub_username, &successor)
-            && leaver == successor
+            && leaver.is(successor.as_str())
         {
             errors.push(FieldError {
                 field: "successor",

@@ -144,7 +144,7 @@ impl TicketPatch {
             Err(message) => bad("manager_email", message),
         }
         match checked(&self.successor, HubUsername::parse) {
-            Ok(Some(Some(to))) if to == case.person.hub_username => {
+            Ok(Some(Some(to))) if case.person.hub_username.is(to.as_str()) => {
                 bad("successor", "cannot be the person who leaves".into())
             }
             Ok(Some(to)) if to != case.successor => changes.push(TicketChange::Successor {

@@ -81,19 +81,15 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
                 })
                 .collect();
             if next.blocked_reason.is_none() {
-                let asked: Vec<StepId> = next
-                    .steps
-                    .iter()
-                    .filter(|s| s.state == StepState::Planned && !s.kind.waits_for_the_approvers())
-                    .map(|s| s.id)
-                    .collect();
-                for id in &asked {
-                    advance(&mut next, *id, StepEvent::RequestApproval)?;
-                }
-                if !asked.is_empty() {
-                    effects.push(Effect::RequestApproval { steps: asked });
-                }
+                put_to_the_approvers(&mut next, &mut effects)?;
             }
+        }
+        Event::NothingHeldConfirmed => {
+            if !crate::nothing_held::awaits_confirmation(case) {
+                return Err(illegal(case, "confirm that the leaver holds nothing"));
+            }
+            crate::nothing_held::confirm(&mut next)?;
+            put_to_the_approvers(&mut next, &mut effects)?;
         }
         Event::Approved { steps } => {
             let never_asked = |id: &StepId| {
@@ -346,6 +342,24 @@ pub(crate) fn advance(case: &mut Case, id: StepId, event: StepEvent) -> Result<(
         .find(|s| s.id == id)
         .ok_or(DomainError::UnknownStep(id))?;
     *step = step.advance(event)?;
+    Ok(())
+}
+
+/// Asks the approvers about every planned step of an unblocked plan (`refresh` waits for their
+/// decisions instead).
+fn put_to_the_approvers(next: &mut Case, effects: &mut Vec<Effect>) -> Result<(), DomainError> {
+    let asked: Vec<StepId> = next
+        .steps
+        .iter()
+        .filter(|s| s.state == StepState::Planned && !s.kind.waits_for_the_approvers())
+        .map(|s| s.id)
+        .collect();
+    for id in &asked {
+        advance(next, *id, StepEvent::RequestApproval)?;
+    }
+    if !asked.is_empty() {
+        effects.push(Effect::RequestApproval { steps: asked });
+    }
     Ok(())
 }
 

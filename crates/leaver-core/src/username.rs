@@ -43,9 +43,46 @@ impl HubUsername {
 
 crate::text::validated_text!(HubUsername);
 
+impl HubUsername {
+    /// Whether `other` names the same Hub account: the Hub finds accounts whatever the case of
+    /// the letters (`/api/users/Alice/overview` answers for `alice`), so Leaver compares usernames
+    /// the same way everywhere it compares them.
+    pub fn is(&self, other: &str) -> bool {
+        same_account(&self.0, other)
+    }
+}
+
+/// Whether two usernames name the same Hub account (ASCII letters compared without case; a
+/// username holds nothing else).
+pub fn same_account(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// The entry of `map` (keyed by username as the Hub spells it) for `user`, however it is spelled.
+pub fn lookup<'m, V>(
+    map: &'m std::collections::BTreeMap<String, V>,
+    user: &str,
+) -> Option<(&'m String, &'m V)> {
+    map.get_key_value(user)
+        .or_else(|| map.iter().find(|(name, _)| same_account(name, user)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::HubUsername;
+
+    #[test]
+    fn the_same_account_whatever_the_case_of_its_letters() {
+        let alice = HubUsername::parse("Alice").expect("valid");
+        assert!(alice.is("alice") && alice.is("ALICE") && alice.is("Alice"));
+        assert!(!alice.is("alice2") && !alice.is("alic"));
+        let map = std::collections::BTreeMap::from([("alice".to_owned(), 1)]);
+        assert_eq!(
+            super::lookup(&map, "Alice"),
+            Some((&"alice".to_owned(), &1))
+        );
+        assert_eq!(super::lookup(&map, "bob"), None);
+    }
 
     #[test]
     fn accepts_names_the_hub_accepts() {

@@ -57,6 +57,8 @@ fn events() -> Vec<Event> {
             reason: "kept on purpose".into(),
         },
         Event::Reasked { steps: vec![first] },
+        // Legal only on a plan blocked for holding nothing (see honest_planning.rs).
+        Event::NothingHeldConfirmed,
         Event::RunNow,
         Event::Cancelled {
             reason: "rehired".into(),

@@ -14,6 +14,8 @@ fn plan_for(leaver: &str, successor: Option<&str>, orgs: &[OrgFacts]) -> Plan {
         successor: successor.as_ref(),
         service_accounts: &[],
         revoke_to: AccessStatus::Rejected,
+        no_account: false,
+        leaving: &[],
     };
     let mut n = 0u128;
     plan(&ctx, orgs, || {
@@ -70,6 +72,8 @@ fn leavers_own_account_and_service_accounts_do_not_count_as_remaining_admins() {
         successor: None,
         service_accounts: &["ci-bot".into()],
         revoke_to: AccessStatus::Rejected,
+        no_account: false,
+        leaving: &[],
     };
     let plan = plan(&ctx, &[acme], StepId::random);
     assert_eq!(

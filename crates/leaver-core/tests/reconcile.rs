@@ -51,6 +51,8 @@ fn a_fresh_read_adds_and_skips_steps_by_the_rule() {
             successor: successor.as_ref(),
             service_accounts: &[],
             revoke_to: AccessStatus::Rejected,
+            no_account: false,
+            leaving: &[],
         };
         let found = reconcile(&case, &ctx, &fresh(row.bob), StepId::random);
         let name = row.name;
@@ -121,6 +123,8 @@ fn a_pending_request_is_nothing_to_take_away_when_requests_are_set_to_pending() 
         successor: None,
         service_accounts: &[],
         revoke_to: Pending,
+        no_account: false,
+        leaving: &[],
     };
     let pending = fresh(Bob {
         acme: None,
@@ -150,6 +154,8 @@ fn the_event_carries_the_additions_and_skips_and_no_change_is_no_event() {
         successor: None,
         service_accounts: &[],
         revoke_to: AccessStatus::Rejected,
+        no_account: false,
+        leaving: &[],
     };
     let clean = reconcile(&case, &ctx, &fresh(AS_PLANNED), StepId::random);
     assert_eq!(clean.into_event(reader), None);

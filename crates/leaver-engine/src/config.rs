@@ -73,6 +73,8 @@ impl EngineConfig {
             successor: case.successor.as_ref(),
             service_accounts: &self.service_accounts,
             revoke_to: self.revoke_to,
+            no_account: false,
+            leaving: &[],
         }
     }
 

@@ -33,7 +33,8 @@ pub struct Options {
 }
 
 impl Options {
-    /// hubsim serves `world` (a seed, as JSON); without one, a world with only Leaver's bot.
+    /// hubsim serves `world` (a seed, as JSON); without one, a world with Leaver's bot and a
+    /// few people (alice, bob, carol, dave, ..., user0..user2) in no org.
     pub fn world(mut self, world: Value) -> Options {
         self.world = Some(world);
         self
@@ -205,10 +206,19 @@ fn settings(
     settings
 }
 
-/// A world with nobody but Leaver's bot.
+/// A world with Leaver's bot and a few people in no org.
 fn bot_only() -> Value {
+    // The people tests open cases for exist on the Hub (a case for an unknown user is refused).
+    let people = [
+        "alice", "bob", "carla", "carol", "dave", "erin", "eve", "frank", "jane", "user0", "user1",
+        "user2",
+    ]
+    .map(|u| json!({"username": u, "fullname": u, "email": format!("{u}@acme.test")}));
+    let mut users =
+        vec![json!({"username": "leaver-bot", "fullname": "Leaver Bot", "email": "it@acme.test"})];
+    users.extend(people);
     json!({
-        "users": [{"username": "leaver-bot", "fullname": "Leaver Bot", "email": "it@acme.test"}],
+        "users": users,
         "tokens": [{"user": "leaver-bot", "value": HUB_TOKEN}],
         "orgs": []
     })

@@ -166,6 +166,12 @@ pub enum CaseCommand {
         /// The case id (a UUID).
         id: String,
     },
+    /// Confirm that the leaver holds nothing Leaver can see (a case found in none of the
+    /// managed orgs waits for this): the tokens step and the verifying read go ahead.
+    ConfirmEmpty {
+        /// The case id (a UUID).
+        id: String,
+    },
     /// Cancel a case: steps that have not started will not run.
     Cancel {
         /// The case id (a UUID).

@@ -13,16 +13,26 @@ use crate::state::AppState;
 use crate::views::org_overview;
 
 /// The profile. `orgs` lists every org the user belongs to (hubsim has no private
-/// memberships). Authentication is optional.
+/// memberships). Authentication is optional; the username is matched without case.
 pub async fn overview(
     State(state): State<AppState>,
     _caller: Caller,
     Path(username): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let world = state.world();
+    // The Hub finds a user whatever the case of the letters and answers with the account's
+    // own spelling (`/api/users/Alice/overview` is `alice`'s profile).
     let user = world
         .user(&username)
+        .or_else(|| {
+            world
+                .seed
+                .users
+                .iter()
+                .find(|u| u.username.eq_ignore_ascii_case(&username))
+        })
         .ok_or_else(|| ApiError::not_found(format!("User {username} not found")))?;
+    let username = user.username.clone();
     let count = |t: RepoType| {
         world
             .seed

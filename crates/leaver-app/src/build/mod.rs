@@ -135,6 +135,7 @@ impl Builder {
         );
         let settings_view = SettingsHandle::for_settings(&self.settings);
         Ok(Leaver {
+            lookup: crate::opening::lookup_client(&self.settings),
             settings: self.settings,
             store,
             clock: self.clock,
@@ -152,6 +153,7 @@ impl Builder {
     /// case`, `import`, `audit`, `user`, `apikey`): no key file is made, no mailbox folder.
     pub async fn database_only(self) -> anyhow::Result<Leaver> {
         Ok(Leaver {
+            lookup: crate::opening::lookup_client(&self.settings),
             store: store(&self.settings).await?,
             settings: self.settings,
             clock: self.clock,

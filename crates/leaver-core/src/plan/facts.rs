@@ -1,6 +1,7 @@
 //! What the planner needs to know about an org, in domain terms (not the Hub's wire types).
 
 use crate::RepoType;
+use crate::username::same_account;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -124,7 +125,7 @@ impl OrgFacts {
     pub fn has_invitation_for(&self, user: &str) -> bool {
         self.invitations
             .as_ref()
-            .is_some_and(|invited| invited.iter().any(|u| u == user))
+            .is_some_and(|invited| invited.iter().any(|u| same_account(u, user)))
     }
 
     /// Admins who are people: not the leaver, not Leaver's own account, not a listed service account.
@@ -152,5 +153,7 @@ pub fn is_person_staying(
     token_user: &str,
     service_accounts: &[String],
 ) -> bool {
-    user != leaver && user != token_user && !service_accounts.iter().any(|s| s == user)
+    !same_account(user, leaver)
+        && !same_account(user, token_user)
+        && !service_accounts.iter().any(|s| same_account(s, user))
 }

@@ -15,6 +15,6 @@ pub use facts::{
     AccessStatus, GatedRepo, HubPlan, MemberFacts, OrgFacts, ScimMode, TokenFacts,
     is_person_staying,
 };
-pub use planner::{Plan, PlanContext, PlannedStep, plan};
+pub use planner::{Plan, PlanContext, PlannedStep, holds_nothing, plan};
 pub use reconcile::{MAX_TAKEN_AWAY, Reconciliation, reconcile};
 pub use replan::replan;

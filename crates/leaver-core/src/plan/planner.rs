@@ -2,7 +2,9 @@
 
 use super::calls::hub_calls;
 use super::facts::{AccessStatus, OrgFacts, ScimMode};
-use crate::{Event, HubUsername, NewStep, StepId, StepKind, Strategy, Target};
+use crate::nothing_held::nothing_held_reason;
+use crate::username::{lookup, same_account};
+use crate::{CaseId, Event, HubUsername, NewStep, StepId, StepKind, Strategy, Target};
 use serde::Serialize;
 
 /// What the planner needs besides the orgs' facts.
@@ -14,6 +16,11 @@ pub struct PlanContext<'a> {
     pub service_accounts: &'a [String],
     /// What the leaver's gated access is set to: `Rejected` (default) or `Pending`.
     pub revoke_to: AccessStatus,
+    /// The Hub answered that no account has the leaver's username (asked only when the orgs
+    /// show the leaver nowhere).
+    pub no_account: bool,
+    /// People with another open case, and that case: none of them may be the successor.
+    pub leaving: &'a [(HubUsername, CaseId)],
 }
 
 /// One step of a plan, with why it is there and the Hub calls it will make.
@@ -47,7 +54,14 @@ impl Plan {
 /// Plans the offboarding of `ctx.leaver` from `orgs`. Steps come out in run order: by kind, then
 /// by org in the order given. `next_id` mints step ids.
 pub fn plan(ctx: &PlanContext<'_>, orgs: &[OrgFacts], mut next_id: impl FnMut() -> StepId) -> Plan {
-    let (mut drafts, blockers) = footprint_drafts(ctx, orgs);
+    let (mut drafts, mut blockers) = footprint_drafts(ctx, orgs);
+    blockers.extend(successor_blockers(ctx));
+    if ctx.no_account {
+        blockers.insert(0, no_account_reason(ctx.leaver));
+    } else if drafts.is_empty() && blockers.is_empty() {
+        let names: Vec<&str> = orgs.iter().map(|o| o.name.as_str()).collect();
+        blockers.push(nothing_held_reason(ctx.leaver.as_str(), &names));
+    }
     drafts.push(Draft {
         kind: StepKind::Refresh,
         target: Target::Case,
@@ -80,6 +94,40 @@ pub fn plan(ctx: &PlanContext<'_>, orgs: &[OrgFacts], mut next_id: impl FnMut() 
         })
         .collect();
     Plan { steps, blockers }
+}
+
+/// Whether the orgs show `ctx.leaver` nowhere: no membership, no gated access, no invitation
+/// (the engine then asks the Hub whether the account exists at all).
+pub fn holds_nothing(ctx: &PlanContext<'_>, orgs: &[OrgFacts]) -> bool {
+    footprint_drafts(ctx, orgs).0.is_empty()
+}
+
+/// Why a plan for a username no account has cannot run.
+fn no_account_reason(leaver: &HubUsername) -> String {
+    format!(
+        "no Hugging Face account named {leaver}: correct the ticket's Hub username or cancel the case"
+    )
+}
+
+/// Why the named successor cannot take over: they are the leaver, or leaving too.
+fn successor_blockers(ctx: &PlanContext<'_>) -> Vec<String> {
+    let Some(successor) = ctx.successor else {
+        return Vec::new();
+    };
+    if successor.is(ctx.leaver.as_str()) {
+        return vec![format!(
+            "the successor {successor} is {}, the person leaving: name someone who stays",
+            ctx.leaver
+        )];
+    }
+    ctx.leaving
+        .iter()
+        .filter(|(user, _)| successor.is(user.as_str()))
+        .map(|(_, case)| {
+            format!("successor: {successor} is leaving too (case {case}): name someone who stays")
+        })
+        .take(1)
+        .collect()
 }
 
 /// A step the facts call for, before it has an id.
@@ -131,10 +179,10 @@ pub(crate) fn footprint_drafts<'o>(
         })
     };
     for org in orgs {
-        let member = org.members.get(leaver);
+        let member = lookup(&org.members, leaver).map(|(_, m)| m);
         let org_target = || Target::Org(org.name.clone());
         let api = org.plan.manages_members_by_api() && org.token.is_admin();
-        if org.token.user == leaver {
+        if same_account(&org.token.user, leaver) {
             blockers.push(format!(
                 "Leaver's Hub token belongs to {leaver}, the person leaving: replace LEAVER_HUB_TOKEN first"
             ));
@@ -150,10 +198,9 @@ pub(crate) fn footprint_drafts<'o>(
                 );
                 match ctx.successor {
                     None => blockers.push(format!("{}: name a successor to promote to admin", why)),
-                    Some(s) if !org.members.contains_key(s.as_str()) => blockers.push(format!(
-                        "{why}; the successor {s} is not a member of {}",
-                        org.name
-                    )),
+                    Some(s) if lookup(&org.members, s.as_str()).is_none() => blockers.push(
+                        format!("{why}; the successor {s} is not a member of {}", org.name),
+                    ),
                     Some(_) => draft(StepKind::ReassignLastAdmin, org_target(), pick(api), why),
                 }
             }
@@ -166,7 +213,7 @@ pub(crate) fn footprint_drafts<'o>(
             draft(StepKind::RemoveMember, org_target(), removal, why);
         }
         for repo in &org.gated_repos {
-            let Some(status) = repo.holders.get(leaver) else {
+            let Some((_, status)) = lookup(&repo.holders, leaver) else {
                 continue;
             };
             if !status.is_held(ctx.revoke_to) {

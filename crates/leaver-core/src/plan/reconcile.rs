@@ -207,7 +207,7 @@ fn held_status(fresh: &[&OrgFacts], target: &Target, leaver: &str) -> Option<Acc
         .iter()
         .flat_map(|o| &o.gated_repos)
         .find(|r| r.repo_type == *repo_type && &r.id == id)
-        .and_then(|r| r.holders.get(leaver).copied())
+        .and_then(|r| crate::username::lookup(&r.holders, leaver).map(|(_, s)| *s))
 }
 
 /// What the leaver holds that `draft` takes away, in words (`grant on model:acme-ai/x`).
@@ -222,7 +222,7 @@ fn what_is_held(draft: &Draft, fresh: &[&OrgFacts], leaver: &str) -> String {
             let role = target
                 .org()
                 .and_then(|name| fresh.iter().find(|o| o.name == name))
-                .and_then(|o| o.members.get(leaver))
+                .and_then(|o| crate::username::lookup(&o.members, leaver).map(|(_, m)| m))
                 .map_or("member", |m| m.role.as_str());
             format!("membership of {target} (role {role})")
         }

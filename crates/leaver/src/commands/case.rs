@@ -1,4 +1,4 @@
-//! `leaver case open|list|show|update|replan|skip|reask|cancel`.
+//! `leaver case open|list|show|update|replan|skip|reask|confirm-empty|cancel`.
 
 use super::{explain, flag};
 use crate::cli::{CaseCommand, OpenArgs, UpdateArgs};
@@ -72,6 +72,19 @@ pub async fn run(settings: Settings, command: CaseCommand) -> anyhow::Result<()>
                 .map_err(explain)?;
             println!(
                 "case {} asks its approvers again; it is {}",
+                case.id, case.state
+            );
+            Ok(())
+        }
+        CaseCommand::ConfirmEmpty { id } => {
+            let id = parse_id(&id)?;
+            let case = super::app(settings)
+                .await?
+                .confirm_nothing_held(id, &Actor::cli())
+                .await
+                .map_err(explain)?;
+            println!(
+                "case {}: nothing held, confirmed; it is {}",
                 case.id, case.state
             );
             Ok(())

@@ -2,6 +2,7 @@
 //! `/api/openapi.json` (generated from these handlers and DTOs).
 
 pub(crate) mod cancel;
+pub(crate) mod confirm_nothing_held;
 pub(crate) mod create;
 pub mod dto;
 pub(crate) mod list;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(replan::router())
         .merge(skip::router())
         .merge(reask::router())
+        .merge(confirm_nothing_held::router())
         .merge(tokens::router())
         .merge(openapi::router())
 }

@@ -2,6 +2,7 @@
 //! (ticket changes, successor, re-plan, skip, re-ask), evidence.
 
 mod actions;
+mod confirm_empty;
 mod create;
 pub(crate) mod evidence;
 mod list;
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .merge(create::router())
         .merge(show::router())
         .merge(actions::router())
+        .merge(confirm_empty::router())
         .merge(steering::router())
         .merge(evidence::router())
 }
