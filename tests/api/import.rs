@@ -9,7 +9,7 @@ const MIXED: &str = "external_id,email,name,hub_username,manager_email,successor
 HR-1,alice@acme.test,Alice A,alice,carol@acme.test,,,resignation\n\
 HR-2,not-an-email,Bob B,-bob,carol@acme.test,,tomorrow,\n\
 HR-3,dave@acme.test,,dave,carol@acme.test,dave,,\n\
-HR-4,erin@acme.test,Erin E,erin,carol@acme.test,,2026-12-01T17:00:00Z,\n";
+HR-4,erin@acme.test,Erin E,erin,carol@acme.test,,2036-12-01T17:00:00Z,\n";
 
 #[tokio::test]
 async fn the_preview_flags_bad_rows_by_line_and_field_and_confirming_writes_the_good_ones() {

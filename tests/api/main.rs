@@ -7,6 +7,7 @@ mod api_fuzz;
 mod auth;
 mod browser;
 mod chrome;
+mod dates;
 mod edge;
 mod evidence;
 mod exports;

@@ -120,7 +120,7 @@ async fn list_and_show_print_the_rest_api_representation() {
         assert_eq!(show["person"]["hub_username"], "bob");
         assert_eq!(show["person"]["email"], "bob@acme.test");
         assert_eq!(show["manager_email"], "carol@acme.test");
-        assert_eq!(show["effective_at"], "2026-12-01T17:00:00Z");
+        assert_eq!(show["effective_at"], "2036-12-01T17:00:00Z");
         assert!(show["steps"].is_array());
         let filtered = stdout(&env.leaver(&["case", "list", "--state", "completed", "--json"]));
         assert_eq!(

@@ -7,6 +7,7 @@ mod case;
 mod check;
 mod config;
 mod exports;
+mod first_hour;
 mod import_limits;
 mod steering;
 mod support;

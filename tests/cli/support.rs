@@ -63,5 +63,5 @@ pub const BOB: &[&str] = &[
     "--successor",
     "carol",
     "--effective-at",
-    "2026-12-01T17:00:00Z",
+    "2036-12-01T17:00:00Z",
 ];

@@ -26,7 +26,19 @@ impl Leaver {
     /// (stored as the Hub spells them), the successor may not be leaving too, and the person
     /// may have no other open case (see `crate::opening`).
     pub async fn open_case(&self, input: &TicketInput, actor: &Actor) -> Result<Opened> {
-        let ticket = self.known_to_the_hub(check_ticket(input)?).await?;
+        self.open_case_run_now(input, false, actor).await
+    }
+
+    /// [`Leaver::open_case`], with or without `run_now` (see `crate::dates`).
+    pub(crate) async fn open_ticket(
+        &self,
+        input: &TicketInput,
+        run_now: bool,
+        actor: &Actor,
+    ) -> Result<Opened> {
+        let ticket = self
+            .known_to_the_hub(self.dated_ticket(input, run_now).await?)
+            .await?;
         self.check_other_cases(&ticket).await?;
         let opened = self
             .store

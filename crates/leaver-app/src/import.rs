@@ -3,18 +3,24 @@
 //! open a case per good row.
 //!
 //! Columns (by header name, any order; only the four required ones must be present):
-//! `external_id,email,name,hub_username,manager_email,successor,effective_at,reason`.
+//! `external_id,email,name,hub_username,manager_email,successor,effective_at,reason,run_now`,
+//! separated by commas or semicolons (as the header line uses them: spreadsheets in much of
+//! Europe save with `;`). `effective_at` reads as a ticket's does, in `LEAVER_TIMEZONE`; a time
+//! in the past needs `run_now` (`true`, `yes`, `1`) on its row.
 //!
 //! A file holds at most [`MAX_ROWS`] rows and [`MAX_BYTES`] bytes: a bigger one is refused whole
 //! before anything is written (a 30 MB file once made a 1.1 GB preview page). Pages and the CLI
 //! list the first [`ERRORS_SHOWN`] problems and count the rest.
 
-use crate::{Leaver, Result};
+use crate::dates::{check_dated_ticket, run_now_flag};
+use crate::{Error, Leaver, Result};
+use leaver_core::input::Zone;
 use leaver_core::{CaseId, FieldError, Ticket, TicketInput};
 use leaver_store::{Actor, Store, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Cursor, Read};
+use time::OffsetDateTime;
 
 /// The most data rows one import takes.
 pub const MAX_ROWS: usize = 10_000;
@@ -42,7 +48,7 @@ impl From<Refused> for FieldError {
 }
 
 /// The columns an import file may have, in the order of the contract.
-pub const COLUMNS: [&str; 8] = [
+pub const COLUMNS: [&str; 9] = [
     "external_id",
     "email",
     "name",
@@ -51,6 +57,7 @@ pub const COLUMNS: [&str; 8] = [
     "successor",
     "effective_at",
     "reason",
+    "run_now",
 ];
 
 /// The columns that must be in the header.
@@ -75,6 +82,8 @@ impl std::fmt::Display for RowError {
 pub struct GoodRow {
     pub line: u64,
     pub ticket: Ticket,
+    /// The row's `run_now`: the case runs without waiting for its effective time.
+    pub run_now: bool,
 }
 
 /// What a file holds, checked, before anything is written.
@@ -92,6 +101,45 @@ impl Preview {
         let mut lines: Vec<u64> = self.errors.iter().map(|e| e.line).collect();
         lines.dedup();
         lines.len()
+    }
+
+    /// Whether the header was refused, so that no row was read.
+    pub fn bad_header(&self) -> bool {
+        self.rows == 0 && self.errors.iter().any(|e| e.line == 1)
+    }
+
+    /// One line on what was read: `3 rows: 2 good, 1 with errors`, or why nothing was.
+    pub fn summary(&self) -> String {
+        if self.bad_header() {
+            return "nothing was read: the header line is wrong (see above: columns are \
+                    external_id,email,name,hub_username,manager_email,successor,effective_at,\
+                    reason,run_now, separated by commas or semicolons)"
+                .into();
+        }
+        format!(
+            "{} {}: {} good, {} with errors",
+            self.rows,
+            if self.rows == 1 { "row" } else { "rows" },
+            self.good.len(),
+            self.bad_rows()
+        )
+    }
+}
+
+/// How an import reads times: in `zone`, and a time before `now` needs `run_now`.
+#[derive(Clone, Debug)]
+pub struct Dates {
+    pub zone: Zone,
+    pub now: Option<OffsetDateTime>,
+}
+
+impl Dates {
+    /// Times in `zone`; one before `now` is refused on a row without `run_now`.
+    pub fn new(zone: Zone, now: OffsetDateTime) -> Dates {
+        Dates {
+            zone,
+            now: Some(now),
+        }
     }
 }
 
@@ -116,20 +164,54 @@ fn error(line: u64, field: &str, message: impl Into<String>) -> RowError {
 
 /// Reads and checks the whole file, as it is read. A broken header or row becomes a
 /// [`RowError`]; only a file over [`MAX_ROWS`] rows or [`MAX_BYTES`] bytes is [`Refused`].
+/// Times read in UTC, with no check against the clock: see [`preview_in`].
 pub fn preview(data: impl Read) -> std::result::Result<Preview, Refused> {
+    preview_in(
+        data,
+        &Dates {
+            zone: Zone::utc(),
+            now: None,
+        },
+    )
+}
+
+/// [`preview`], reading times as `dates` says.
+pub fn preview_in(data: impl Read, dates: &Dates) -> std::result::Result<Preview, Refused> {
     // One byte more than allowed: if it is there, the file is too large.
+    let mut data = BufReader::new(data.take(MAX_BYTES as u64 + 1));
+    let mut head = Vec::new();
+    // A read error shows again, with its line, when the CSV reader meets it.
+    let _ = data.read_until(b'\n', &mut head);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
-        .from_reader(data.take(MAX_BYTES as u64 + 1));
-    let out = check_rows(&mut reader)?;
-    if reader.into_inner().limit() == 0 {
+        .delimiter(separator(&head))
+        .from_reader(Cursor::new(head).chain(data));
+    let out = check_rows(&mut reader, dates)?;
+    if reader.into_inner().into_inner().1.into_inner().limit() == 0 {
         return Err(Refused::TooLarge);
     }
     Ok(out)
 }
 
-fn check_rows<R: Read>(reader: &mut csv::Reader<R>) -> std::result::Result<Preview, Refused> {
+/// `;` when the header line has more semicolons than commas (outside quotes), else `,`.
+fn separator(header: &[u8]) -> u8 {
+    let (mut quoted, mut commas, mut semicolons) = (false, 0, 0);
+    for &b in header {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semicolons += 1,
+            _ => {}
+        }
+    }
+    if semicolons > commas { b';' } else { b',' }
+}
+
+fn check_rows<R: Read>(
+    reader: &mut csv::Reader<R>,
+    dates: &Dates,
+) -> std::result::Result<Preview, Refused> {
     let mut out = Preview::default();
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h
@@ -188,18 +270,28 @@ fn check_rows<R: Read>(reader: &mut csv::Reader<R>) -> std::result::Result<Previ
             effective_at: cell("effective_at"),
             reason: cell("reason"),
         };
-        match Ticket::parse(&input) {
-            Err(fields) => {
+        let run_now = run_now_flag(cell("run_now").as_deref());
+        let checked = match dates.now {
+            Some(now) => check_dated_ticket(&input, &dates.zone, now, run_now),
+            None => Ticket::parse_in(&input, &dates.zone).map_err(Error::Invalid),
+        };
+        match checked {
+            Err(Error::Invalid(fields)) => {
                 out.errors
                     .extend(fields.into_iter().map(|f| error(line, f.field, f.message)));
             }
+            Err(other) => out.errors.push(error(line, "row", other.to_string())),
             Ok(ticket) => match seen.insert(ticket.external_id.to_string(), line) {
                 Some(first) => out.errors.push(error(
                     line,
                     "external_id",
                     format!("{} is already on line {first}", ticket.external_id),
                 )),
-                None => out.good.push(GoodRow { line, ticket }),
+                None => out.good.push(GoodRow {
+                    line,
+                    ticket,
+                    run_now,
+                }),
             },
         }
     }
@@ -229,7 +321,12 @@ impl Leaver {
             let results = self.store.open_cases(&tickets, actor, self.now()).await?;
             for (row, result) in chunk.iter().zip(results) {
                 match result {
-                    Ok(opened) if opened.created => written.created += 1,
+                    Ok(opened) if opened.created => {
+                        written.created += 1;
+                        if row.run_now {
+                            self.run_now(opened.case.id, actor).await?;
+                        }
+                    }
                     Ok(_) => written.existing += 1,
                     Err(conflict @ StoreError::Conflict { .. }) => {
                         written
@@ -274,6 +371,43 @@ mod tests {
             ]
         );
         assert_eq!(preview.bad_rows(), 2);
+    }
+
+    #[test]
+    fn semicolons_run_now_and_local_dates_are_read() {
+        let csv = "external_id;email;hub_username;manager_email;effective_at;run_now\n\
+                   HR-1;bob@acme.test;bob;carol@acme.test;2026-12-15;\n\
+                   HR-2;dan@acme.test;dan;carol@acme.test;2026-11-01;\n\
+                   HR-3;eve@acme.test;eve;carol@acme.test;2026-11-01;yes\n\
+                   HR-4;fay@acme.test;fay;carol@acme.test;12/31/2026;\n";
+        let paris = Zone::named("Europe/Paris").expect("known");
+        let now = time::macros::datetime!(2026-12-01 12:00 UTC);
+        let preview = preview_in(csv.as_bytes(), &Dates::new(paris, now)).expect("read");
+        let good: Vec<(&str, bool)> = preview
+            .good
+            .iter()
+            .map(|r| (r.ticket.external_id.as_str(), r.run_now))
+            .collect();
+        assert_eq!(good, [("HR-1", false), ("HR-3", true)]);
+        assert_eq!(
+            preview.good[0].ticket.effective_at,
+            Some(time::macros::datetime!(2026-12-14 23:00 UTC))
+        );
+        let errors: Vec<String> = preview.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("line 3: effective_at: is in the past"),
+            "{errors:?}"
+        );
+        assert!(errors[1].contains("either way round"), "{errors:?}");
+        assert_eq!(preview.summary(), "4 rows: 2 good, 2 with errors");
+    }
+
+    #[test]
+    fn a_bad_header_says_so_instead_of_counting_rows() {
+        let preview = preview(&b"id,mail\nHR-1,x\n"[..]).expect("not refused");
+        assert!(preview.bad_header());
+        assert!(preview.summary().contains("the header line is wrong"));
     }
 
     #[test]

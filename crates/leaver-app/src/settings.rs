@@ -47,6 +47,11 @@ pub struct Settings {
     /// operator. One day by default, so that a Hub outage of hours resolves by itself.
     #[serde(default = "default_retry_for_secs")]
     pub retry_for_secs: u64,
+    /// The time zone people's times are read and shown in: a date alone or a time without an
+    /// offset in a ticket or a form is a time there, and pages show times there with their
+    /// offset. `UTC` (the default) or an IANA name like `Europe/Paris`.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
     /// The key approval links are derived from (hex, at least 32 bytes). Replicas must share it.
     /// Unset with SQLite: a key file beside the database is created and kept.
     #[serde(skip_serializing)]
@@ -128,6 +133,7 @@ impl Default for Settings {
             lease_secs: 120,
             batch: 8,
             retry_for_secs: default_retry_for_secs(),
+            timezone: default_timezone(),
             secret_key: None,
             approval_security: Vec::new(),
             approval_escalate_to: Vec::new(),
@@ -172,8 +178,19 @@ impl Settings {
             self.watch_days <= MAX_WATCH_DAYS,
             "LEAVER_WATCH_DAYS must be at most {MAX_WATCH_DAYS}"
         );
+        leaver_core::input::Zone::named(&self.timezone)
+            .map_err(|e| anyhow::anyhow!("LEAVER_TIMEZONE: {e}"))?;
         Ok(self)
     }
+
+    /// The zone of `LEAVER_TIMEZONE` (UTC if it names none, which [`Settings::check`] refuses).
+    pub fn zone(&self) -> leaver_core::input::Zone {
+        leaver_core::input::Zone::named(&self.timezone).unwrap_or_default()
+    }
+}
+
+fn default_timezone() -> String {
+    "UTC".into()
 }
 
 fn default_retry_for_secs() -> u64 {

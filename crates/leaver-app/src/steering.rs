@@ -88,7 +88,7 @@ impl Leaver {
                 case.state
             )));
         }
-        let changes = patch.check(&case).map_err(Error::Invalid)?;
+        let changes = self.check_patch(patch, &case).map_err(Error::Invalid)?;
         if changes.is_empty() {
             return Ok(case);
         }
@@ -117,7 +117,7 @@ impl Leaver {
     /// changing anything: a door that found other faults first reports these with them.
     pub async fn patch_errors(&self, id: CaseId, patch: &TicketPatch) -> Result<Vec<FieldError>> {
         let case = self.store.case(id).await?;
-        Ok(patch.check(&case).err().unwrap_or_default())
+        Ok(self.check_patch(patch, &case).err().unwrap_or_default())
     }
 
     /// The old manager's open links on `case`, each with a fresh link for the new manager.

@@ -4,21 +4,34 @@
 //! applied, so no door can skip it); times read the same on every page and export.
 
 use leaver_core::FieldError;
-use leaver_core::input::optional_free_text;
+use leaver_core::input::{Zone, optional_free_text};
+use std::sync::RwLock;
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 /// `raw`, trimmed, or `None` when blank; the bad field when it breaks the rules.
 pub fn checked_text(field: &'static str, raw: Option<&str>) -> Result<Option<String>, FieldError> {
     optional_free_text(raw).map_err(|message| FieldError { field, message })
 }
 
-/// `2026-12-01 17:00:05 UTC`.
+/// The zone pages and exports show times in: one per process, set from `LEAVER_TIMEZONE` by the
+/// `leaver` binary once it has its settings (tests, which run many Leavers in one process, keep
+/// the default, UTC).
+static SHOWN_IN: RwLock<Option<Zone>> = RwLock::new(None);
+
+/// Shows times in `zone` from now on ([`when`]).
+pub fn show_times_in(zone: Zone) {
+    if let Ok(mut shown) = SHOWN_IN.write() {
+        *shown = (!zone.is_utc()).then_some(zone);
+    }
+}
+
+/// `2026-12-01 17:00:05 UTC`, or in the zone of `LEAVER_TIMEZONE` with its offset,
+/// `2026-12-01 18:00:05 +01:00`.
 pub fn when(t: OffsetDateTime) -> String {
-    let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .unwrap_or_else(|_| t.to_string())
+    match SHOWN_IN.read().ok().as_deref() {
+        Some(Some(zone)) => zone.format(t),
+        _ => Zone::utc().format(t),
+    }
 }
 
 /// A time stored as Unix milliseconds, as [`when`] prints it.

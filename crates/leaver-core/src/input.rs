@@ -4,9 +4,13 @@
 //!
 //! A value that passes these never fails later, when it is stored, read back or rendered.
 
+mod zone;
+
+pub use zone::Zone;
+
 use time::format_description::well_known::Rfc3339;
 use time::macros::{datetime, format_description};
-use time::{Date, Duration, OffsetDateTime, UtcOffset};
+use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 /// The earliest time Leaver accepts (in UTC).
 pub const EARLIEST: OffsetDateTime = datetime!(1970-01-01 00:00:00 UTC);
@@ -46,6 +50,56 @@ pub fn time(raw: &str) -> Result<OffsetDateTime, String> {
         )
     })?;
     in_range(parsed)
+}
+
+/// When a ticket takes effect, as people write it: an RFC 3339 time with any offset
+/// (`2026-12-15T09:00:00+01:00`, kept as that instant), a date alone (`2026-12-15`: the start of
+/// that day in `zone`), or a time without an offset (`2026-12-15T09:00`, what a browser's
+/// date-time field sends: in `zone`). Anything else, `12/31/2026` included (whose day and month
+/// could be either way round), is refused with the forms that are read.
+pub fn effective_at(raw: &str, zone: &Zone) -> Result<OffsetDateTime, String> {
+    let raw = raw.trim();
+    if let Ok(t) = OffsetDateTime::parse(raw, &Rfc3339) {
+        return in_range(t);
+    }
+    if let Ok(date) = Date::parse(raw, format_description!("[year]-[month]-[day]")) {
+        return in_range(zone.local(date.midnight())?);
+    }
+    let local = [
+        format_description!("[year]-[month]-[day]T[hour]:[minute]"),
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+        format_description!("[year]-[month]-[day] [hour]:[minute]"),
+        format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
+    ];
+    if let Some(t) = local
+        .iter()
+        .find_map(|format| PrimitiveDateTime::parse(raw, format).ok())
+    {
+        return in_range(zone.local(t)?);
+    }
+    let ambiguous = if raw.contains('/') || raw.contains('.') {
+        " (a date like 12/31/2026 is not read: its day and month could be either way round)"
+    } else {
+        ""
+    };
+    Err(format!(
+        "{:?} is not a time Leaver reads{ambiguous}: write a date like 2026-12-15 (the start of \
+         that day in {zone}), a time like 2026-12-15T09:00 (in {zone}) or an RFC 3339 time like \
+         2026-12-15T09:00:00+01:00",
+        shorten(raw)
+    ))
+}
+
+/// Refuses a time in the past (more than a minute before `now`, for clocks that differ a
+/// little), showing it in `zone`, unless the sender asked to run at once.
+pub fn not_past(at: OffsetDateTime, now: OffsetDateTime, zone: &Zone) -> Result<(), String> {
+    if at >= now - Duration::minutes(1) {
+        return Ok(());
+    }
+    Err(format!(
+        "is in the past ({}); send run_now: true / --now to run at once",
+        zone.format(at)
+    ))
 }
 
 /// A bound of a period: an RFC 3339 time, or a date. A date means its start (midnight UTC);
@@ -136,6 +190,70 @@ mod tests {
         }
         assert!(time("9998-12-31T23:59:59Z").is_ok());
         assert!(time("1970-01-01T00:00:00Z").is_ok());
+    }
+
+    #[test]
+    fn effective_times_read_rfc3339_a_date_or_a_local_time_in_the_zone() {
+        let paris = Zone::named("Europe/Paris").expect("known");
+        let utc = Zone::utc();
+        assert_eq!(
+            effective_at("2026-12-15T09:00:00-05:00", &paris),
+            Ok(datetime!(2026-12-15 14:00 UTC)),
+            "the ticket's own offset is kept"
+        );
+        assert_eq!(
+            effective_at("2026-12-15", &utc),
+            Ok(datetime!(2026-12-15 00:00 UTC))
+        );
+        assert_eq!(
+            effective_at("2026-12-15", &paris),
+            Ok(datetime!(2026-12-14 23:00 UTC))
+        );
+        assert_eq!(
+            effective_at("2026-12-15T09:00", &paris),
+            Ok(datetime!(2026-12-15 08:00 UTC))
+        );
+        assert_eq!(
+            effective_at(" 2026-12-15 09:00:30 ", &utc),
+            Ok(datetime!(2026-12-15 09:00:30 UTC))
+        );
+    }
+
+    #[test]
+    fn other_forms_are_refused_with_the_forms_that_are_read() {
+        let paris = Zone::named("Europe/Paris").expect("known");
+        for raw in [
+            "12/31/2026",
+            "31.12.2026",
+            "tomorrow",
+            "2026-13-01",
+            "2026-12-15T25:00",
+        ] {
+            let error = effective_at(raw, &paris).expect_err(raw);
+            assert!(
+                error.contains("2026-12-15T09:00 (in Europe/Paris)"),
+                "{error}"
+            );
+        }
+        assert!(
+            effective_at("12/31/2026", &paris)
+                .expect_err("bad")
+                .contains("either way round")
+        );
+        assert!(effective_at("9999-06-01", &paris).is_err());
+    }
+
+    #[test]
+    fn a_past_time_is_refused_naming_it_and_the_way_to_run_at_once() {
+        let now = datetime!(2026-12-01 12:00 UTC);
+        let paris = Zone::named("Europe/Paris").expect("known");
+        let error = not_past(datetime!(2026-11-30 23:00 UTC), now, &paris).expect_err("past");
+        assert_eq!(
+            error,
+            "is in the past (2026-12-01 00:00:00 +01:00); send run_now: true / --now to run at once"
+        );
+        assert!(not_past(now - Duration::seconds(30), now, &paris).is_ok());
+        assert!(not_past(now + Duration::days(1), now, &paris).is_ok());
     }
 
     #[test]

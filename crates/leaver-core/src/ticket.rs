@@ -8,7 +8,7 @@ use std::fmt;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::input::{free_text, time as rfc3339};
+use crate::input::{Zone, effective_at, free_text};
 
 /// A ticket as it arrives: every field optional text, nothing checked yet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,7 +54,13 @@ impl fmt::Display for FieldError {
 
 impl Ticket {
     /// Checks every field and reports all the bad ones at once, in the order of the CSV columns.
+    /// A date or a time without an offset reads in UTC; see [`Ticket::parse_in`].
     pub fn parse(input: &TicketInput) -> Result<Self, Vec<FieldError>> {
+        Ticket::parse_in(input, &Zone::utc())
+    }
+
+    /// As [`Ticket::parse`], reading a date alone or a time without an offset in `zone`.
+    pub fn parse_in(input: &TicketInput, zone: &Zone) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let external_id = required(
             &mut errors,
@@ -82,7 +88,9 @@ impl Ticket {
             &input.successor,
             HubUsername::parse,
         );
-        let effective_at = optional(&mut errors, "effective_at", &input.effective_at, rfc3339);
+        let effective_at = optional(&mut errors, "effective_at", &input.effective_at, |raw| {
+            effective_at(raw, zone)
+        });
         let reason = optional(&mut errors, "reason", &input.reason, free_text);
         if let (Some(leaver), Some(Some(successor))) = (&hub_username, &successor)
             && leaver.is(successor.as_str())

@@ -5,7 +5,7 @@
 //! audit trail says what changed from what, and a change computed from a stale read of the case
 //! is refused when it is applied.
 
-use crate::input::{free_text, time as rfc3339};
+use crate::input::{Zone, effective_at, free_text};
 use crate::ticket::FieldError;
 use crate::{Case, EmailAddress, HubUsername};
 use serde::{Deserialize, Serialize};
@@ -110,13 +110,19 @@ impl TicketPatch {
     }
 
     /// The changes this patch makes to `case`: every field checked by the ticket's rules (all
-    /// bad fields at once), and fields that would not change left out.
+    /// bad fields at once), and fields that would not change left out. Times without an
+    /// offset read in UTC; see [`TicketPatch::check_in`].
     pub fn check(&self, case: &Case) -> Result<Vec<TicketChange>, Vec<FieldError>> {
+        self.check_in(case, &Zone::utc())
+    }
+
+    /// As [`TicketPatch::check`], reading a date or a time without an offset in `zone`.
+    pub fn check_in(&self, case: &Case, zone: &Zone) -> Result<Vec<TicketChange>, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut changes = Vec::new();
         let mut bad =
             |field: &'static str, message: String| errors.push(FieldError { field, message });
-        match checked(&self.effective_at, rfc3339) {
+        match checked(&self.effective_at, |raw| effective_at(raw, zone)) {
             Ok(to) => changes.extend(to.filter(|to| *to != case.effective_at).map(|to| {
                 TicketChange::EffectiveAt {
                     from: case.effective_at,

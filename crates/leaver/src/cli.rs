@@ -127,13 +127,16 @@ pub enum CaseCommand {
         /// needs_attention, cancelled).
         #[arg(long)]
         state: Option<String>,
+        /// Only cases whose ticket id, email or Hub username contains TEXT (any case).
+        #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+        search: Option<String>,
         /// Print JSON, as the REST API returns it.
         #[arg(long)]
         json: bool,
     },
     /// Show one case with its steps.
     Show {
-        /// The case id (a UUID).
+        /// The case id (a UUID) or its HR ticket's id.
         id: String,
         /// Print JSON, as the REST API returns it.
         #[arg(long)]
@@ -205,12 +208,20 @@ pub struct OpenArgs {
     /// Who becomes admin where the leaver is the last admin (a Hub username).
     #[arg(long, allow_hyphen_values = true)]
     pub successor: Option<String>,
-    /// Nothing touches the Hub before this time (RFC 3339, like 2026-12-01T17:00:00Z).
+    /// Nothing touches the Hub before this time: a date (2026-12-15, the start of that day in
+    /// LEAVER_TIMEZONE), a time in LEAVER_TIMEZONE (2026-12-15T09:00) or RFC 3339 with an
+    /// offset (2026-12-15T09:00:00+01:00). A time in the past needs --now.
     #[arg(long, allow_hyphen_values = true)]
     pub effective_at: Option<String>,
     /// Why the person leaves (free text, for the record).
     #[arg(long, allow_hyphen_values = true)]
     pub reason: Option<String>,
+    /// Run at once: accept an effective time in the past and do not wait for it.
+    #[arg(long)]
+    pub now: bool,
+    /// Print the case as JSON, as the REST API returns it, instead of its id.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// What `case update` changes; at least one is needed.

@@ -23,7 +23,7 @@ pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
 }
 
 /// The variables read from the environment (figment lower-cases them).
-const ENV_KEYS: [&str; 27] = [
+const ENV_KEYS: [&str; 28] = [
     "database_url",
     "bind",
     "public_url",
@@ -38,6 +38,7 @@ const ENV_KEYS: [&str; 27] = [
     "batch",
     "retry_for_secs",
     "secret_key",
+    "timezone",
     "approval_security",
     "approval_escalate_to",
     "operator_email",

@@ -9,17 +9,20 @@ mod runtime;
 
 use clap::Parser;
 use cli::{Cli, Command};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    quiet_on_broken_pipe();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("LEAVER_LOG")
                 .unwrap_or_else(|_| "warn,leaver=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match run(cli).await {
         Ok(code) => code,
@@ -32,6 +35,7 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let settings = config::load(cli.config.as_deref())?;
+    leaver_app::text::show_times_in(settings.zone());
     match cli.command {
         Command::Demo { once } => commands::demo::run(settings, once).await?,
         Command::Serve => commands::serve::run(settings).await?,
@@ -51,4 +55,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Apikey(command) => commands::accounts::apikey(settings, command).await?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `leaver check | head`: once the reader has gone, printing fails with a broken pipe, which
+/// `println!` turns into a panic. Nobody is left to read the rest, so end quietly, with the
+/// status a process killed by SIGPIPE has (128 + 13), as other Unix tools do.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }

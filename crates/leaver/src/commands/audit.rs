@@ -2,11 +2,9 @@
 
 use super::explain;
 use crate::cli::AuditCommand;
-use anyhow::Context;
 use leaver_app::evidence::Scope;
 use leaver_app::evidence::period::period;
 use leaver_app::evidence::render::Format;
-use leaver_app::model::CaseId;
 use leaver_app::{Leaver, Settings};
 use std::io::Write;
 use std::process::ExitCode;
@@ -26,8 +24,9 @@ pub async fn run(settings: Settings, command: AuditCommand) -> anyhow::Result<Ex
                 .map_err(|e| anyhow::anyhow!("--format: {e}"))?;
             let scope = match case {
                 Some(id) => Scope::Case(
-                    id.parse::<CaseId>()
-                        .with_context(|| format!("--case {id:?} is not a case id (a UUID)"))?,
+                    app.find_case_id(&id)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("--case: {e}"))?,
                 ),
                 None => period(from.as_deref(), to.as_deref(), app.now(), None)
                     .map_err(|e| anyhow::anyhow!("--{e}"))?,

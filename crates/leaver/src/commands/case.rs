@@ -6,21 +6,27 @@ use crate::output;
 use anyhow::Context;
 use leaver_app::Leaver;
 use leaver_app::Settings;
-use leaver_app::cases::check_ticket;
+use leaver_app::dates::check_dated_ticket;
 use leaver_app::model::{
     Actor, CaseFilter, CaseId, CaseState, Patch, StepId, TicketInput, TicketPatch,
 };
 
-pub async fn run(settings: Settings, command: CaseCommand) -> anyhow::Result<()> {
+pub async fn run(settings: Settings, mut command: CaseCommand) -> anyhow::Result<()> {
+    super::case_ref::resolve(&settings, &mut command).await?;
     match command {
         CaseCommand::Open(args) => open(settings, args).await,
-        CaseCommand::List { state, json } => {
+        CaseCommand::List {
+            state,
+            search,
+            json,
+        } => {
             let state = state
                 .map(|s| s.parse::<CaseState>())
                 .transpose()
                 .map_err(|e| anyhow::anyhow!("--state: {e}"))?;
             let filter = CaseFilter {
                 state,
+                search,
                 limit: Some(10_000),
                 ..CaseFilter::default()
             };
@@ -115,10 +121,11 @@ async fn open(settings: Settings, args: OpenArgs) -> anyhow::Result<()> {
         effective_at: args.effective_at,
         reason: args.reason,
     };
-    check_ticket(&input).map_err(bad_ticket)?;
+    let now = time::OffsetDateTime::now_utc();
+    check_dated_ticket(&input, &settings.zone(), now, args.now).map_err(bad_ticket)?;
     let app = super::app(settings).await?;
     let opened = app
-        .open_case(&input, &Actor::cli())
+        .open_case_run_now(&input, args.now, &Actor::cli())
         .await
         .map_err(bad_ticket)?;
     if !opened.created {
@@ -126,6 +133,9 @@ async fn open(settings: Settings, args: OpenArgs) -> anyhow::Result<()> {
             "a case for ticket {} already exists; nothing new was opened",
             opened.case.external_id
         );
+    }
+    if args.json {
+        return output::json(&opened.case);
     }
     println!("{}", opened.case.id);
     Ok(())

@@ -5,7 +5,7 @@
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use leaver_app::Settings;
-use leaver_app::import::{ERRORS_SHOWN, RowError, preview};
+use leaver_app::import::{Dates, ERRORS_SHOWN, RowError, preview_in};
 use leaver_app::model::Actor;
 use std::io::{BufReader, IsTerminal};
 use std::path::Path;
@@ -15,7 +15,8 @@ use std::process::ExitCode;
 /// over the import's limits is refused whole, and nothing is written.
 pub async fn run(settings: Settings, file: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
     let data = std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
-    let checked = match preview(BufReader::new(data)) {
+    let dates = Dates::new(settings.zone(), time::OffsetDateTime::now_utc());
+    let checked = match preview_in(BufReader::new(data), &dates) {
         Ok(checked) => checked,
         Err(refused) => {
             eprintln!("{}: {refused}; nothing was written", file.display());
@@ -23,12 +24,7 @@ pub async fn run(settings: Settings, file: &Path, dry_run: bool) -> anyhow::Resu
         }
     };
     print_errors(file, &checked.errors);
-    println!(
-        "{} rows: {} good, {} with errors",
-        checked.rows,
-        checked.good.len(),
-        checked.bad_rows()
-    );
+    println!("{}", checked.summary());
     if dry_run {
         println!("dry run: nothing was written");
         return Ok(exit(checked.errors.is_empty()));

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod case;
+pub mod case_ref;
 pub mod check;
 pub mod demo;
 pub mod import;

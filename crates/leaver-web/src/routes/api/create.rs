@@ -30,6 +30,20 @@ pub(super) fn parse_input(body: &[u8]) -> Result<TicketInput, AppError> {
     ticket_input(&json).map_err(AppError::Validation)
 }
 
+/// The ticket's `run_now` (absent or `null`: false), or a 422 naming it when it is not a
+/// boolean. `body` is a JSON object ([`parse_input`] checked).
+fn run_now(body: &[u8]) -> Result<bool, AppError> {
+    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    match json.get("run_now") {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(yes)) => Ok(*yes),
+        Some(_) => Err(AppError::Validation(vec![FieldError {
+            field: "run_now",
+            message: "must be true or false".into(),
+        }])),
+    }
+}
+
 /// Names a bad ticket field by its JSON path (`person.email`).
 fn by_json_path(error: leaver_app::Error) -> AppError {
     match error {
@@ -67,10 +81,11 @@ pub(crate) async fn create(
     body: Bytes,
 ) -> Result<(StatusCode, Json<CaseBody>), AppError> {
     let input = parse_input(&body)?;
+    let run_now = run_now(&body)?;
     let actor = Actor::api(&client.name);
     let opened = state
         .app
-        .open_case(&input, &actor)
+        .open_case_run_now(&input, run_now, &actor)
         .await
         .map_err(by_json_path)?;
     let status = if opened.created {

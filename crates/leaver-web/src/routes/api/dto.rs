@@ -34,11 +34,17 @@ pub struct TicketBody {
     /// Who becomes admin where the leaver is the last one (a Hub username).
     #[schema(example = "carol")]
     pub successor: Option<String>,
-    /// Nothing touches the Hub before this time (RFC 3339).
-    #[schema(format = DateTime, example = "2026-12-01T17:00:00Z")]
+    /// Nothing touches the Hub before this time: RFC 3339 with any offset, a date alone
+    /// (`2026-12-15`, the start of that day in `LEAVER_TIMEZONE`) or a time without an offset
+    /// (`2026-12-15T09:00`, in `LEAVER_TIMEZONE`). A time in the past is refused unless
+    /// `run_now` is true.
+    #[schema(example = "2026-12-15T17:00:00+01:00")]
     pub effective_at: Option<String>,
     #[schema(example = "resignation")]
     pub reason: Option<String>,
+    /// Run at once: accept an `effective_at` in the past and do not wait for it.
+    #[serde(default)]
+    pub run_now: bool,
 }
 
 /// The JSON path of each ticket field.

@@ -1,5 +1,6 @@
 //! `GET /cases/new` shows the ticket form; `POST /cases/new` opens the case, or re-shows the form
-//! with each bad field named.
+//! with each bad field named. "Effective at" is a date-time input, read in `LEAVER_TIMEZONE`;
+//! "Run now" accepts a time in the past and does not wait.
 
 use crate::AppState;
 use crate::auth::{CsrfForm, CurrentOperator};
@@ -12,8 +13,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leaver_app::Error;
+use leaver_app::dates::run_now_flag;
 use leaver_app::model::Actor;
 use leaver_core::{FieldError, TicketInput};
+use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/cases/new", get(form).post(submit))
@@ -22,7 +25,7 @@ pub fn router() -> Router<AppState> {
 /// One input of the form.
 struct Field {
     name: &'static str,
-    label: &'static str,
+    label: String,
     kind: &'static str,
     required: bool,
     value: String,
@@ -35,6 +38,15 @@ struct NewPage {
     chrome: Chrome,
     fields: Vec<Field>,
     error: Option<String>,
+    run_now: bool,
+}
+
+/// What the form posts: the ticket and the "Run now" checkbox.
+#[derive(Debug, Deserialize)]
+struct NewCase {
+    #[serde(flatten)]
+    ticket: TicketInput,
+    run_now: Option<String>,
 }
 
 const FIELDS: [(&str, &str, &str, bool); 8] = [
@@ -49,21 +61,18 @@ const FIELDS: [(&str, &str, &str, bool); 8] = [
         true,
     ),
     ("successor", "Successor admin (Hub username)", "text", false),
-    (
-        "effective_at",
-        "Effective at (RFC 3339, e.g. 2026-12-01T17:00:00Z)",
-        "text",
-        false,
-    ),
+    ("effective_at", "Effective at", "datetime-local", false),
     ("reason", "Reason", "text", false),
 ];
 
 fn page(
+    state: &AppState,
     operator: &CurrentOperator,
     input: &TicketInput,
     errors: &[FieldError],
     error: Option<String>,
 ) -> NewPage {
+    let zone = state.app.zone();
     let values = [
         &input.external_id,
         &input.email,
@@ -79,7 +88,11 @@ fn page(
         .zip(values)
         .map(|(&(name, label, kind, required), value)| Field {
             name,
-            label,
+            label: if name == "effective_at" {
+                format!("{label} ({zone}; empty: as soon as approved)")
+            } else {
+                label.to_owned()
+            },
             kind,
             required,
             value: value.clone().unwrap_or_default(),
@@ -93,34 +106,39 @@ fn page(
         chrome: Chrome::from(operator),
         fields,
         error,
+        run_now: false,
     }
 }
 
-async fn form(operator: CurrentOperator) -> NewPage {
-    page(&operator, &TicketInput::default(), &[], None)
+async fn form(State(state): State<AppState>, operator: CurrentOperator) -> NewPage {
+    page(&state, &operator, &TicketInput::default(), &[], None)
 }
 
 #[tracing::instrument(skip_all)]
 async fn submit(
     State(state): State<AppState>,
-    CsrfForm { operator, form }: CsrfForm<TicketInput>,
+    CsrfForm { operator, form }: CsrfForm<NewCase>,
 ) -> Result<Response, PageError> {
     let actor = Actor::operator(&operator.email);
-    match state.app.open_case(&form, &actor).await {
+    let run_now = run_now_flag(form.run_now.as_deref());
+    let form = form.ticket;
+    let shown = |errors: &[FieldError], error: Option<String>| NewPage {
+        run_now,
+        ..page(&state, &operator, &form, errors, error)
+    };
+    match state.app.open_case_run_now(&form, run_now, &actor).await {
         Ok(opened) => {
             Ok(Redirect::to(&format!("/cases/{}?notice=opened", opened.case.id)).into_response())
         }
         Err(Error::Invalid(errors)) => {
-            let html = page(
-                &operator,
-                &form,
+            let html = shown(
                 &errors,
                 Some("Please fix the fields marked below; nothing was saved.".into()),
             );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
         Err(Error::Conflict(conflict)) => {
-            let html = page(&operator, &form, &[], Some(conflict));
+            let html = shown(&[], Some(conflict));
             Ok((StatusCode::CONFLICT, html).into_response())
         }
         Err(other) => Err(other.into()),

@@ -10,9 +10,10 @@
 
 use crate::AppState;
 use leaver_app::steering::Candidate;
+use leaver_core::input::Zone;
 use leaver_core::{Case, Patch, Step, StepKind, StepState, TicketPatch};
 use serde::Deserialize;
-use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
 
 /// The "change the ticket" form as posted (every field optional: a field not sent is kept).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -50,11 +51,16 @@ impl TicketForm {
         }
     }
 
-    /// The form filled with `case`'s values.
-    fn of(case: &Case) -> TicketForm {
+    /// The form filled with `case`'s values; the effective time as a date-time input shows it,
+    /// on the clock of `zone` (which is how the server reads it back).
+    fn of(case: &Case, zone: &Zone) -> TicketForm {
         let effective_at = case
             .effective_at
-            .and_then(|t| t.format(&Rfc3339).ok())
+            .and_then(|t| {
+                zone.show(t)
+                    .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+                    .ok()
+            })
             .unwrap_or_default();
         let values = [
             effective_at,
@@ -87,7 +93,9 @@ impl TicketForm {
 pub struct TicketField {
     /// The form's name for it.
     pub name: &'static str,
-    pub label: &'static str,
+    pub label: String,
+    /// The input's type (`datetime-local` for the effective time).
+    pub kind: &'static str,
     pub value: String,
     /// The value the page showed (hidden `shown_<name>`).
     pub shown: String,
@@ -120,11 +128,7 @@ pub struct SteeringView {
 
 /// (form name, label, API field name)
 const FIELDS: [(&str, &str, &str); 5] = [
-    (
-        "effective_at",
-        "Effective at (RFC 3339, e.g. 2026-12-01T17:00:00Z; blank: immediately)",
-        "effective_at",
-    ),
+    ("effective_at", "Effective at", "effective_at"),
     (
         "manager_email",
         "Manager's email (approves the plan)",
@@ -167,7 +171,7 @@ impl SteeringView {
         };
         SteeringView {
             can_change_ticket: before_writes,
-            ticket: ticket_fields(case, posted, errors),
+            ticket: ticket_fields(case, posted, errors, &state.app.zone()),
             needs_successor,
             candidates,
             candidates_error,
@@ -216,8 +220,9 @@ fn ticket_fields(
     case: &Case,
     posted: Option<&TicketForm>,
     errors: &[leaver_core::FieldError],
+    zone: &Zone,
 ) -> Vec<TicketField> {
-    let current = TicketForm::of(case);
+    let current = TicketForm::of(case, zone);
     let none = TicketForm::default();
     let sent = posted.unwrap_or(&none);
     // What was sent back, else the case's own value, for each field.
@@ -243,7 +248,14 @@ fn ticket_fields(
         .zip(values.into_iter().zip(shown_values))
         .map(|(&(name, label, field), (value, shown))| TicketField {
             name,
-            label,
+            label: match name {
+                "effective_at" => format!("{label} ({zone}; blank: immediately)"),
+                _ => label.to_owned(),
+            },
+            kind: match name {
+                "effective_at" => "datetime-local",
+                _ => "text",
+            },
             value,
             shown,
             error: errors

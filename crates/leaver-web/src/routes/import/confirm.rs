@@ -12,7 +12,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use leaver_app::import::{Written, preview};
+use leaver_app::import::{Dates, Written, preview_in};
 use leaver_app::model::Actor;
 use serde::Deserialize;
 
@@ -38,7 +38,11 @@ async fn confirm(
     State(state): State<AppState>,
     CsrfForm { operator, form }: CsrfForm<ConfirmForm>,
 ) -> Result<Response, PageError> {
-    let checked = preview(form.csv.as_bytes()).map_err(refused)?;
+    let checked = preview_in(
+        form.csv.as_bytes(),
+        &Dates::new(state.app.zone(), state.app.now()),
+    )
+    .map_err(refused)?;
     let chrome = Chrome::from(&operator);
     if checked.good.is_empty() {
         return Ok(PreviewPage::new(chrome, checked, form.csv).into_response());

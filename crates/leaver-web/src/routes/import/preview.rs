@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
 use axum::routing::post;
-use leaver_app::import::{ERRORS_SHOWN, GoodRow, Preview, RowError, preview};
+use leaver_app::import::{Dates, ERRORS_SHOWN, GoodRow, Preview, RowError, preview_in};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/import/preview", post(submit))
@@ -24,13 +24,14 @@ pub fn router() -> Router<AppState> {
 #[template(path = "import/preview.html")]
 pub(super) struct PreviewPage {
     pub chrome: Chrome,
-    pub rows: usize,
     pub good: Vec<GoodRow>,
     /// The first [`ERRORS_SHOWN`] problems.
     pub errors: Vec<RowError>,
     /// Problems not listed.
     pub more_errors: usize,
     pub bad_rows: usize,
+    /// What was read, in a line (or why nothing was).
+    pub summary: String,
     /// The file again, carried by the confirm form.
     pub csv: String,
 }
@@ -38,13 +39,14 @@ pub(super) struct PreviewPage {
 impl PreviewPage {
     pub(super) fn new(chrome: Chrome, preview: Preview, csv: String) -> PreviewPage {
         let bad_rows = preview.bad_rows();
+        let summary = preview.summary();
         let mut errors = preview.errors;
         let more_errors = errors.len().saturating_sub(ERRORS_SHOWN);
         errors.truncate(ERRORS_SHOWN);
         PreviewPage {
             chrome,
-            rows: preview.rows,
             bad_rows,
+            summary,
             good: preview.good,
             errors,
             more_errors,
@@ -65,6 +67,10 @@ async fn submit(
     if csv.trim().is_empty() {
         return Err(AppError::BadRequest("choose a CSV file or paste its text".into()).into());
     }
-    let checked = preview(csv.as_bytes()).map_err(refused)?;
+    let checked = preview_in(
+        csv.as_bytes(),
+        &Dates::new(state.app.zone(), state.app.now()),
+    )
+    .map_err(refused)?;
     Ok(PreviewPage::new(Chrome::from(&operator), checked, csv))
 }
