@@ -20,3 +20,4 @@ mod settings_access;
 mod steering_pages;
 mod support;
 mod tokens;
+mod tokens_truth;

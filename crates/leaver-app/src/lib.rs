@@ -36,6 +36,7 @@ pub mod settings_view;
 pub mod steering;
 pub mod text;
 pub mod tokens;
+mod tokens_ack;
 
 pub use build::{Builder, Tuning};
 pub use error::{Error, Result};
@@ -52,6 +53,7 @@ pub mod model {
         TicketPatch,
     };
     pub use leaver_store::approvals::{Decided, DecisionOrigin, LinkView};
+    pub use leaver_store::held_tokens::HeldFingerprint;
     pub use leaver_store::{
         Actor, AuditReport, CaseFilter, ChainCheck, Held, Opened, RetryingStep, RetryingSummary,
         StepCount, StepRef, WaitingApproval,

@@ -3,13 +3,14 @@
 
 use crate::drift::DriftView;
 use crate::{Leaver, Result};
-use leaver_core::{CaseState, StepState};
+use leaver_core::{CaseId, CaseState, StepState};
 use leaver_store::mail::outbox::MailOutbox;
 use leaver_store::{
-    DriftLinks, ReportStore, RetryingStep, RetryingSummary, StepCount, StepRef, Store,
+    BlockedCase, DriftLinks, ReportStore, RetryingStep, RetryingSummary, StepCount, StepRef, Store,
     WaitingApproval,
 };
 use std::collections::BTreeMap;
+use time::OffsetDateTime;
 
 /// How many rows each dashboard list shows.
 const LISTED: u32 = 50;
@@ -22,12 +23,58 @@ pub struct Dashboard {
     pub approvals: Vec<WaitingApproval>,
     /// Steps waiting for an approval.
     pub awaiting: Vec<StepRef>,
-    /// Steps that need an operator: failed for good, waiting for a manual action, rejected.
-    pub attention: Vec<StepRef>,
+    /// What needs an operator: every blocked case with its reason, then the steps failed for
+    /// good, waiting for a manual action or rejected (see [`Attention`]).
+    pub attention: Vec<Attention>,
     /// Steps waiting on the Hub: failing transiently and tried again, longest-failing first.
     pub retrying: Vec<RetryingStep>,
     /// Recent drift: access that came back after a case completed, with its follow-up.
     pub drift: Vec<DriftView>,
+}
+
+/// A case that needs an operator, and why: its plan is blocked (`step` is `None`), or one of
+/// its steps failed for good, waits for a person or was rejected.
+#[derive(Clone, Debug)]
+pub struct Attention {
+    pub case_id: CaseId,
+    pub external_id: String,
+    pub hub_username: String,
+    /// The step concerned, if it is a step.
+    pub step: Option<StepRef>,
+    /// Why, in words: the blocked reason, the step's last error, or the approver's reason.
+    pub why: Option<String>,
+    /// Since when.
+    pub since: OffsetDateTime,
+}
+
+impl Attention {
+    fn blocked(case: BlockedCase) -> Attention {
+        Attention {
+            why: Some(format!("blocked: {}", case.reason)),
+            case_id: case.case_id,
+            external_id: case.external_id,
+            hub_username: case.hub_username,
+            step: None,
+            since: case.since,
+        }
+    }
+
+    fn step(step: StepRef) -> Attention {
+        let why = match (step.state, &step.error, &step.note) {
+            (StepState::Rejected, _, Some(reason)) => Some(format!("rejected: {reason}")),
+            (_, Some(error), _) => Some(error.clone()),
+            (StepState::WaitingManual, None, _) => Some("waits for a person".into()),
+            _ => None,
+        };
+        Attention {
+            case_id: step.case_id,
+            external_id: step.external_id.clone(),
+            hub_username: step.hub_username.clone(),
+            why,
+            since: step.since,
+            step: Some(step),
+        }
+    }
 }
 
 /// What `/metrics` reports.
@@ -63,7 +110,20 @@ impl Leaver {
                 .store
                 .steps_in_states(&[StepState::AwaitingApproval], LISTED)
                 .await?,
-            attention: self.store.steps_in_states(&attention, LISTED).await?,
+            attention: self
+                .store
+                .blocked_cases(LISTED)
+                .await?
+                .into_iter()
+                .map(Attention::blocked)
+                .chain(
+                    self.store
+                        .steps_in_states(&attention, LISTED)
+                        .await?
+                        .into_iter()
+                        .map(Attention::step),
+                )
+                .collect(),
             retrying: self.store.retrying_steps(LISTED).await?,
             drift: self.recent_drift().await?,
         })

@@ -47,6 +47,11 @@ pub struct Settings {
     /// operator. One day by default, so that a Hub outage of hours resolves by itself.
     #[serde(default = "default_retry_for_secs")]
     pub retry_for_secs: u64,
+    /// Whether a case's `flag_tokens` step waits until somebody acknowledges checking the
+    /// orgs' Tokens Management (`true`), or succeeds without waiting and records the
+    /// acknowledgement whenever given (`false`, the default).
+    #[serde(default)]
+    pub tokens_ack_required: bool,
     /// The time zone people's times are read and shown in: a date alone or a time without an
     /// offset in a ticket or a form is a time there, and pages show times there with their
     /// offset. `UTC` (the default) or an IANA name like `Europe/Paris`.
@@ -133,6 +138,7 @@ impl Default for Settings {
             lease_secs: 120,
             batch: 8,
             retry_for_secs: default_retry_for_secs(),
+            tokens_ack_required: false,
             timezone: default_timezone(),
             secret_key: None,
             approval_security: Vec::new(),

@@ -30,6 +30,9 @@ pub struct Case {
     pub run_now: bool,
     /// Why the plan cannot run as it is (no successor named, Leaver's token is the leaver's...).
     pub blocked_reason: Option<String>,
+    /// Who checked Tokens Management for the leaver, and when (see [`crate::tokens_ack`]).
+    #[serde(default)]
+    pub tokens_ack: Option<crate::tokens_ack::TokensAck>,
     /// The steps in the order they were planned (kind order, then target).
     pub steps: Vec<Step>,
     #[serde(with = "time::serde::rfc3339")]
@@ -56,6 +59,7 @@ impl Case {
             reason: ticket.reason.clone(),
             run_now: false,
             blocked_reason: None,
+            tokens_ack: None,
             steps: Vec::new(),
             created_at: now,
             updated_at: now,

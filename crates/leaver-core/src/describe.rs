@@ -29,9 +29,9 @@ pub fn describe(case: &Case, step: &Step) -> String {
         StepKind::RevokeGatedAccess => format!("Revoke {leaver}'s access to {place}"),
         StepKind::RemoveMember => format!("Remove {leaver} from {place}"),
         StepKind::CancelInvitation => format!("Cancel {leaver}'s pending invitation to {place}"),
-        StepKind::FlagTokens => {
-            format!("Revoke known tokens of {leaver} and have an admin check Tokens Management")
-        }
+        StepKind::FlagTokens => format!(
+            "Revoke the raw tokens of {leaver} handed to Leaver, if any, and have a person check Tokens Management"
+        ),
         StepKind::Verify => {
             format!(
                 "Check every managed org and gated repo on {place} for anything {leaver} still holds, and keep the evidence"
@@ -40,8 +40,22 @@ pub fn describe(case: &Case, step: &Step) -> String {
     }
 }
 
+/// [`describe`], saying for `flag_tokens` what Leaver does with the tokens it holds for the case
+/// (`held`: their fingerprints) or that it holds none, and what a person must do.
+pub fn describe_with_tokens(case: &Case, step: &Step, held: &[String]) -> String {
+    match step.kind {
+        StepKind::FlagTokens => {
+            crate::tokens_ack::tokens_plan_words(case.person.hub_username.as_str(), held)
+        }
+        _ => describe(case, step),
+    }
+}
+
 /// How the step is carried out, in words.
 pub fn how(step: &Step) -> &'static str {
+    if step.kind == StepKind::FlagTokens {
+        return crate::tokens_ack::TOKENS_HOW;
+    }
     match step.strategy {
         Strategy::Api => "automatically, through the Hub API",
         Strategy::Scim => "automatically, through the org's SCIM endpoint",

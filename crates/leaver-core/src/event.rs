@@ -95,6 +95,8 @@ pub enum Event {
     /// nothing there: the blocked plan (tokens, verify) goes ahead. Legal only on such a case
     /// ([`crate::nothing_held::awaits_confirmation`]).
     NothingHeldConfirmed,
+    /// Somebody checked Tokens Management for the leaver's tokens ([`crate::tokens_ack`]).
+    TokensAcknowledged { by: String },
     /// An operator overrides `effective_at`.
     RunNow,
     /// An operator cancels the case.
@@ -121,6 +123,7 @@ impl Event {
             Event::Reasked { .. } => "reasked",
             Event::RetryRequested { .. } => "retry_requested",
             Event::NothingHeldConfirmed => "nothing_held_confirmed",
+            Event::TokensAcknowledged { .. } => "tokens_acknowledged",
             Event::RunNow => "run_now",
             Event::Cancelled { .. } => "cancelled",
         }

@@ -27,6 +27,7 @@ mod text;
 pub mod ticket;
 pub mod ticket_update;
 pub mod token_handover;
+pub mod tokens_ack;
 pub mod transition;
 pub mod username;
 

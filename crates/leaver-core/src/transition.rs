@@ -184,6 +184,9 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
             effects.extend(change.apply(case, &mut next)?);
         }
         Event::RetryRequested { step } => advance(&mut next, step, StepEvent::Retry)?,
+        Event::TokensAcknowledged { by } => {
+            effects.extend(crate::tokens_ack::acknowledge(case, &mut next, by, now)?)
+        }
         Event::RunNow => next.run_now = true,
         Event::Cancelled { .. } => {
             for step in &mut next.steps {
@@ -296,6 +299,7 @@ fn guard_closed(case: &Case, event: &Event) -> Result<(), DomainError> {
     );
     match case.state {
         CaseState::Cancelled if late_outcome => Ok(()),
+        CaseState::Completed if matches!(event, Event::TokensAcknowledged { .. }) => Ok(()),
         state if state.is_closed() => Err(illegal(case, event.name())),
         _ => Ok(()),
     }

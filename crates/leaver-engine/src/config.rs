@@ -38,6 +38,9 @@ pub struct EngineConfig {
     /// Opens the Hub tokens held for a case, which `flag_tokens` revokes (see
     /// `leaver_store::held_tokens`); without it, no token is revoked.
     pub token_sealer: Option<Arc<TokenSealer>>,
+    /// Whether `flag_tokens` waits (`waiting_manual`) until somebody acknowledges checking
+    /// Tokens Management (`LEAVER_TOKENS_ACK_REQUIRED`); by default it does not wait.
+    pub tokens_ack_required: bool,
     /// How often the drift watch sweeps (`None`: never; see `crate::drift`).
     pub watch_every: Option<Duration>,
     /// How long after a case completes the drift watch keeps looking.
@@ -59,6 +62,7 @@ impl Default for EngineConfig {
             batch: 8,
             idle_wait: Duration::from_millis(250),
             token_sealer: None,
+            tokens_ack_required: false,
             watch_every: None,
             watch_for: Duration::from_secs(30 * 86_400),
         }

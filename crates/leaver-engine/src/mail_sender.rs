@@ -60,7 +60,14 @@ impl ApprovalMail {
             .into_iter()
             .find(|l| l.link_id == queued.link_id)
             .ok_or_else(|| StoreError::Corrupt(format!("no approval link {}", queued.link_id)))?;
-        let mut email = approval_email::render(&self.minter, &case, &link, queued.why);
+        let held: Vec<String> = store
+            .held_fingerprints(queued.case_id)
+            .await?
+            .into_iter()
+            .filter(|t| t.outcome.is_none())
+            .map(|t| t.fingerprint)
+            .collect();
+        let mut email = approval_email::render(&self.minter, &case, &link, &held, queued.why);
         email.to.clone_from(&queued.recipient);
         Ok(email)
     }

@@ -114,6 +114,18 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
         case: CaseId,
         sealer: &TokenSealer,
     ) -> Result<Vec<HeldToken>, StoreError>;
+
+    /// The tokens held for `case`, oldest first, by fingerprint and outcome only (no seal is
+    /// opened, no key needed): for pages and emails.
+    async fn held_fingerprints(&self, case: CaseId) -> Result<Vec<HeldFingerprint>, StoreError>;
+}
+
+/// A held token as pages show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldFingerprint {
+    pub fingerprint: String,
+    /// `revoked`, `dead` or `not_revoked`; `None` while it waits for `flag_tokens`.
+    pub outcome: Option<String>,
 }
 
 #[async_trait]
@@ -169,6 +181,23 @@ impl TokenStore for SqlStore {
             added,
             fingerprints,
         })
+    }
+
+    async fn held_fingerprints(&self, case: CaseId) -> Result<Vec<HeldFingerprint>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT fingerprint, outcome FROM held_token WHERE case_id = $1 ORDER BY token_id",
+        )
+        .bind(case.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(HeldFingerprint {
+                    fingerprint: row.try_get("fingerprint")?,
+                    outcome: row.try_get("outcome")?,
+                })
+            })
+            .collect()
     }
 
     async fn held_tokens(

@@ -8,6 +8,7 @@
 mod accounts;
 pub mod approvals;
 mod audit;
+mod blocked;
 mod cases;
 mod drift_links;
 mod error;
@@ -34,7 +35,7 @@ pub use held_tokens::{Held, HeldToken, TokenSealer, TokenStore};
 pub use jobs::lease_queue::Lease;
 pub use jobs::{ClaimedCase, Job, JobKind};
 pub use org_lock::{OrgLockGuard, OrgLocks};
-pub use reports::{ReportStore, StepCount, StepRef, WaitingApproval};
+pub use reports::{BlockedCase, ReportStore, StepCount, StepRef, WaitingApproval};
 pub use retrying::{RetryingStep, RetryingSummary};
 pub use sql_store::SqlStore;
 pub use store::{Actor, AuditReport, CaseFilter, Opened, Store};

@@ -4,6 +4,7 @@
 
 use crate::audit::mark::{self as audit_mark, ChainCheck};
 use crate::audit::{COLUMNS as AUDIT_COLUMNS, record_from_row};
+pub use crate::blocked::BlockedCase;
 use crate::cases::rows::{from_ms, ms};
 use crate::{CaseFilter, SqlStore, StoreError};
 use async_trait::async_trait;
@@ -31,6 +32,8 @@ pub struct StepRef {
     pub target: String,
     pub state: StepState,
     pub error: Option<String>,
+    /// The step's note: for a rejected step, the approver's reason.
+    pub note: Option<String>,
     /// When the step last changed (so: since when it is in `state`).
     pub since: OffsetDateTime,
 }
@@ -67,6 +70,10 @@ pub trait ReportStore: Send + Sync + std::fmt::Debug {
         states: &[StepState],
         limit: u32,
     ) -> Result<Vec<StepRef>, StoreError>;
+
+    /// Cases that need attention because their plan is blocked (`blocked_reason`), the longest
+    /// waiting first.
+    async fn blocked_cases(&self, limit: u32) -> Result<Vec<BlockedCase>, StoreError>;
 
     /// Open approval requests' undecided links, the longest waiting first.
     async fn waiting_approvals(&self, limit: u32) -> Result<Vec<WaitingApproval>, StoreError>;
@@ -175,7 +182,7 @@ impl ReportStore for SqlStore {
         let sql = format!(
             "SELECT s.case_id AS case_id, c.external_id AS external_id, c.hub_username AS hub_username,
                     s.kind AS kind, s.target AS target, s.state AS state, s.error AS error,
-                    s.updated_at AS since
+                    s.note AS note, s.updated_at AS since
              FROM step s JOIN offboarding_case c ON c.case_id = s.case_id
              WHERE c.state NOT IN ('completed', 'cancelled') AND s.state IN ({})
                AND NOT (s.state = 'failed' AND s.next_retry_at IS NOT NULL)
@@ -201,10 +208,15 @@ impl ReportStore for SqlStore {
                     target: row.try_get("target")?,
                     state: parse(&state)?,
                     error: row.try_get("error")?,
+                    note: row.try_get("note")?,
                     since: from_ms(row.try_get("since")?)?,
                 })
             })
             .collect()
+    }
+
+    async fn blocked_cases(&self, limit: u32) -> Result<Vec<BlockedCase>, StoreError> {
+        crate::blocked::blocked_cases(self, limit).await
     }
 
     async fn waiting_approvals(&self, limit: u32) -> Result<Vec<WaitingApproval>, StoreError> {

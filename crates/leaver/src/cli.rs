@@ -175,6 +175,21 @@ pub enum CaseCommand {
         /// The case id (a UUID).
         id: String,
     },
+    /// Hand over raw Hub tokens of the leaver for the case's tokens step to revoke, read one per
+    /// line from standard input (never from the command line); prints their fingerprints only.
+    Tokens {
+        /// The case id (a UUID).
+        id: String,
+        /// Read the tokens from standard input, one per line (required: tokens are never taken
+        /// as arguments, which other users of the machine can see).
+        #[arg(long, required = true)]
+        stdin: bool,
+    },
+    /// Record that you checked each org's Tokens Management for the leaver's tokens.
+    TokensAck {
+        /// The case id (a UUID).
+        id: String,
+    },
     /// Cancel a case: steps that have not started will not run.
     Cancel {
         /// The case id (a UUID).

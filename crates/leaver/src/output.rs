@@ -29,6 +29,18 @@ pub fn case_table(cases: &[Case]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether the case has a tokens step that will run and waits for somebody to check Tokens
+/// Management (as `leaver_core::tokens_ack::awaits_ack` says).
+fn awaits_tokens_ack(case: &Case) -> bool {
+    use leaver_app::model::{CaseState, StepState};
+    case.tokens_ack.is_none()
+        && case.state != CaseState::Cancelled
+        && case.steps.iter().any(|s| {
+            s.kind.as_str() == "flag_tokens"
+                && !matches!(s.state, StepState::Skipped | StepState::Rejected)
+        })
+}
+
 /// A case and its steps, for a human.
 pub fn case_detail(case: &Case) -> anyhow::Result<()> {
     println!("case      {}", case.id);
@@ -49,6 +61,18 @@ pub fn case_detail(case: &Case) -> anyhow::Result<()> {
     }
     if let Some(reason) = &case.blocked_reason {
         println!("blocked   {reason}");
+    }
+    match &case.tokens_ack {
+        Some(ack) => println!(
+            "tokens    Tokens Management checked by {} at {}",
+            ack.by,
+            ack.at.format(&Rfc3339)?
+        ),
+        None if awaits_tokens_ack(case) => println!(
+            "tokens    Tokens Management not checked yet (leaver case tokens-ack {} once done)",
+            case.id
+        ),
+        None => {}
     }
     if case.steps.is_empty() {
         println!("steps     (not planned yet)");

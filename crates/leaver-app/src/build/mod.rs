@@ -191,6 +191,7 @@ pub(crate) fn engine_config(settings: &Settings) -> EngineConfig {
         lease: Duration::from_secs(settings.lease_secs),
         batch: settings.batch,
         retry_for: Duration::from_secs(settings.retry_for_secs),
+        tokens_ack_required: settings.tokens_ack_required,
         watch_every: Some(Duration::from_secs(settings.watch_every_secs)),
         watch_for: Duration::from_secs(settings.watch_days * 86_400),
         ..EngineConfig::default()

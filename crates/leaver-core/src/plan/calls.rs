@@ -45,8 +45,8 @@ pub fn hub_calls(
             vec![format!(r#"GET {base}/Users?filter=userName eq "{leaver}""#), write]
         }
         (StepKind::FlagTokens, _) => vec![
-            r#"POST /api/credentials/revoke {"credentials":[<raw tokens Leaver was given, if any>]}"#.into(),
-            "the operator is told what to check in Settings → Tokens Management".into(),
+            r#"POST /api/credentials/revoke {"credentials":[<the raw tokens handed to Leaver for the case>]}, only if it holds any"#.into(),
+            "none for the rest: a person checks each org's Settings → Tokens Management and acknowledges it on the case".into(),
         ],
         (StepKind::Refresh, _) => {
             let mut calls = footprint_reads();

@@ -4,7 +4,7 @@
 //! into a link's secret.
 
 use crate::Minter;
-use leaver_core::describe::{describe, how};
+use leaver_core::describe::{describe_with_tokens, how};
 use leaver_core::{Case, StepState};
 use leaver_mail::{
     ApprovalEscalation, ApprovalReminder, ApprovalRequest, Email, FreshLink, RenderEmail, StepLine,
@@ -14,8 +14,15 @@ use leaver_store::mail::outbox::LinkEmail;
 use time::format_description::well_known::Rfc2822;
 
 /// The `why` email for `link` of `case`. Should a template fail, a plain email with the link.
-pub(super) fn render(minter: &Minter, case: &Case, link: &LinkView, why: LinkEmail) -> Email {
-    let request = request(minter, case, link);
+/// `held`: the fingerprints of the raw tokens Leaver holds for the case, still to revoke.
+pub(super) fn render(
+    minter: &Minter,
+    case: &Case,
+    link: &LinkView,
+    held: &[String],
+    why: LinkEmail,
+) -> Email {
+    let request = request(minter, case, link, held);
     let rendered = match why {
         LinkEmail::Request => request.render(),
         LinkEmail::Reminder(reminder) => ApprovalReminder { request, reminder }.render(),
@@ -59,7 +66,7 @@ pub(super) fn render(minter: &Minter, case: &Case, link: &LinkView, why: LinkEma
 }
 
 /// The request as the approval emails show it.
-fn request(minter: &Minter, case: &Case, link: &LinkView) -> ApprovalRequest {
+fn request(minter: &Minter, case: &Case, link: &LinkView, held: &[String]) -> ApprovalRequest {
     let page = minter.approval_page(link.link_id);
     let steps = link
         .steps
@@ -67,7 +74,7 @@ fn request(minter: &Minter, case: &Case, link: &LinkView) -> ApprovalRequest {
         .filter_map(|id| case.step(*id))
         .filter(|s| s.state != StepState::Skipped)
         .map(|s| StepLine {
-            description: describe(case, s),
+            description: describe_with_tokens(case, s, held),
             target: s.target.to_string(),
             strategy: how(s).into(),
         })

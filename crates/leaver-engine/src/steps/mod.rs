@@ -109,7 +109,7 @@ pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepEr
         StepKind::RevokeGatedAccess => revoke::check(cx).await,
         StepKind::RemoveMember => remove::check(cx).await,
         StepKind::CancelInvitation => invitation::check(cx).await,
-        StepKind::FlagTokens => Ok(cx.step.note.clone()),
+        StepKind::FlagTokens => Ok(tokens::check(cx)),
         StepKind::Refresh | StepKind::Verify => Ok(None),
     }
 }

@@ -10,6 +10,10 @@
 //! someone else that got out, so the step then waits for an operator (the case needs
 //! attention) and names each such token by fingerprint and owner; it completes when the
 //! operator marks it done, so the trail shows who dealt with it and when.
+//!
+//! What the org's admins must check by hand (Tokens Management) is an acknowledgement on the
+//! case (`leaver_core::tokens_ack`). The step does not wait for it unless
+//! `tokens_ack_required` says so; then it waits (`waiting_manual`) until it is given.
 
 use super::lost_answer::answer_lost;
 use super::{Ran, StepContext};
@@ -106,7 +110,11 @@ fn outcome(cx: &StepContext<'_>, settled: &[HeldToken]) -> Outcome {
     }
     let leaver = cx.leaver();
     let orgs = orgs(cx);
+    let held_none = settled
+        .is_empty()
+        .then(|| format!("Leaver held no raw token of {leaver}: it revoked none itself."));
     let lines: Vec<String> = [
+        held_none,
         (!not_revoked.is_empty()).then(|| {
             format!(
                 "NOT revoked, because the Hub says they are not {leaver}'s: {}. They were handed over as the \
@@ -133,8 +141,9 @@ fn outcome(cx: &StepContext<'_>, settled: &[HeldToken]) -> Outcome {
     .into_iter()
     .flatten()
     .chain(orgs.iter().map(|org| instructions(leaver, org)))
+    .chain(std::iter::once(person_check(cx)))
     .collect();
-    if !not_revoked.is_empty() {
+    if !not_revoked.is_empty() || (cx.config.tokens_ack_required && cx.case.tokens_ack.is_none()) {
         return Outcome::Manual {
             instructions: lines.join("\n"),
         };
@@ -143,10 +152,43 @@ fn outcome(cx: &StepContext<'_>, settled: &[HeldToken]) -> Outcome {
         note: lines.join("\n"),
         evidence: json!({
             "orgs": orgs,
+            "raw_tokens_held": settled.len(),
             "raw_tokens_revoked": revoked.len(),
             "revoked": revoked,
             "already_dead": dead,
+            "tokens_management_checked": cx.case.tokens_ack,
         }),
+    }
+}
+
+/// Where the person's check stands: acknowledged (who, when), or still to do (and whether the
+/// step waits for it).
+fn person_check(cx: &StepContext<'_>) -> String {
+    match &cx.case.tokens_ack {
+        Some(ack) => format!("Tokens Management checked by {} at {}.", ack.by, ack.at),
+        None if cx.config.tokens_ack_required => "Waiting for a person to check Tokens Management: press \"I checked Tokens Management\" on the case page (or leaver case tokens-ack) once done.".into(),
+        None => "Still to do by a person, tracked on the case until acknowledged: press \"I checked Tokens Management\" on the case page (or leaver case tokens-ack) once done.".into(),
+    }
+}
+
+/// Whether a `flag_tokens` step waiting for a person may now succeed: an operator marked it
+/// done (`note`), or nothing is left but the acknowledgement, which was given.
+pub(crate) fn check(cx: &StepContext<'_>) -> Option<String> {
+    if let Some(note) = &cx.step.note {
+        return Some(note.clone());
+    }
+    let someone_elses = cx.held_tokens.iter().any(|t| {
+        matches!(
+            t.state,
+            HeldState::Settled(Verdict::NotRevoked { .. }) | HeldState::Waiting(_)
+        )
+    });
+    match &cx.case.tokens_ack {
+        Some(ack) if !someone_elses => Some(format!(
+            "Tokens Management checked by {} at {}.",
+            ack.by, ack.at
+        )),
+        _ => None,
     }
 }
 
@@ -175,8 +217,9 @@ fn whom(cx: &StepContext<'_>, owner: &str) -> String {
 /// What the operator should check in Tokens Management.
 pub(crate) fn instructions(leaver: &str, org: &str) -> String {
     format!(
-        "In https://huggingface.co/organizations/{org}/settings/tokens-management, look for tokens owned by {leaver} \
-         (status approved or pending) and revoke them; their personal tokens outside the org cannot be revoked by the org."
+        "In {}, look for tokens owned by {leaver} \
+         (status approved or pending) and revoke them; their personal tokens outside the org cannot be revoked by the org.",
+        leaver_core::tokens_ack::tokens_management_url(org)
     )
 }
 

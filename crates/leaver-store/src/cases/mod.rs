@@ -3,6 +3,7 @@
 pub(crate) mod open_batch;
 pub(crate) mod record_batch;
 pub(crate) mod rows;
+mod tokens_ack;
 pub(crate) mod transitions;
 
 use crate::cases::rows::{CASE_COLUMNS, STEP_COLUMNS, case_from_row, ms, step_from_row};
@@ -313,6 +314,9 @@ pub(crate) async fn save_many(
     }
     for (_, after) in changes.iter().filter(|(b, a)| ticket_changed(b, a)) {
         update_ticket_fields(tx, after).await?;
+    }
+    for (_, after) in changes.iter().filter(|(b, a)| b.tokens_ack != a.tokens_ack) {
+        tokens_ack::save(tx, after).await?;
     }
     for (before, after) in changes {
         for old in before

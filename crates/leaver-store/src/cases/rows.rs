@@ -1,6 +1,7 @@
 //! Conversions between database rows and domain values. Times are stored as Unix milliseconds.
 
 use crate::StoreError;
+use leaver_core::tokens_ack::TokensAck;
 use leaver_core::{Case, Person, Step};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -46,7 +47,7 @@ fn time_opt(row: &AnyRow, column: &str) -> Result<Option<OffsetDateTime>, StoreE
 
 /// The columns [`case_from_row`] reads.
 pub(crate) const CASE_COLUMNS: &str = "case_id, external_id, state, email, name, hub_username, manager_email, \
-     successor, effective_at, reason, run_now, blocked_reason, created_at, updated_at";
+     successor, effective_at, reason, run_now, blocked_reason, tokens_ack_by, tokens_ack_at, created_at, updated_at";
 
 /// A case row, without its steps.
 pub(crate) fn case_from_row(row: &AnyRow) -> Result<Case, StoreError> {
@@ -66,10 +67,23 @@ pub(crate) fn case_from_row(row: &AnyRow) -> Result<Case, StoreError> {
         reason: row.try_get("reason")?,
         run_now: run_now != 0,
         blocked_reason: row.try_get("blocked_reason")?,
+        tokens_ack: tokens_ack(row)?,
         steps: Vec::new(),
         created_at: from_ms(row.try_get("created_at")?)?,
         updated_at: from_ms(row.try_get("updated_at")?)?,
     })
+}
+
+/// Who checked Tokens Management and when, if somebody did.
+fn tokens_ack(row: &AnyRow) -> Result<Option<TokensAck>, StoreError> {
+    let by: Option<String> = row.try_get("tokens_ack_by")?;
+    match (by, time_opt(row, "tokens_ack_at")?) {
+        (Some(by), Some(at)) => Ok(Some(TokensAck { by, at })),
+        (None, None) => Ok(None),
+        _ => Err(StoreError::Corrupt(
+            "tokens_ack_by and tokens_ack_at: one is set without the other".into(),
+        )),
+    }
 }
 
 /// The columns [`step_from_row`] reads.

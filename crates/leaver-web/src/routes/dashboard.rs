@@ -1,6 +1,7 @@
 //! `GET /`: cases by state, steps waiting for an approver (and for how long), steps waiting on
 //! the Hub (retrying: since when, last error, next try), and steps that need an operator
-//! (failed for good, waiting for a manual action, rejected), and recent drift (access that came
+//! (failed for good, waiting for a manual action, rejected) with every blocked case, each with
+//! why (the blocked reason, the Hub's error, the approver's reason), and recent drift (access that came
 //! back after a case completed, with the follow-up case).
 
 use crate::AppState;
@@ -13,6 +14,7 @@ use axum::extract::State;
 use axum::routing::get;
 use leaver_app::drift::DriftView;
 use leaver_app::model::{RetryingStep, StepRef, WaitingApproval};
+use leaver_app::reports::Attention;
 use time::OffsetDateTime;
 
 pub fn router() -> Router<AppState> {
@@ -24,6 +26,12 @@ struct ApprovalRow {
     approval: WaitingApproval,
     age: String,
     expires: String,
+}
+
+/// What needs an operator, as a dashboard row.
+struct AttentionRow {
+    item: Attention,
+    age: String,
 }
 
 /// A step as a dashboard row.
@@ -73,7 +81,7 @@ struct Dashboard {
     counts: Vec<(&'static str, i64)>,
     approvals: Vec<ApprovalRow>,
     awaiting: Vec<StepRow>,
-    attention: Vec<StepRow>,
+    attention: Vec<AttentionRow>,
     retrying: Vec<RetryRow>,
     drift: Vec<DriftRow>,
 }
@@ -112,7 +120,14 @@ async fn dashboard(
             })
             .collect(),
         awaiting: rows(picture.awaiting, now),
-        attention: rows(picture.attention, now),
+        attention: picture
+            .attention
+            .into_iter()
+            .map(|item| AttentionRow {
+                age: age(item.since, now),
+                item,
+            })
+            .collect(),
         retrying: picture.retrying.into_iter().map(RetryRow::from).collect(),
         drift: picture.drift.into_iter().map(DriftRow::from).collect(),
     })

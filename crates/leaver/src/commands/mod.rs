@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod case;
 pub mod case_ref;
+pub mod case_tokens;
 pub mod check;
 pub mod demo;
 pub mod import;

@@ -246,6 +246,9 @@ pub struct CaseBody {
     pub reason: Option<String>,
     pub run_now: bool,
     pub blocked_reason: Option<String>,
+    /// Who checked the orgs' Tokens Management for the leaver, and when; `null` until somebody
+    /// does (`POST /api/v1/cases/{id}/tokens/acknowledge`).
+    pub tokens_ack: Option<TokensAckBody>,
     pub steps: Vec<StepBody>,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -256,6 +259,15 @@ pub struct CaseBody {
     /// or, on a follow-up, the case it follows up.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub drift: Vec<DriftBody>,
+}
+
+/// Somebody checked Tokens Management for the leaver.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokensAckBody {
+    /// Who: `operator:ops@acme.test`, `api:hr`, `cli`.
+    pub by: String,
+    #[schema(format = DateTime)]
+    pub at: String,
 }
 
 /// Access that came back after a case completed, and the follow-up case that takes it away.
@@ -328,6 +340,10 @@ impl From<&Case> for CaseBody {
             reason: case.reason.clone(),
             run_now: case.run_now,
             blocked_reason: case.blocked_reason.clone(),
+            tokens_ack: case.tokens_ack.as_ref().map(|ack| TokensAckBody {
+                by: ack.by.clone(),
+                at: rfc3339(ack.at),
+            }),
             steps: case.steps.iter().map(StepBody::from).collect(),
             created_at: rfc3339(case.created_at),
             updated_at: rfc3339(case.updated_at),

@@ -14,6 +14,7 @@ pub(crate) mod replan;
 pub(crate) mod show;
 pub(crate) mod skip;
 pub(crate) mod tokens;
+pub(crate) mod tokens_ack;
 pub(crate) mod update;
 
 #[cfg(test)]
@@ -34,5 +35,6 @@ pub fn router() -> Router<AppState> {
         .merge(reask::router())
         .merge(confirm_nothing_held::router())
         .merge(tokens::router())
+        .merge(tokens_ack::router())
         .merge(openapi::router())
 }

@@ -18,7 +18,7 @@ use utoipa::{Modify, OpenApi};
         title = "Leaver",
         description = "Open and follow offboarding cases from an HR system. Authenticate with an API key created by `leaver apikey create --name NAME`, sent as `Authorization: Bearer <key>`."
     ),
-    paths(super::create::create, super::list::list, super::show::show, super::update::update, super::cancel::cancel, super::replan::replan, super::skip::skip, super::reask::reask, super::confirm_nothing_held::confirm_nothing_held, super::tokens::hold),
+    paths(super::create::create, super::list::list, super::show::show, super::update::update, super::cancel::cancel, super::replan::replan, super::skip::skip, super::reask::reask, super::confirm_nothing_held::confirm_nothing_held, super::tokens::hold, super::tokens_ack::acknowledge),
     components(schemas(TicketBody, TicketPatchBody, PersonPatchBody, PersonBody, CaseBody, StepBody, DriftBody, CancelBody, SkipBody, ReplannedBody, TokensBody, HeldTokensBody, ErrorBody, FieldErrorBody)),
     modifiers(&BearerKey),
     tags((name = "cases", description = "Offboarding cases"))

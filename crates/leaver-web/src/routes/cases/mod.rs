@@ -9,6 +9,7 @@ mod list;
 mod show;
 mod steering;
 mod steering_view;
+mod tokens;
 
 use crate::AppState;
 use axum::Router;
@@ -22,4 +23,5 @@ pub fn router() -> Router<AppState> {
         .merge(confirm_empty::router())
         .merge(steering::router())
         .merge(evidence::router())
+        .merge(tokens::router())
 }

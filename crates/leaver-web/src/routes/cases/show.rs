@@ -47,6 +47,8 @@ pub(super) struct ShowPage {
     can_run_now: bool,
     /// Changing the ticket, the successor, re-plan, skip, re-ask.
     steering: SteeringView,
+    /// The raw tokens held for the case, by fingerprint (`cases/tokens.html`).
+    held_tokens: Vec<leaver_app::model::HeldFingerprint>,
 }
 
 impl ShowPage {
@@ -58,6 +60,14 @@ impl ShowPage {
     }
     fn manual(&self, state: &StepState) -> bool {
         *state == StepState::WaitingManual
+    }
+    /// When Tokens Management was checked, as pages show times.
+    fn tokens_ack_at(&self) -> String {
+        self.case
+            .tokens_ack
+            .as_ref()
+            .map(|a| when(a.at))
+            .unwrap_or_default()
     }
 }
 
@@ -97,6 +107,10 @@ fn flash(notice: &Notice) -> Option<Flash> {
         "retry" => "The step will be tried again.",
         "run_now" => "The case runs now, without waiting for its effective time.",
         "manual_done" => "Noted: the step is checked against the Hub.",
+        "tokens_held" => {
+            "Tokens held, listed below by fingerprint only: the tokens step revokes those the Hub says are the leaver's."
+        }
+        "tokens_acknowledged" => "Recorded: Tokens Management checked.",
         _ => return None,
     };
     Some(Flash::info(message))
@@ -155,6 +169,7 @@ pub(super) async fn page(
 ) -> Result<ShowPage, PageError> {
     let (case, records) = state.app.case_with_trail(id).await?;
     let drift = state.app.drift_of(id).await?;
+    let held_tokens = state.app.held_fingerprints(id).await?;
     let now = state.app.now();
     let timeline = records
         .iter()
@@ -173,5 +188,6 @@ pub(super) async fn page(
         timeline,
         drift: drift.into_iter().map(DriftRow::from).collect(),
         steering,
+        held_tokens,
     })
 }
