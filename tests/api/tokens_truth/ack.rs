@@ -88,6 +88,22 @@ async fn the_acknowledgement_is_shown_until_given_then_recorded_with_who_and_whe
         assert_eq!(acks.len(), 1, "audited once");
         assert_eq!(acks[0].actor, format!("operator:{OPERATOR}"));
 
+        for (format, expected) in [
+            (
+                "html",
+                format!("Tokens Management: checked by operator:{OPERATOR} at"),
+            ),
+            ("csv", "tokens_acknowledged".to_owned()),
+        ] {
+            let export = app
+                .get(
+                    &format!("/cases/{id}/evidence?format={format}"),
+                    Some(&session),
+                )
+                .await;
+            assert_eq!(export.status, StatusCode::OK, "{format}");
+            assert!(export.body.contains(&expected), "{format}: {}", export.body);
+        }
         let evidence = app
             .get(&format!("/cases/{id}/evidence?format=json"), Some(&session))
             .await;
