@@ -78,11 +78,18 @@ async fn a_random_30_percent_error_rate_is_absorbed_by_retries() {
     let sim = start(standard_seed()).await;
     sim.faults(json!({"error_rate": 0.3, "error_status": 502}))
         .await;
+    // The shared circuit is another test's subject: here a run of five 502s in a row (likely
+    // enough over 40 calls at 30%) must not open it.
     let client = sim.client_with(ALICE, |c| {
         c.with_retries(
             12,
             std::time::Duration::from_millis(1),
             std::time::Duration::from_millis(10),
+        )
+        .with_circuit(
+            0,
+            std::time::Duration::from_secs(1),
+            std::time::Duration::from_secs(1),
         )
     });
 
