@@ -222,7 +222,11 @@ async fn a_case_completed_before_the_watch_window_is_not_watched() {
 
 #[tokio::test]
 async fn every_case_completed_within_the_window_is_watched_not_only_the_newest_hundred() {
-    for world in World::all(managed_world()).await {
+    // A hundred people with Hub accounts who hold nothing in the managed orgs.
+    let mut seed = managed_world();
+    let users = seed["users"].as_array_mut().expect("users");
+    users.extend((0..100).map(|n| json!({"username": format!("gone{n}")})));
+    for world in World::all(seed).await {
         let original = world.offboard("HR-9", "bob", Some("carol")).await;
         let mut later = Vec::new();
         for n in 0..100 {
@@ -234,6 +238,19 @@ async fn every_case_completed_within_the_window_is_watched_not_only_the_newest_h
         }
         world.settle().await;
         for case in &later {
+            // They hold nothing: an operator confirms it, then the manager approves.
+            world
+                .store
+                .record(
+                    *case,
+                    vec![leaver_core::Event::NothingHeldConfirmed],
+                    &leaver_store::Actor::cli(),
+                    serde_json::json!({}),
+                    None,
+                    OffsetDateTime::now_utc(),
+                )
+                .await
+                .expect("confirmed");
             world.approve_all(*case).await;
         }
         world.settle().await;
