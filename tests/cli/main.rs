@@ -6,6 +6,7 @@ mod audit;
 mod case;
 mod check;
 mod config;
+mod confirm_empty;
 mod exports;
 mod first_hour;
 mod import_limits;
