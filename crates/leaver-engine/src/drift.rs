@@ -76,7 +76,8 @@ impl Engine {
         let completed = self.store.completed_since(since).await?;
         let mut newest: BTreeMap<String, Case> = BTreeMap::new();
         for case in completed {
-            let person = case.person.hub_username.as_str().to_owned();
+            // One person however the tickets spelled them, as the Hub compares usernames.
+            let person = case.person.hub_username.as_str().to_ascii_lowercase();
             if newest
                 .get(&person)
                 .is_none_or(|n| n.updated_at < case.updated_at)
@@ -125,7 +126,7 @@ impl Engine {
             .await?;
         Ok(cases
             .into_iter()
-            .filter(|c| c.person.hub_username.as_str() == hub_username)
+            .filter(|c| c.person.hub_username.is(hub_username))
             .collect())
     }
 
