@@ -105,6 +105,20 @@ async fn a_cases_evidence_exports_as_json_csv_and_a_printable_page() {
         assert_eq!(decision["approver"], "carol@acme.test");
         assert_eq!(decision["ip"], "192.0.2.7");
         assert_eq!(decision["user_agent"], "Mozilla/5.0 (test)");
+        let decisions = case["decisions"].as_array().expect("decisions");
+        assert_eq!(
+            decisions
+                .iter()
+                .filter(|d| d["approver"] == "carol@acme.test")
+                .count(),
+            1,
+            "each approval once, with its address and browser: {decisions:?}"
+        );
+        assert!(
+            decision["at"].as_str().is_some_and(|t| t.ends_with('Z')),
+            "RFC 3339: {decision}"
+        );
+        assert!(decision.get("at_ms").is_none());
         assert_eq!(case["verify_snapshot"]["bob_is_member"], false);
         let strip = case["hub_calls"]
             .as_array()

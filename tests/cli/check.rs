@@ -159,6 +159,12 @@ async fn check_exits_non_zero_naming_each_problem() {
             "is not an admin of gamma-co (role: not a member)",
         ),
         (
+            "every address without a public URL",
+            with(base.clone(), "LEAVER_BIND", Some("0.0.0.0:8080")),
+            vec![],
+            "LEAVER_PUBLIC_URL is not set",
+        ),
+        (
             "SMTP that does not answer",
             with(base.clone(), "LEAVER_SMTP_URL", Some(&smtp)),
             vec![],
@@ -211,4 +217,19 @@ async fn serve_refuses_a_token_the_hub_refuses_and_orgs_it_cannot_work_in() {
         );
         assert!(!stdout(&out).contains("serving"), "{}", stdout(&out));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_exits_non_zero_when_the_plan_cannot_run_naming_each_blocker_once() {
+    let sim = hub().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let vars = good(dir.path(), &sim.url);
+    let blocked = leaver(&vars, &["plan", "--hub-user", "nosuchuser"]).await;
+    let text = stdout(&blocked);
+    assert!(!blocked.status.success(), "{text}");
+    assert!(text.contains("The plan cannot run as it is"), "{text}");
+    let blockers: Vec<&str> = text.lines().filter(|l| l.starts_with("  - ")).collect();
+    let mut once = blockers.clone();
+    once.dedup();
+    assert!(!blockers.is_empty() && blockers == once, "{text}");
 }

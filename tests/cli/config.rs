@@ -147,3 +147,45 @@ fn the_drift_watch_settings_are_checked_and_named() {
         );
     }
 }
+
+#[test]
+fn every_bad_value_is_named_at_once() {
+    let out = leaver_with(
+        &[
+            ("LEAVER_WORKERS", "many"),
+            ("LEAVER_BATCH", "lots"),
+            ("LEAVER_WATCH_DAYS", "0"),
+            ("LEAVER_TIMEZONE", "Mars/Olympus"),
+            ("LEAVER_DATABASE_URL", "sqlite::memory:"),
+        ],
+        &["migrate"],
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    for name in [
+        "LEAVER_WORKERS",
+        "LEAVER_BATCH",
+        "LEAVER_WATCH_DAYS",
+        "LEAVER_TIMEZONE",
+    ] {
+        assert!(err.contains(name), "{name} in {err}");
+    }
+    assert_eq!(err.matches("\"many\"").count(), 1, "{err}");
+}
+
+#[test]
+fn an_unknown_key_in_the_file_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("leaver.toml");
+    std::fs::write(&file, "orgz = \"acme-ai\"\n").expect("write");
+    let out = leaver_with(
+        &[("LEAVER_DATABASE_URL", "sqlite::memory:")],
+        &["--config", file.to_str().expect("utf-8"), "migrate"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("unknown setting \"orgz\""),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -10,7 +10,9 @@ use url::Url;
 
 /// Each field is also a `LEAVER_<FIELD>` variable. Serializing leaves the secrets out (the
 /// binary serializes only the defaults, which hold none).
+/// An unknown key (a typo in the TOML file) is refused, naming it.
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// `sqlite://PATH` (one replica) or `postgres://...` (several replicas).
     pub database_url: String,
@@ -160,12 +162,14 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// The settings, or the first value nothing could run with, named as an operator sets it.
+    /// The settings, or every value nothing could run with (one a line), each named as an
+    /// operator sets it.
     pub fn check(self) -> anyhow::Result<Settings> {
-        anyhow::ensure!(
-            leaver_store::Dialect::from_url(&self.database_url).is_some(),
-            "LEAVER_DATABASE_URL must start with sqlite:// or postgres://"
-        );
+        let mut problems = Vec::new();
+        if leaver_store::Dialect::from_url(&self.database_url).is_none() {
+            problems
+                .push("LEAVER_DATABASE_URL must start with sqlite:// or postgres://".to_owned());
+        }
         let at_least_one = [
             ("LEAVER_WORKERS", self.workers as u64),
             ("LEAVER_LEASE_SECS", self.lease_secs),
@@ -178,14 +182,19 @@ impl Settings {
             ("LEAVER_WATCH_DAYS", self.watch_days),
         ];
         for (name, value) in at_least_one {
-            anyhow::ensure!(value >= 1, "{name} must be at least 1");
+            if value < 1 {
+                problems.push(format!("{name} must be at least 1"));
+            }
         }
-        anyhow::ensure!(
-            self.watch_days <= MAX_WATCH_DAYS,
-            "LEAVER_WATCH_DAYS must be at most {MAX_WATCH_DAYS}"
-        );
-        leaver_core::input::Zone::named(&self.timezone)
-            .map_err(|e| anyhow::anyhow!("LEAVER_TIMEZONE: {e}"))?;
+        if self.watch_days > MAX_WATCH_DAYS {
+            problems.push(format!(
+                "LEAVER_WATCH_DAYS must be at most {MAX_WATCH_DAYS}"
+            ));
+        }
+        if let Err(e) = leaver_core::input::Zone::named(&self.timezone) {
+            problems.push(format!("LEAVER_TIMEZONE: {e}"));
+        }
+        anyhow::ensure!(problems.is_empty(), "{}", problems.join("\n"));
         Ok(self)
     }
 

@@ -44,7 +44,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             hub_user,
             successor,
             json,
-        } => commands::plan::run(&settings, &hub_user, successor.as_deref(), json).await?,
+        } => {
+            return commands::plan::run(&settings, &hub_user, successor.as_deref(), json).await;
+        }
         Command::Migrate => commands::migrate::run(settings).await?,
         Command::Case(command) => commands::case::run(settings, command).await?,
         Command::Audit(command) => return commands::audit::run(settings, command).await,

@@ -31,6 +31,9 @@ const STEP_EVENTS: [&str; 4] = [
 #[derive(Clone, Debug, Serialize)]
 pub struct Decision {
     pub seq: i64,
+    /// When, as RFC 3339 (`at_ms` stays for the pages and CSV, out of the JSON).
+    pub at: String,
+    #[serde(skip)]
     pub at_ms: i64,
     pub actor: String,
     pub approver: Option<String>,
@@ -44,6 +47,9 @@ pub struct Decision {
 #[derive(Clone, Debug, Serialize)]
 pub struct HubCall {
     pub seq: i64,
+    /// When, as RFC 3339.
+    pub at: String,
+    #[serde(skip)]
     pub at_ms: i64,
     pub step: Option<String>,
     pub kind: Option<StepKind>,
@@ -92,6 +98,17 @@ pub enum Scope {
     },
 }
 
+/// Unix milliseconds as RFC 3339 (UTC).
+fn rfc3339(ms: i64) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| ms.to_string())
+}
+
 fn text(data: &Value, key: &str) -> Option<String> {
     data.get(key).and_then(Value::as_str).map(str::to_owned)
 }
@@ -111,6 +128,7 @@ fn decision(record: &AuditRecord) -> Decision {
     });
     Decision {
         seq: record.seq,
+        at: rfc3339(record.at_ms),
         at_ms: record.at_ms,
         actor: record.actor.clone(),
         approver: field("approver")
@@ -131,6 +149,7 @@ fn hub_call(case: &Case, record: &AuditRecord) -> HubCall {
     let step = step_id.and_then(|id| case.step(id));
     HubCall {
         seq: record.seq,
+        at: rfc3339(record.at_ms),
         at_ms: record.at_ms,
         step: step_id.map(|s| s.to_string()),
         kind: step.map(|s| s.kind),
@@ -147,10 +166,25 @@ fn hub_call(case: &Case, record: &AuditRecord) -> HubCall {
 
 /// Sorts one case's records into decisions, Hub calls and the verify snapshot.
 pub fn case_evidence(case: Case, records: Vec<AuditRecord>) -> CaseEvidence {
-    let decisions = records
+    let all: Vec<Decision> = records
         .iter()
         .filter(|r| DECISIONS.contains(&r.kind.as_str()))
         .map(decision)
+        .collect();
+    // A decision through a link is recorded twice: the link's record (with the address and
+    // the browser) and the case's event. Keep the link's.
+    let by_link: Vec<(Option<String>, String)> = all
+        .iter()
+        .filter(|d| d.ip.is_some() || d.user_agent.is_some())
+        .map(|d| (d.approver.clone(), d.decision.clone()))
+        .collect();
+    let decisions = all
+        .into_iter()
+        .filter(|d| {
+            d.ip.is_some()
+                || d.user_agent.is_some()
+                || !by_link.contains(&(d.approver.clone(), d.decision.clone()))
+        })
         .collect();
     let hub_calls: Vec<HubCall> = records
         .iter()

@@ -24,6 +24,15 @@ pub fn problems(settings: &Settings) -> Vec<String> {
                 .to_owned(),
         );
     }
+    if settings.public_url.is_none() && settings.bind.ip().is_unspecified() {
+        problems.push(format!(
+            "LEAVER_BIND is {} (every address) and LEAVER_PUBLIC_URL is not set: the links in \
+             approval emails would point to http://{}, which nobody can open; set \
+             LEAVER_PUBLIC_URL to the address people reach Leaver at \
+             (LEAVER_PUBLIC_URL=https://leaver.acme.test)",
+            settings.bind, settings.bind
+        ));
+    }
     let mut found = |result: anyhow::Result<()>| {
         if let Err(e) = result {
             problems.push(format!("{e:#}"));

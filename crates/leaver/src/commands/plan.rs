@@ -1,22 +1,35 @@
-//! `leaver plan`: the dry run. Reads the Hub, plans, prints; changes nothing.
+//! `leaver plan`: the dry run. Reads the Hub, plans, prints; changes nothing. Exits non-zero
+//! when the plan cannot run as it is (each reason printed once).
 
 use super::explain;
 use leaver_app::Settings;
 use leaver_app::dry_run::dry_run;
+use std::process::ExitCode;
 
 pub async fn run(
     settings: &Settings,
     hub_user: &str,
     successor: Option<&str>,
     json: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<ExitCode> {
     let done = dry_run(settings, hub_user, successor)
         .await
         .map_err(explain)?;
     let plan = done.plan;
+    let mut blockers: Vec<String> = Vec::new();
+    for blocker in plan.blockers.iter().map(ToString::to_string) {
+        if !blockers.contains(&blocker) {
+            blockers.push(blocker);
+        }
+    }
+    let code = if blockers.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    };
     if json {
         println!("{}", serde_json::to_string_pretty(&plan)?);
-        return Ok(());
+        return Ok(code);
     }
     println!(
         "Plan to offboard {hub_user} from {} (dry run: nothing was changed)",
@@ -36,12 +49,12 @@ pub async fn run(
             println!("    hub: {call}");
         }
     }
-    if !plan.blockers.is_empty() {
+    if !blockers.is_empty() {
         println!("\nThe plan cannot run as it is:");
-        for blocker in &plan.blockers {
+        for blocker in &blockers {
             println!("  - {blocker}");
         }
     }
     println!("\nHub calls made to plan this: {}", done.hub_calls);
-    Ok(())
+    Ok(code)
 }
