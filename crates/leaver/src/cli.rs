@@ -184,6 +184,10 @@ pub enum CaseCommand {
         /// as arguments, which other users of the machine can see).
         #[arg(long, required = true)]
         stdin: bool,
+        /// Anything after the id: refused without being repeated (a token typed here is
+        /// already visible to other users of the machine).
+        #[arg(hide = true, num_args = 0.., allow_hyphen_values = true)]
+        stray: Vec<String>,
     },
     /// Record that you checked each org's Tokens Management for the leaver's tokens.
     TokensAck {

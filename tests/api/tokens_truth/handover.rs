@@ -160,6 +160,17 @@ async fn tokens_handed_over_through_the_cli_on_stdin_are_revoked_on_the_hub_and_
             "never printed"
         );
 
+        let on_argv = app.leaver(
+            &["case", "tokens", &id.to_string(), "--stdin", BOB_TOKEN_2],
+            "",
+        );
+        assert!(
+            !on_argv.status.success(),
+            "a token on the command line is refused"
+        );
+        let said = format!("{}{}", stdout(&on_argv), stderr(&on_argv));
+        assert!(said.contains("never taken on the command line"), "{said}");
+        assert!(!said.contains(BOB_TOKEN_2), "and not repeated: {said}");
         approve_all(&app).await;
         run_until(&app, id, |s| s == CaseState::Completed).await;
         assert_eq!(

@@ -95,7 +95,9 @@ pub async fn run(settings: Settings, mut command: CaseCommand) -> anyhow::Result
             );
             Ok(())
         }
-        CaseCommand::Tokens { id, .. } => super::case_tokens::hand_over(settings, &id).await,
+        CaseCommand::Tokens { id, stray, .. } => {
+            super::case_tokens::hand_over(settings, &id, stray.len()).await
+        }
         CaseCommand::TokensAck { id } => super::case_tokens::acknowledge(settings, &id).await,
         CaseCommand::Cancel { id, reason } => {
             let id = parse_id(&id)?;

@@ -14,8 +14,15 @@ fn parse_id(id: &str) -> anyhow::Result<CaseId> {
         .with_context(|| format!("{id:?} is not a case id (a UUID like 0b3c...)"))
 }
 
-/// Reads the tokens from standard input and holds them for case `id`.
-pub async fn hand_over(settings: Settings, id: &str) -> anyhow::Result<()> {
+/// Reads the tokens from standard input and holds them for case `id`; `stray` arguments after
+/// the id (tokens typed on the command line, say) refuse it all, without repeating them.
+pub async fn hand_over(settings: Settings, id: &str, stray: usize) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        stray == 0,
+        "{stray} argument(s) after the case id, not repeated here: tokens are never taken on the \
+         command line (other users of this machine can see it); pipe them on standard input, one \
+         per line, with --stdin. Nothing was held. If a token was typed here, revoke it."
+    );
     let id = parse_id(id)?;
     let mut input = String::new();
     std::io::stdin()
