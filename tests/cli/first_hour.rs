@@ -65,6 +65,14 @@ async fn a_past_date_needs_now_and_the_case_reads_back_by_its_ticket_id() {
         assert!(!unknown.status.success());
         assert!(stderr(&unknown).contains("HR-9999"), "{}", stderr(&unknown));
 
+        for command in ["tokens-ack", "confirm-empty"] {
+            let by_ticket = env.leaver(&["case", command, "HR-2001"]);
+            assert!(
+                !stderr(&by_ticket).contains("is not a case id"),
+                "{command}: {}",
+                stderr(&by_ticket)
+            );
+        }
         let cancel = env.leaver(&["case", "cancel", "HR-2001"]);
         assert!(cancel.status.success(), "{}", stderr(&cancel));
         assert!(stdout(&cancel).contains("cancelled"));

@@ -11,5 +11,5 @@ mod exports;
 mod first_hour;
 mod import_limits;
 mod steering;
-mod tokens_ack_setting;
 mod support;
+mod tokens_ack_setting;

@@ -56,8 +56,13 @@ pub struct HubCall {
     pub target: Option<String>,
     /// The audit kind: `step_succeeded`, `step_failed`, ...
     pub outcome: String,
+    /// What the call did, in the engine's words (`bob removed from acme-ai`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub error: Option<String>,
-    /// What the engine recorded (the Hub's answer, the attempt, the evidence).
+    /// What the engine recorded beside (the Hub's answer, the attempt, the evidence); left out
+    /// of the JSON when it holds nothing (`{"evidence": null}`).
+    #[serde(skip_serializing_if = "holds_nothing")]
     pub detail: Value,
 }
 
@@ -109,6 +114,15 @@ fn rfc3339(ms: i64) -> String {
         .unwrap_or_else(|| ms.to_string())
 }
 
+/// `null`, `{}`, or an object whose every value is `null`.
+fn holds_nothing(detail: &Value) -> bool {
+    match detail {
+        Value::Null => true,
+        Value::Object(fields) => fields.values().all(Value::is_null),
+        _ => false,
+    }
+}
+
 fn text(data: &Value, key: &str) -> Option<String> {
     data.get(key).and_then(Value::as_str).map(str::to_owned)
 }
@@ -155,6 +169,11 @@ fn hub_call(case: &Case, record: &AuditRecord) -> HubCall {
         kind: step.map(|s| s.kind),
         target: step.map(|s| s.target.to_string()),
         outcome: record.kind.clone(),
+        note: record
+            .data
+            .pointer("/event/note")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         error: record
             .data
             .pointer("/event/error")
@@ -249,5 +268,64 @@ impl Scope {
             page.push(case_evidence(case?, own));
         }
         Ok(page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leaver_core::{Ticket, TicketInput};
+    use serde_json::json;
+
+    fn record(seq: i64, kind: &str, actor: &str, data: Value) -> AuditRecord {
+        AuditRecord {
+            seq,
+            at_ms: 1_796_000_000_000,
+            case_id: None,
+            actor: actor.into(),
+            kind: kind.into(),
+            data,
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn approvals_once_times_in_rfc3339_and_calls_by_what_they_did() {
+        let ticket = Ticket::parse(&TicketInput {
+            external_id: Some("HR-1".into()),
+            email: Some("bob@acme.test".into()),
+            hub_username: Some("bob".into()),
+            manager_email: Some("carol@acme.test".into()),
+            ..TicketInput::default()
+        })
+        .expect("ticket");
+        let case = Case::open(CaseId::random(), &ticket, OffsetDateTime::UNIX_EPOCH);
+        let by_link = json!({"approver": "carol@acme.test", "decision": "approve",
+                             "ip": "192.0.2.7", "user_agent": "Mozilla/5.0"});
+        let records = vec![
+            record(1, "approval_decided", "approver:carol@acme.test", by_link),
+            record(
+                2,
+                "approved",
+                "approver:carol@acme.test",
+                json!({"event": {}}),
+            ),
+            record(
+                3,
+                "step_succeeded",
+                "engine",
+                json!({"event": {"note": "bob removed from acme-ai"}, "detail": {"evidence": null}}),
+            ),
+        ];
+        let evidence = serde_json::to_value(case_evidence(case, records)).expect("json");
+        let decisions = evidence["decisions"].as_array().expect("decisions");
+        assert_eq!(decisions.len(), 1, "{decisions:?}");
+        assert_eq!(decisions[0]["ip"], "192.0.2.7");
+        assert_eq!(decisions[0]["at"], "2026-11-30T00:53:20Z");
+        assert!(decisions[0].get("at_ms").is_none());
+        let call = &evidence["hub_calls"][0];
+        assert_eq!(call["note"], "bob removed from acme-ai");
+        assert!(call.get("detail").is_none(), "{call}");
     }
 }

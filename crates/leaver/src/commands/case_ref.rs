@@ -15,6 +15,9 @@ pub async fn resolve(settings: &Settings, command: &mut CaseCommand) -> anyhow::
         | CaseCommand::Replan { id }
         | CaseCommand::Skip { id, .. }
         | CaseCommand::Reask { id }
+        | CaseCommand::ConfirmEmpty { id }
+        | CaseCommand::Tokens { id, .. }
+        | CaseCommand::TokensAck { id }
         | CaseCommand::Cancel { id, .. } => id,
         CaseCommand::Update(args) => &mut args.id,
         _ => return Ok(()),
