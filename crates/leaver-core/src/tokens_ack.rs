@@ -68,6 +68,13 @@ pub(crate) fn acknowledge(
     Ok(Vec::new())
 }
 
+/// Whether `event` on `case` leaves its `updated_at` alone: an acknowledgement given after the
+/// case completed is recorded with its own time, and the case keeps its completion time, from
+/// which the drift watch counts.
+pub(crate) fn keeps_completion_time(case: &Case, event: &crate::Event) -> bool {
+    case.state == CaseState::Completed && matches!(event, crate::Event::TokensAcknowledged { .. })
+}
+
 /// The orgs the case's steps act on, each once: where Tokens Management must be checked.
 pub fn orgs(case: &Case) -> Vec<&str> {
     let mut orgs: Vec<&str> = case.steps.iter().filter_map(|s| s.target.org()).collect();
@@ -169,6 +176,8 @@ mod tests {
                 t.case.steps[0].state, state,
                 "the step is not changed by it"
             );
+            let completed = case.state == CaseState::Completed;
+            assert_eq!(t.case.updated_at == case.updated_at, completed, "{state}");
             let step = case.steps[0].id;
             assert_eq!(
                 t.effects.contains(&Effect::PollManualStep { step }),

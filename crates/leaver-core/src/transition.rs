@@ -60,6 +60,8 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
     let mut next = case.clone();
     let mut effects = Vec::new();
     let mut rerun_all = matches!(event, Event::RunNow);
+    // A completed case keeps its completion time (the drift watch counts from it).
+    let keeps_time = crate::tokens_ack::keeps_completion_time(case, &event);
     match event {
         Event::Planned {
             steps,
@@ -198,7 +200,9 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
         }
     }
     next.state = derive_state(&next);
-    next.updated_at = now;
+    if !keeps_time {
+        next.updated_at = now;
+    }
     let not_before = next.not_before(now);
     for id in runnable(&next) {
         if rerun_all || !runnable_before.contains(&id) {
