@@ -27,6 +27,9 @@ async fn verify_after(sql: &'static str) -> Vec<(bool, String)> {
             let mut args = BOB.to_vec();
             let ticket = format!("HR-{n}");
             args[3] = &ticket;
+            // One open case per person: three people.
+            let user = format!("user{n}");
+            args[7] = &user;
             assert!(env.leaver(&args).status.success());
         }
         sqlx::query(sql)

@@ -62,6 +62,9 @@ async fn audit_verify_finds_an_edit_before_the_verified_mark_and_resets_it() {
             let mut args = BOB.to_vec();
             let ticket = format!("HR-{n}");
             args[3] = &ticket;
+            // One open case per person: three people.
+            let user = format!("user{n}");
+            args[7] = &user;
             assert!(env.leaver(&args).status.success());
         }
         assert_eq!(exported_chain(env)["records"], 3);

@@ -112,6 +112,13 @@ async fn dates_read_in_leaver_timezone_and_an_unknown_zone_is_refused() {
     let case: Value = serde_json::from_str(&stdout(&opened)).expect("json");
     assert_eq!(case["effective_at"], "2036-12-15T08:00:00Z");
 
+    let shown = run(&["case", "show", "HR-1"], "Europe/Paris");
+    assert!(
+        stdout(&shown).contains("effective 2036-12-15 09:00:00 +01:00"),
+        "{}",
+        stdout(&shown)
+    );
+
     args[3] = "HR-2";
     let bad = run(&args, "Europe/Pariss");
     assert!(!bad.status.success());

@@ -57,7 +57,9 @@ pub fn case_detail(case: &Case) -> anyhow::Result<()> {
         println!("successor {successor}");
     }
     if let Some(at) = case.effective_at {
-        println!("effective {}", at.format(&Rfc3339)?);
+        // In LEAVER_TIMEZONE, with its offset, as the pages show it.
+        let now = if case.run_now { " (run now)" } else { "" };
+        println!("effective {}{now}", leaver_app::text::when(at));
     }
     if let Some(reason) = &case.blocked_reason {
         println!("blocked   {reason}");
