@@ -88,7 +88,7 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
         }
         Event::NothingHeldConfirmed => {
             if !crate::nothing_held::awaits_confirmation(case) {
-                return Err(illegal(case, "confirm that the leaver holds nothing"));
+                return Err(illegal(case, "nothing_held_confirmed"));
             }
             crate::nothing_held::confirm(&mut next)?;
             put_to_the_approvers(&mut next, &mut effects)?;
