@@ -10,7 +10,6 @@ use leaver_store::Store;
 use leaver_testkit::Options;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 const MANAGER: &str = "erin@acme.test";
 
@@ -85,26 +84,6 @@ async fn set_faults(app: &TestApp, faults: Value) {
         .await
         .expect("faults");
     assert!(reply.status().is_success());
-}
-
-/// Runs the engine until the case reaches a state `done` accepts (retries are scheduled a few
-/// milliseconds ahead on the wall clock, hence the polling).
-async fn run_until(app: &TestApp, id: CaseId, done: impl Fn(CaseState) -> bool) -> Case {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        app.run_pending_jobs().await;
-        let current = case(app, id).await;
-        if done(current.state) {
-            return current;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "case stuck in {}: {:#?}",
-            current.state,
-            current.steps
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// Approves every approval link emailed to the manager so far.
@@ -226,7 +205,7 @@ async fn a_username_typed_in_other_letters_is_stored_as_the_hub_spells_it_and_pl
             created.body
         );
         let id = id_of(&created);
-        let planned = run_until(&app, id, |s| s != CaseState::Planning).await;
+        let planned = app.run_until(id, |s| s != CaseState::Planning).await;
         assert_eq!(
             planned.state,
             CaseState::AwaitingApproval,
@@ -251,7 +230,7 @@ async fn an_opening_while_the_hub_is_down_is_checked_at_planning() {
         set_faults(&app, json!({"error_rate": 1.0, "error_status": 503})).await;
         let id = id_of(&post_case(&app, "HR-1", "nosuchuser", None).await);
         set_faults(&app, json!({})).await;
-        let planned = run_until(&app, id, |s| s != CaseState::Planning).await;
+        let planned = app.run_until(id, |s| s != CaseState::Planning).await;
         assert_eq!(planned.state, CaseState::NeedsAttention);
         let reason = planned.blocked_reason.unwrap_or_default();
         assert!(
@@ -278,7 +257,7 @@ async fn a_leaver_in_no_org_needs_attention_and_completes_only_after_an_operator
     let (_dir, apps) = honest_apps().await;
     for app in apps {
         let id = id_of(&post_case(&app, "HR-1", "gina", None).await);
-        let planned = run_until(&app, id, |s| s != CaseState::Planning).await;
+        let planned = app.run_until(id, |s| s != CaseState::Planning).await;
         assert_eq!(planned.state, CaseState::NeedsAttention);
         assert_eq!(
             planned.blocked_reason.as_deref(),
@@ -318,10 +297,9 @@ async fn a_leaver_in_no_org_needs_attention_and_completes_only_after_an_operator
 
         app.run_pending_jobs().await;
         approve_all(&app).await;
-        let done = run_until(&app, id, |s| {
-            s.is_closed() || s == CaseState::NeedsAttention
-        })
-        .await;
+        let done = app
+            .run_until(id, |s| s.is_closed() || s == CaseState::NeedsAttention)
+            .await;
         assert_eq!(done.state, CaseState::Completed, "{:#?}", done.steps);
     }
 }

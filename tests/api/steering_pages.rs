@@ -7,7 +7,7 @@ mod forms;
 mod helpers;
 
 use crate::support::csrf_in;
-use helpers::{MANAGER, approve, case, links_to, open_and_plan, role, run_until, steering_apps};
+use helpers::{MANAGER, approve, case, links_to, open_and_plan, role, steering_apps};
 use leaver_core::{CaseState, StepKind};
 use reqwest::StatusCode;
 
@@ -63,7 +63,7 @@ async fn an_operator_names_the_successor_of_a_blocked_last_admin_and_the_case_co
             let approved = approve(&app, link).await;
             assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
         }
-        let done = run_until(&app, id, |s| s.is_closed()).await;
+        let done = app.run_until(id, |s| s.is_closed()).await;
         assert_eq!(done.state, CaseState::Completed, "{:#?}", done.steps);
         assert_eq!(role(&app, "carol").await.as_deref(), Some("admin"));
         assert_eq!(role(&app, "bob").await, None);
@@ -135,7 +135,7 @@ async fn the_old_managers_link_says_where_the_request_moved_and_decides_nothing(
             let approved = approve(&app, link).await;
             assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
         }
-        let done = run_until(&app, id, |s| s.is_closed()).await;
+        let done = app.run_until(id, |s| s.is_closed()).await;
         assert_eq!(done.state, CaseState::Completed, "{:#?}", done.steps);
         assert_eq!(role(&app, "gina").await, None);
     }

@@ -167,6 +167,31 @@ impl TestApp {
         panic!("the engine never went idle");
     }
 
+    /// Runs due jobs until case `id` reaches a state `done` accepts, within a minute (step
+    /// retries are scheduled a few milliseconds ahead on the wall clock, hence the polling);
+    /// a case stuck longer fails the test with its steps.
+    pub async fn run_until(
+        &self,
+        id: leaver_app::model::CaseId,
+        done: impl Fn(leaver_app::model::CaseState) -> bool,
+    ) -> leaver_app::model::Case {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            self.run_pending_jobs().await;
+            let current = self.app.case(id).await.expect("case");
+            if done(current.state) {
+                return current;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "case stuck in {}: {:#?}",
+                current.state,
+                current.steps
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Rows in `table`, read around the app.
     pub async fn count(&self, table: &str) -> i64 {
         scratch::count_rows(&self.store, table)

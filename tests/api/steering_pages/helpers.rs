@@ -3,12 +3,11 @@
 //! hubsim's own view of who is a member.
 
 use crate::support::{Reply, TestApp, apps_with, csrf_in};
-use leaver_core::{Case, CaseId, CaseState};
+use leaver_core::{Case, CaseId};
 use leaver_store::Store;
 use leaver_testkit::Options;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 pub const MANAGER: &str = "erin@acme.test";
 
@@ -93,26 +92,6 @@ pub async fn approve(app: &TestApp, path: &str) -> Reply {
         ("reason", ""),
     ];
     app.post_form(path, None, Some(&app.url), &fields).await
-}
-
-/// Runs the engine until the case reaches a state `done` accepts (step retries are scheduled a
-/// few milliseconds ahead on the wall clock, hence the polling).
-pub async fn run_until(app: &TestApp, id: CaseId, done: impl Fn(CaseState) -> bool) -> Case {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        app.run_pending_jobs().await;
-        let current = case(app, id).await;
-        if done(current.state) {
-            return current;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "case stuck in {}: {:#?}",
-            current.state,
-            current.steps
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// `user`'s role in acme-ai per hubsim's own state (None: not a member).

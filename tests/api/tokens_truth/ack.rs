@@ -1,7 +1,7 @@
 //! The person's check of Tokens Management: shown on the case page until given, recorded with
 //! who and when (audited, in the evidence), given once; waited for only when required.
 
-use super::{SECRET_KEY, approve_all, case, open, run_until, token_apps};
+use super::{SECRET_KEY, approve_all, case, open, token_apps};
 use crate::support::{OPERATOR, stderr, stdout};
 use leaver_core::{CaseState, StepKind, StepState};
 use leaver_store::Store;
@@ -16,7 +16,7 @@ async fn the_acknowledgement_is_shown_until_given_then_recorded_with_who_and_whe
         let id = open(&app, "HR-A1", "bob").await;
         app.run_pending_jobs().await;
         approve_all(&app).await;
-        let done = run_until(&app, id, |s| s == CaseState::Completed).await;
+        let done = app.run_until(id, |s| s == CaseState::Completed).await;
         assert_eq!(done.tokens_ack, None, "completes without it by default");
         let tokens = done
             .steps
@@ -125,7 +125,7 @@ async fn with_the_ack_required_the_case_waits_until_acknowledged_then_completes(
         let id = open(&app, "HR-A2", "bob").await;
         app.run_pending_jobs().await;
         approve_all(&app).await;
-        let waiting = run_until(&app, id, |s| s == CaseState::NeedsAttention).await;
+        let waiting = app.run_until(id, |s| s == CaseState::NeedsAttention).await;
         let tokens = waiting
             .steps
             .iter()
@@ -158,7 +158,7 @@ async fn with_the_ack_required_the_case_waits_until_acknowledged_then_completes(
             "{}",
             stdout(&output)
         );
-        let done = run_until(&app, id, |s| s == CaseState::Completed).await;
+        let done = app.run_until(id, |s| s == CaseState::Completed).await;
         assert_eq!(done.tokens_ack.map(|a| a.by), Some("cli".to_owned()));
         let tokens = done
             .steps

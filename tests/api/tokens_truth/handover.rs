@@ -1,7 +1,7 @@
 //! Raw tokens handed over from the case page and from the CLI are held sealed, named by
 //! fingerprint only, and revoked on the Hub by the case.
 
-use super::{BOB_TOKEN, BOB_TOKEN_2, SECRET_KEY, approve_all, open, run_until, token_apps, whoami};
+use super::{BOB_TOKEN, BOB_TOKEN_2, SECRET_KEY, approve_all, open, token_apps, whoami};
 use crate::support::{TestApp, stderr, stdout};
 use leaver_core::{CaseState, HubTokenValue};
 use leaver_store::Store;
@@ -98,7 +98,7 @@ async fn tokens_handed_over_on_the_case_page_are_revoked_on_the_hub_and_never_sh
             "not before approval"
         );
         approve_all(&app).await;
-        run_until(&app, id, |s| s == CaseState::Completed).await;
+        app.run_until(id, |s| s == CaseState::Completed).await;
         assert_eq!(
             whoami(&app, BOB_TOKEN).await,
             StatusCode::UNAUTHORIZED,
@@ -172,7 +172,7 @@ async fn tokens_handed_over_through_the_cli_on_stdin_are_revoked_on_the_hub_and_
         assert!(said.contains("never taken on the command line"), "{said}");
         assert!(!said.contains(BOB_TOKEN_2), "and not repeated: {said}");
         approve_all(&app).await;
-        run_until(&app, id, |s| s == CaseState::Completed).await;
+        app.run_until(id, |s| s == CaseState::Completed).await;
         assert_eq!(
             whoami(&app, BOB_TOKEN).await,
             StatusCode::UNAUTHORIZED,

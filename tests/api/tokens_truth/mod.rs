@@ -12,12 +12,11 @@ mod email;
 mod handover;
 
 use crate::support::{Reply, TestApp, apps_with, csrf_in};
-use leaver_core::{Case, CaseId, CaseState};
+use leaver_core::{Case, CaseId};
 use leaver_store::Store;
 use leaver_testkit::Options;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 pub const MANAGER: &str = "erin@acme.test";
 /// bob's personal Hub tokens, known to hubsim.
@@ -139,25 +138,6 @@ pub async fn approve_all(app: &TestApp) {
             let decided: Reply = app.post_form(&path, None, Some(&app.url), &fields).await;
             assert!(decided.status.is_redirection() || decided.status.is_success());
         }
-    }
-}
-
-/// Runs the engine until the case reaches a state `done` accepts.
-pub async fn run_until(app: &TestApp, id: CaseId, done: impl Fn(CaseState) -> bool) -> Case {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        app.run_pending_jobs().await;
-        let current = case(app, id).await;
-        if done(current.state) {
-            return current;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "case stuck in {}: {:#?}",
-            current.state,
-            current.steps
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

@@ -154,26 +154,6 @@ impl TestApp {
         self.run_pending_jobs().await;
     }
 
-    /// Delivers until the case reaches a state `done` accepts (step retries are scheduled a few
-    /// milliseconds ahead on the wall clock, hence the polling).
-    pub async fn run_until(&self, case: CaseId, done: impl Fn(CaseState) -> bool) -> Case {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            self.deliver().await;
-            let current = self.case(case).await;
-            if done(current.state) {
-                return current;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "case stuck in {}: {:#?}",
-                current.state,
-                current.steps
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
     /// Whether `user` is still a member of acme-ai, per hubsim's own state.
     pub async fn is_member(&self, user: &str) -> bool {
         let state: Value = self.get_json(&format!("{}/_sim/state", self.hub_url)).await;
