@@ -50,7 +50,7 @@ async fn confirm_empty_lets_a_case_holding_nothing_go_ahead_once() {
         let again = env.leaver(&["case", "confirm-empty", &id.to_string()]);
         assert!(!again.status.success());
         assert!(
-            stderr(&again).contains("holds nothing"),
+            stderr(&again).contains("cannot be confirmed as holding nothing"),
             "{}",
             stderr(&again)
         );
