@@ -19,6 +19,7 @@ pub mod input;
 pub mod nothing_held;
 pub mod ordering;
 pub mod plan;
+pub mod roster;
 pub mod state;
 mod steering;
 pub mod step;
