@@ -31,6 +31,10 @@ impl Actor {
     pub fn api(key_name: &str) -> Actor {
         Actor(format!("api:{key_name}"))
     }
+    /// A signed webhook from the hook source `source`.
+    pub fn hook(source: &str) -> Actor {
+        Actor(format!("hook:{source}"))
+    }
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -1,4 +1,5 @@
-//! [`TokenSealer`]: encrypts held tokens under a key derived from Leaver's secret key, and knows
+//! [`TokenSealer`]: encrypts held tokens (and other secrets Leaver must read back, such as the
+//! HMAC secrets of webhook sources) under a key derived from Leaver's secret key, and knows
 //! Leaver's own Hub token by a digest only, so that it is never taken to revoke.
 
 use crate::StoreError;
@@ -68,20 +69,7 @@ impl TokenSealer {
 
     /// `hex(nonce || ciphertext || tag)`.
     pub(crate) fn seal(&self, token: &HubTokenValue) -> Result<String, StoreError> {
-        let mut nonce = [0u8; NONCE_LEN];
-        self.rng
-            .fill(&mut nonce)
-            .map_err(|_| StoreError::Corrupt("no randomness for a nonce".into()))?;
-        let mut sealed = token.expose().as_bytes().to_vec();
-        let fingerprint = token.fingerprint();
-        self.key
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(fingerprint.as_bytes()),
-                &mut sealed,
-            )
-            .map_err(|_| StoreError::Corrupt("sealing a token failed".into()))?;
-        Ok(hex::encode([nonce.as_slice(), &sealed].concat()))
+        self.seal_text(&token.fingerprint(), token.expose())
     }
 
     pub(crate) fn open(
@@ -94,6 +82,37 @@ impl TokenSealer {
                 "the held token {fingerprint} does not open: another LEAVER_SECRET_KEY?"
             ))
         };
+        let text = self
+            .open_text(fingerprint, sealed)
+            .map_err(|_| unreadable())?;
+        HubTokenValue::parse(&text).map_err(|_| unreadable())
+    }
+
+    /// Any secret sealed as `hex(nonce || ciphertext || tag)`, bound to `context` (what names
+    /// it: a fingerprint, `hook_source:<name>`): the seal opens only with the same context.
+    pub(crate) fn seal_text(&self, context: &str, text: &str) -> Result<String, StoreError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        self.rng
+            .fill(&mut nonce)
+            .map_err(|_| StoreError::Corrupt("no randomness for a nonce".into()))?;
+        let mut sealed = text.as_bytes().to_vec();
+        self.key
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(context.as_bytes()),
+                &mut sealed,
+            )
+            .map_err(|_| StoreError::Corrupt("sealing a secret failed".into()))?;
+        Ok(hex::encode([nonce.as_slice(), &sealed].concat()))
+    }
+
+    /// What [`TokenSealer::seal_text`] sealed under `context`.
+    pub(crate) fn open_text(&self, context: &str, sealed: &str) -> Result<String, StoreError> {
+        let unreadable = || {
+            StoreError::Corrupt(format!(
+                "the secret of {context} does not open: another LEAVER_SECRET_KEY?"
+            ))
+        };
         let bytes = hex::decode(sealed).map_err(|_| unreadable())?;
         if bytes.len() < NONCE_LEN {
             return Err(unreadable());
@@ -103,10 +122,9 @@ impl TokenSealer {
         let mut rest = rest.to_vec();
         let plain = self
             .key
-            .open_in_place(nonce, Aad::from(fingerprint.as_bytes()), &mut rest)
+            .open_in_place(nonce, Aad::from(context.as_bytes()), &mut rest)
             .map_err(|_| unreadable())?;
-        let text = std::str::from_utf8(plain).map_err(|_| unreadable())?;
-        HubTokenValue::parse(text).map_err(|_| unreadable())
+        String::from_utf8(plain.to_vec()).map_err(|_| unreadable())
     }
 }
 

@@ -1,0 +1,227 @@
+//! Signed HR webhooks: the sources allowed to send them, each with an HMAC secret kept sealed
+//! ([`TokenSealer::seal_text`], bound to the source's name; never in clear), and the event ids
+//! each source had accepted (a second delivery of one is a replay). Creating and revoking a
+//! source are audit records naming who did it; the secret never reaches the audit trail.
+
+use crate::cases::rows::{from_ms, ms};
+use crate::{Actor, SqlStore, StoreError, TokenSealer, audit};
+use async_trait::async_trait;
+use serde_json::json;
+use sqlx::Row;
+use time::OffsetDateTime;
+
+/// The audit kind of a source's creation.
+pub const HOOK_SOURCE_CREATED: &str = "hook_source_created";
+/// The audit kind of a source's revocation.
+pub const HOOK_SOURCE_REVOKED: &str = "hook_source_revoked";
+
+/// A hook source, without its secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HookSource {
+    pub name: String,
+    pub created_at: OffsetDateTime,
+    /// When it was revoked; a revoked source's deliveries are refused as from an unknown one.
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// Hook sources and the event ids they had accepted.
+#[async_trait]
+pub trait HookStore: Send + Sync {
+    /// Stores a source named `name` with `secret` sealed, and audits it. A revoked source of
+    /// that name is replaced (its event ids stay spent). `false` (nothing written) when an
+    /// unrevoked source has the name.
+    async fn create_hook_source(
+        &self,
+        name: &str,
+        secret: &str,
+        sealer: &TokenSealer,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// Every source, revoked ones included, by name.
+    async fn hook_sources(&self) -> Result<Vec<HookSource>, StoreError>;
+
+    /// The secret of the unrevoked source named `name`, opened; `None` when there is none.
+    async fn hook_secret(
+        &self,
+        name: &str,
+        sealer: &TokenSealer,
+    ) -> Result<Option<String>, StoreError>;
+
+    /// Revokes the source named `name` (its deliveries are refused from now on) and audits
+    /// it. `false` (nothing written) when no unrevoked source has the name.
+    async fn revoke_hook_source(
+        &self,
+        name: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// Notes that `source` accepted event `event_id`; `false` (nothing written) when it had
+    /// already: a replay.
+    async fn claim_hook_event(
+        &self,
+        source: &str,
+        event_id: &str,
+        event_type: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+
+    /// Forgets a claimed event id whose action failed, so that the sender may deliver it again.
+    async fn release_hook_event(&self, source: &str, event_id: &str) -> Result<(), StoreError>;
+}
+
+/// What a source's secret is bound to when sealed.
+fn seal_context(name: &str) -> String {
+    format!("hook_source:{name}")
+}
+
+#[async_trait]
+impl HookStore for SqlStore {
+    async fn create_hook_source(
+        &self,
+        name: &str,
+        secret: &str,
+        sealer: &TokenSealer,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let sealed = sealer.seal_text(&seal_context(name), secret)?;
+        let mut tx = audit::begin_write(self.writer()).await?;
+        let replaced = sqlx::query(
+            "UPDATE hook_source SET sealed_secret = $1, created_at = $2, revoked_at = NULL
+             WHERE name = $3 AND revoked_at IS NOT NULL",
+        )
+        .bind(&sealed)
+        .bind(ms(now))
+        .bind(name)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if replaced == 0 {
+            let inserted = sqlx::query(
+                "INSERT INTO hook_source (hook_source_id, name, sealed_secret, created_at)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(name)
+            .bind(&sealed)
+            .bind(ms(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if inserted == 0 {
+                return Ok(false);
+            }
+        }
+        let data = json!({ "source": name });
+        audit::append(
+            &mut tx,
+            None,
+            actor.as_str(),
+            HOOK_SOURCE_CREATED,
+            data,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn hook_sources(&self) -> Result<Vec<HookSource>, StoreError> {
+        let rows =
+            sqlx::query("SELECT name, created_at, revoked_at FROM hook_source ORDER BY name")
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(HookSource {
+                    name: row.try_get("name")?,
+                    created_at: from_ms(row.try_get("created_at")?)?,
+                    revoked_at: row
+                        .try_get::<Option<i64>, _>("revoked_at")?
+                        .map(from_ms)
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    async fn hook_secret(
+        &self,
+        name: &str,
+        sealer: &TokenSealer,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT sealed_secret FROM hook_source WHERE name = $1 AND revoked_at IS NULL",
+        )
+        .bind(name)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| sealer.open_text(&seal_context(name), &row.try_get::<String, _>(0)?))
+            .transpose()
+    }
+
+    async fn revoke_hook_source(
+        &self,
+        name: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = audit::begin_write(self.writer()).await?;
+        let revoked = sqlx::query(
+            "UPDATE hook_source SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL",
+        )
+        .bind(ms(now))
+        .bind(name)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if revoked == 0 {
+            return Ok(false);
+        }
+        let data = json!({ "source": name });
+        audit::append(
+            &mut tx,
+            None,
+            actor.as_str(),
+            HOOK_SOURCE_REVOKED,
+            data,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn claim_hook_event(
+        &self,
+        source: &str,
+        event_id: &str,
+        event_type: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let inserted = sqlx::query(
+            "INSERT INTO hook_event (source, event_id, event_type, received_at)
+             VALUES ($1, $2, $3, $4) ON CONFLICT (source, event_id) DO NOTHING",
+        )
+        .bind(source)
+        .bind(event_id)
+        .bind(event_type)
+        .bind(ms(now))
+        .execute(self.writer())
+        .await?
+        .rows_affected();
+        Ok(inserted == 1)
+    }
+
+    async fn release_hook_event(&self, source: &str, event_id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM hook_event WHERE source = $1 AND event_id = $2")
+            .bind(source)
+            .bind(event_id)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+}
