@@ -20,6 +20,7 @@ pub mod mail;
 mod org_lock;
 mod reports;
 mod retrying;
+pub mod roster;
 pub mod scratch;
 mod sql_store;
 mod store;
