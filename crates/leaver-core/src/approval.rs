@@ -13,7 +13,7 @@
 mod case_approvals;
 mod request;
 
-pub use case_approvals::{CaseApprovals, Recorded};
+pub use case_approvals::{Ballot, CaseApprovals, Recorded};
 pub use request::{Link, LinkState, Refusal, Request, RequestState};
 
 use crate::{Case, EmailAddress, StepId, StepKind};

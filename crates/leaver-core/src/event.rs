@@ -49,6 +49,13 @@ pub enum Event {
     Approved { steps: Vec<StepId> },
     /// An approver rejected these steps.
     Rejected { steps: Vec<StepId>, reason: String },
+    /// An approver (`by`) rejected these steps on their own while approving the rest of their
+    /// request: the access is kept, with `reason`, and the case goes on without them.
+    Kept {
+        steps: Vec<StepId>,
+        reason: String,
+        by: String,
+    },
     /// An approver named the successor admin.
     SuccessorChosen { successor: HubUsername },
     /// A worker began carrying the step out.
@@ -110,6 +117,7 @@ impl Event {
             Event::Planned { .. } => "planned",
             Event::Approved { .. } => "approved",
             Event::Rejected { .. } => "rejected",
+            Event::Kept { .. } => "kept",
             Event::SuccessorChosen { .. } => "successor_chosen",
             Event::StepStarted { .. } => "step_started",
             Event::StepSucceeded { .. } => "step_succeeded",

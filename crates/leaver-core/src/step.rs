@@ -96,6 +96,12 @@ pub struct Step {
     pub instructions: Option<String>,
     /// An operator's or approver's note (why rejected, what was done by hand).
     pub note: Option<String>,
+    /// On a `rejected` step: the approver who chose to keep this access (rejected the step
+    /// while approving the rest of their request). The case goes on without it, and its
+    /// evidence names the kept access, the approver and the reason (`note`). `None` on a step
+    /// rejected with the whole request: that waits for an operator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept_by: Option<String>,
 }
 
 /// What can happen to a single step. The case-level [`crate::Event`]s map onto these.
@@ -105,6 +111,11 @@ pub enum StepEvent {
     Approve,
     Reject {
         reason: String,
+    },
+    /// Rejected on its own by `by`, who approved the rest: the access is kept.
+    Keep {
+        reason: String,
+        by: String,
     },
     Start,
     Succeed {
@@ -135,6 +146,7 @@ impl StepEvent {
             StepEvent::RequestApproval => "request approval",
             StepEvent::Approve => "approve",
             StepEvent::Reject { .. } => "reject",
+            StepEvent::Keep { .. } => "keep",
             StepEvent::Start => "start",
             StepEvent::Succeed { .. } => "succeed",
             StepEvent::Fail { .. } => "fail",
@@ -163,7 +175,13 @@ impl Step {
             failing_since: None,
             instructions: None,
             note: None,
+            kept_by: None,
         }
+    }
+
+    /// Whether an approver chose to keep this step's access (see [`Step::kept_by`]).
+    pub fn is_kept(&self) -> bool {
+        self.state == StepState::Rejected && self.kept_by.is_some()
     }
 
     /// The step after `event`, or an error if the step's state does not allow it.
@@ -176,6 +194,11 @@ impl Step {
             (S::Planned | S::AwaitingApproval, StepEvent::Reject { reason }) => {
                 next.state = S::Rejected;
                 next.note = Some(reason);
+            }
+            (S::Planned | S::AwaitingApproval, StepEvent::Keep { reason, by }) => {
+                next.state = S::Rejected;
+                next.note = Some(reason);
+                next.kept_by = Some(by);
             }
             (S::Approved, StepEvent::Start) => next.attempts += 1,
             (S::Failed, StepEvent::Start) if self.next_retry_at.is_some() => next.attempts += 1,
@@ -205,6 +228,7 @@ impl Step {
             (S::Rejected | S::Approved | S::AwaitingApproval, StepEvent::Reask) => {
                 next.state = S::AwaitingApproval;
                 next.note = None;
+                next.kept_by = None;
             }
             (
                 S::Planned

@@ -3,7 +3,7 @@
 //! same transaction.
 
 use crate::footprint_change::FootprintChange;
-use crate::ordering::{predecessors_done, runnable};
+use crate::ordering::{held_by, predecessors_done, runnable};
 use crate::steering;
 use crate::step::StepEvent;
 use crate::{Case, CaseState, DomainError, Event, Step, StepId, StepState};
@@ -43,6 +43,7 @@ fn guard_typed_text(event: &Event) -> Result<(), DomainError> {
     let (field, text) = match event {
         Event::Cancelled { reason }
         | Event::Rejected { reason, .. }
+        | Event::Kept { reason, .. }
         | Event::StepSkipped { reason, .. } => ("reason", reason),
         Event::ManualDone { note, .. } => ("note", note),
         _ => return Ok(()),
@@ -115,6 +116,13 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
                         reason: reason.clone(),
                     },
                 )?;
+            }
+            approve_reads_once_all_decided(&mut next)?;
+        }
+        Event::Kept { steps, reason, by } => {
+            for id in steps {
+                let (reason, by) = (reason.clone(), by.clone());
+                advance(&mut next, id, StepEvent::Keep { reason, by })?;
             }
             approve_reads_once_all_decided(&mut next)?;
         }
@@ -227,11 +235,20 @@ pub fn derive_state(case: &Case) -> CaseState {
     let any = |f: &dyn Fn(&Step) -> bool| case.steps.iter().any(f);
     if case.state == CaseState::Cancelled {
         CaseState::Cancelled
-    } else if case.blocked_reason.is_some() || any(&needs_human) {
+    } else if case.blocked_reason.is_some()
+        || any(&needs_human)
+        || any(&|s| held_by(case, s).is_some())
+    {
         CaseState::NeedsAttention
     } else if case.steps.is_empty() {
         CaseState::Planning
-    } else if case.steps.iter().all(|s| s.state.lets_successors_run()) {
+    } else if case
+        .steps
+        .iter()
+        .all(|s| s.state.lets_successors_run() || s.is_kept())
+    {
+        // Completed with the access approvers chose to keep: verify read everything else gone,
+        // and the kept steps stay on the case (and in its evidence) as approved exceptions.
         CaseState::Completed
     } else if any(&|s| matches!(s.state, S::Planned | S::AwaitingApproval)) {
         CaseState::AwaitingApproval
@@ -244,7 +261,8 @@ pub fn derive_state(case: &Case) -> CaseState {
 
 fn needs_human(step: &Step) -> bool {
     match step.state {
-        StepState::Rejected | StepState::WaitingManual => true,
+        StepState::Rejected => step.kept_by.is_none(),
+        StepState::WaitingManual => true,
         StepState::Failed => step.next_retry_at.is_none(),
         _ => false,
     }
@@ -260,19 +278,33 @@ fn operator_notice(before: &Case, after: &Case) -> Option<String> {
     if before.state != CaseState::NeedsAttention {
         return Some(attention_reason(after));
     }
-    let gave_up = |s: &Step| {
-        s.state == StepState::Rejected
+    let gave_up = |case: &Case, s: &Step| {
+        (s.state == StepState::Rejected && s.kept_by.is_none())
             || (s.state == StepState::Failed && s.next_retry_at.is_none())
+            || held_by(case, s).is_some()
     };
     after
         .steps
         .iter()
-        .find(|s| gave_up(s) && before.step(s.id).is_none_or(|b| !gave_up(b)))
-        .map(describe_attention)
+        .find(|s| gave_up(after, s) && before.step(s.id).is_none_or(|b| !gave_up(before, b)))
+        .map(|s| describe_attention(after, s))
 }
 
-/// Why a step needs a human, with the approver's reason for a rejection.
-fn describe_attention(step: &Step) -> String {
+/// Why a step needs a human, with the approver's reason for a rejection, or the kept step that
+/// holds it back.
+fn describe_attention(case: &Case, step: &Step) -> String {
+    if let Some(kept) = held_by(case, step) {
+        return format!(
+            "step {} on {} is held: it needs {} on {} first, which {} chose to keep ({:?}); \
+             skip the held step, or ask the approvers again",
+            step.kind,
+            step.target,
+            kept.kind,
+            kept.target,
+            kept.kept_by.as_deref().unwrap_or("an approver"),
+            kept.note.as_deref().unwrap_or_default()
+        );
+    }
     let base = format!("step {} on {} is {}", step.kind, step.target, step.state);
     match (&step.state, &step.note) {
         (StepState::Rejected, Some(reason)) => format!("{base}: {reason:?}"),
@@ -284,8 +316,9 @@ fn attention_reason(case: &Case) -> String {
     if let Some(reason) = &case.blocked_reason {
         return reason.clone();
     }
-    match case.steps.iter().find(|s| needs_human(s)) {
-        Some(step) => describe_attention(step),
+    let attention = |s: &&Step| needs_human(s) || held_by(case, s).is_some();
+    match case.steps.iter().find(attention) {
+        Some(step) => describe_attention(case, step),
         None => "the case needs an operator".into(),
     }
 }

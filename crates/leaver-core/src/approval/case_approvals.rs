@@ -22,8 +22,50 @@ pub struct Recorded {
     pub request: Uuid,
     /// The state that request settled in, if the decision settled it.
     pub settled: Option<RequestState>,
-    /// What it does to the case's steps (`approved` or `rejected`), if anything.
-    pub event: Option<Event>,
+    /// What it does to the case's steps, in order: the steps it rejected (`rejected` for a
+    /// whole-request no, `kept` for steps rejected on their own), then the steps it approved.
+    pub events: Vec<Event>,
+}
+
+/// One approver's answer: a decision about the whole request, or an approval with some of its
+/// steps rejected on their own (kept), and the reason (required by the doors for any no).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ballot {
+    pub decision: Decision,
+    /// With `approve`: the steps rejected on their own. Ignored with `reject`.
+    pub kept: Vec<StepId>,
+    pub reason: Option<String>,
+}
+
+impl From<(Decision, Option<String>)> for Ballot {
+    fn from((decision, reason): (Decision, Option<String>)) -> Ballot {
+        Ballot {
+            decision,
+            kept: Vec::new(),
+            reason,
+        }
+    }
+}
+
+impl Ballot {
+    /// The ballot as `request` counts it: kept steps it does not decide are dropped, and
+    /// keeping every step it decides is rejecting the request.
+    fn normalized(self, request: &Request) -> (Decision, Vec<StepId>) {
+        if self.decision == Decision::Reject {
+            return (Decision::Reject, Vec::new());
+        }
+        let mut kept: Vec<StepId> = self
+            .kept
+            .into_iter()
+            .filter(|s| request.decides(*s))
+            .collect();
+        kept.sort();
+        kept.dedup();
+        if !kept.is_empty() && request.deciding().all(|s| kept.contains(&s)) {
+            return (Decision::Reject, Vec::new());
+        }
+        (Decision::Approve, kept)
+    }
 }
 
 impl CaseApprovals {
@@ -32,15 +74,18 @@ impl CaseApprovals {
         self.requests.iter().find(|r| r.link(link).is_some())
     }
 
-    /// Records `decision` (with `reason`) by `link` at `now` on `case`, unless the link may not
-    /// decide (see [`Request::refusal`]).
+    /// Records `ballot` by `link` at `now` on `case`, unless the link may not decide (see
+    /// [`Request::refusal`]). Steps combine per step: a step the decision left rejected by
+    /// this request ends `rejected` at once (`kept`, naming the approver, when the approver
+    /// approved the rest); a step every request deciding it approved is approved.
     pub fn decide(
         &mut self,
         case: &Case,
         link: Uuid,
-        (decision, reason): (Decision, Option<String>),
+        ballot: impl Into<Ballot>,
         now: OffsetDateTime,
     ) -> Result<Recorded, Refusal> {
+        let ballot = ballot.into();
         let index = self
             .requests
             .iter()
@@ -50,25 +95,41 @@ impl CaseApprovals {
         if let Some(refusal) = request.refusal(link, case.state, now) {
             return Err(refusal);
         }
-        let settled = request.vote(link, decision, reason.clone(), now);
-        let request = request.id;
-        let event = match settled {
-            Some(RequestState::Rejected) => {
-                let deciding: Vec<StepId> = self.requests[index].deciding().collect();
-                let steps = awaiting(case, &deciding);
-                let reason = reason.unwrap_or_else(|| "rejected".into());
-                (!steps.is_empty()).then_some(Event::Rejected { steps, reason })
-            }
-            Some(RequestState::Approved) => {
-                let steps = awaiting(case, &self.approved_steps());
-                (!steps.is_empty()).then_some(Event::Approved { steps })
-            }
-            Some(RequestState::Open) | None => None,
-        };
+        let reason = ballot.reason.clone();
+        let (decision, kept) = ballot.normalized(request);
+        let settled = request.vote(link, (decision, kept), reason.clone(), now);
+        let approver = request.link(link).map(|l| l.approver.clone());
+        let request_id = request.id;
+        let request = &self.requests[index];
+        let no: Vec<StepId> = request
+            .deciding()
+            .filter(|s| request.outcome_for(*s) == Some(Decision::Reject))
+            .collect();
+        let no = awaiting(case, &no);
+        let reason = reason.unwrap_or_else(|| "rejected".into());
+        let mut events = Vec::new();
+        if !no.is_empty() {
+            events.push(match (decision, approver) {
+                (Decision::Approve, Some(by)) => Event::Kept {
+                    steps: no.clone(),
+                    reason,
+                    by,
+                },
+                _ => Event::Rejected {
+                    steps: no.clone(),
+                    reason,
+                },
+            });
+        }
+        let mut yes = awaiting(case, &self.approved_steps());
+        yes.retain(|s| !no.contains(s));
+        if !yes.is_empty() {
+            events.push(Event::Approved { steps: yes });
+        }
         Ok(Recorded {
-            request,
+            request: request_id,
             settled,
-            event,
+            events,
         })
     }
 
@@ -82,9 +143,18 @@ impl CaseApprovals {
             self.requests
                 .iter()
                 .filter(|r| r.decides(*step))
-                .all(|r| r.state == RequestState::Approved)
+                .all(|r| r.outcome_for(*step) == Some(Decision::Approve))
         });
         steps
+    }
+
+    /// The steps of `request` still undecided (by it, per step): what a reminder asks about.
+    pub fn undecided_steps(&self, request: Uuid) -> Vec<StepId> {
+        self.requests
+            .iter()
+            .filter(|r| r.id == request)
+            .flat_map(|r| r.deciding().filter(|s| r.outcome_for(*s).is_none()))
+            .collect()
     }
 
     /// `steps` are put to the approvers again: the requests made so far no longer decide them.
@@ -282,13 +352,12 @@ mod tests {
             let mut last = None;
             for (link, vote) in decisions {
                 let result = approvals.decide(&current, id(link), vote, NOW);
-                if let Ok(Recorded {
-                    event: Some(event), ..
-                }) = &result
-                {
-                    current = apply(&current, event.clone(), NOW).expect("legal").case;
+                if let Ok(Recorded { events, .. }) = &result {
+                    for event in events {
+                        current = apply(&current, event.clone(), NOW).expect("legal").case;
+                    }
                 }
-                last = Some(result.map(|r| (r.settled, r.event)));
+                last = Some(result.map(|r| (r.settled, r.events.into_iter().next())));
             }
             assert_eq!(last, Some(expected), "{name}");
         }

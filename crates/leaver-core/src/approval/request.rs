@@ -58,6 +58,9 @@ pub struct Link {
     pub decision: Option<Decision>,
     pub decided_at: Option<OffsetDateTime>,
     pub reason: Option<String>,
+    /// With an `approve` decision: the steps this approver rejected on their own (kept), the
+    /// rest approved. Empty when the decision covered every step.
+    pub rejected_steps: Vec<StepId>,
 }
 
 /// Where a link stands.
@@ -91,6 +94,16 @@ impl Link {
             decision: None,
             decided_at: None,
             reason: None,
+            rejected_steps: Vec::new(),
+        }
+    }
+
+    /// How this link voted on `step`: its whole decision, except the steps it rejected on
+    /// their own while approving the rest.
+    pub fn vote_on(&self, step: StepId) -> Option<Decision> {
+        match self.decision? {
+            Decision::Approve if self.rejected_steps.contains(&step) => Some(Decision::Reject),
+            decision => Some(decision),
         }
     }
 
@@ -195,19 +208,41 @@ impl Request {
         }
     }
 
-    /// How the votes so far settle the request, `None` while they do not. One no rejects; an
-    /// escalation target's yes approves; otherwise `any` needs one yes of the approvers first
-    /// asked and `all` every one of theirs. Replaced links do not vote (their replacement does).
+    /// How the votes so far settle the request as a whole, `None` while they do not: every
+    /// step it asked about settled, `rejected` if every one was rejected, `approved` otherwise
+    /// (some steps may have been kept: see [`Request::outcome_for`]).
     pub fn outcome(&self) -> Option<Decision> {
+        let outcomes: Vec<Option<Decision>> =
+            self.steps.iter().map(|s| self.votes_on(*s)).collect();
+        if outcomes.is_empty() || outcomes.iter().any(Option::is_none) {
+            return None;
+        }
+        let all_no = outcomes.iter().all(|o| *o == Some(Decision::Reject));
+        Some(if all_no {
+            Decision::Reject
+        } else {
+            Decision::Approve
+        })
+    }
+
+    /// How the request decided `step`, `None` while it has not: per step, one no rejects it;
+    /// an escalation target's yes approves it; otherwise `any` needs one yes of the approvers
+    /// first asked and `all` every one of theirs. Replaced links do not vote (their
+    /// replacement does). A request settled without per-step votes decides as it settled.
+    pub fn outcome_for(&self, step: StepId) -> Option<Decision> {
+        self.votes_on(step).or(self.state.decision())
+    }
+
+    fn votes_on(&self, step: StepId) -> Option<Decision> {
         let voting = || {
             self.links
                 .iter()
                 .filter(|l| l.state() != LinkState::Superseded)
         };
-        if voting().any(|l| l.decision == Some(Decision::Reject)) {
+        if voting().any(|l| l.vote_on(step) == Some(Decision::Reject)) {
             return Some(Decision::Reject);
         }
-        let yes = |l: &Link| l.decision == Some(Decision::Approve);
+        let yes = |l: &Link| l.vote_on(step) == Some(Decision::Approve);
         let mut regular = voting().filter(|l| !l.escalation).peekable();
         let settled = voting().any(|l| l.escalation && yes(l))
             || match self.mode {
@@ -217,17 +252,18 @@ impl Request {
         settled.then_some(Decision::Approve)
     }
 
-    /// Records `decision` by link `id` and settles the request if the votes now do. Returns the
-    /// state it settled in, if it did.
+    /// Records `decision` by link `id` (with the steps it `kept`, rejected on their own) and
+    /// settles the request if the votes now do. Returns the state it settled in, if it did.
     pub(super) fn vote(
         &mut self,
         id: Uuid,
-        decision: Decision,
+        (decision, kept): (Decision, Vec<StepId>),
         reason: Option<String>,
         now: OffsetDateTime,
     ) -> Option<RequestState> {
         let link = self.links.iter_mut().find(|l| l.id == id)?;
         (link.decision, link.decided_at, link.reason) = (Some(decision), Some(now), reason);
+        link.rejected_steps = kept;
         let settled = self.outcome().map(RequestState::settled)?;
         self.state = settled;
         Some(settled)

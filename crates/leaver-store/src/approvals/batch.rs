@@ -16,7 +16,7 @@ use crate::audit::Entry;
 use crate::cases::record_batch::apply_events;
 use crate::cases::rows::{from_ms, ms};
 use crate::{Actor, StoreError, audit};
-use leaver_core::approval::{CaseApprovals, Decision, Refusal, RequestState};
+use leaver_core::approval::{Ballot, CaseApprovals, Decision, Refusal, RequestState};
 use leaver_core::{Case, CaseId, Effect};
 use serde_json::json;
 use sqlx::AnyPool;
@@ -29,6 +29,8 @@ use uuid::Uuid;
 pub(crate) struct DecisionIn {
     pub token_hash: String,
     pub decision: Decision,
+    /// With `approve`: the steps rejected on their own (kept).
+    pub kept: Vec<leaver_core::StepId>,
     pub reason: Option<String>,
     pub origin: DecisionOrigin,
     pub now: OffsetDateTime,
@@ -79,29 +81,34 @@ impl Batch {
         let mut approvals = self.approvals.get(&case_id).cloned().unwrap_or_default();
         // Stored to the millisecond: the answer shows the decision as it will read back.
         let at = from_ms(ms(item.now))?;
-        let recorded =
-            match approvals.decide(case, link_id, (item.decision, item.reason.clone()), at) {
-                Ok(recorded) => recorded,
-                Err(Refusal::UnknownLink) => return Ok(Decided::Unknown),
-                Err(refusal) => {
-                    let link = view(&approvals, link_id, case.state)?;
-                    return Ok(Decided::Refused { refusal, link });
-                }
-            };
+        let ballot = Ballot {
+            decision: item.decision,
+            kept: item.kept.clone(),
+            reason: item.reason.clone(),
+        };
+        let recorded = match approvals.decide(case, link_id, ballot, at) {
+            Ok(recorded) => recorded,
+            Err(Refusal::UnknownLink) => return Ok(Decided::Unknown),
+            Err(refusal) => {
+                let link = view(&approvals, link_id, case.state)?;
+                return Ok(Decided::Refused { refusal, link });
+            }
+        };
         let link = view(&approvals, link_id, case.state)?;
         let mut entries = vec![Entry {
             case: Some(case_id),
             kind: "approval_decided".into(),
             data: json!({
                 "request": link.request_id, "rule": link.rule, "approver": link.approver,
-                "escalation": link.escalation, "decision": item.decision, "reason": item.reason,
+                "escalation": link.escalation, "decision": link.decision, "reason": item.reason,
+                "rejected_steps": link.rejected_steps,
                 "ip": item.origin.ip, "user_agent": item.origin.user_agent,
             }),
         }];
         let mut after = None;
-        if let Some(event) = recorded.event {
+        if !recorded.events.is_empty() {
             let detail = json!({ "request": link.request_id, "rule": link.rule });
-            let (next, events) = apply_events(case, vec![event], &detail, item.now)?;
+            let (next, events) = apply_events(case, recorded.events, &detail, item.now)?;
             entries.extend(events);
             after = Some(next);
         }

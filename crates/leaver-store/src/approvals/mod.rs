@@ -12,7 +12,7 @@ pub(crate) mod withdraw;
 use crate::Actor;
 use crate::StoreError;
 use async_trait::async_trait;
-use leaver_core::approval::{Decision, Link, Mode, Refusal, Request, RequestState};
+use leaver_core::approval::{Ballot, Decision, Link, Mode, Refusal, Request, RequestState};
 use leaver_core::{CaseId, CaseState, EmailAddress, Event, StepId, Transition};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -89,6 +89,8 @@ pub struct LinkView {
     pub decided_at: Option<OffsetDateTime>,
     pub decision: Option<Decision>,
     pub reason: Option<String>,
+    /// With an `approve` decision: the steps this approver rejected on their own (kept).
+    pub rejected_steps: Vec<StepId>,
 }
 
 impl LinkView {
@@ -112,6 +114,7 @@ impl LinkView {
             decided_at: link.decided_at,
             decision: link.decision,
             reason: link.reason.clone(),
+            rejected_steps: link.rejected_steps.clone(),
         }
     }
 }
@@ -147,13 +150,26 @@ pub trait ApprovalStore: Send + Sync + std::fmt::Debug {
     /// Every link of a case, oldest first.
     async fn links_of(&self, case: CaseId) -> Result<Vec<LinkView>, StoreError>;
 
-    /// Records one approver's decision; when it settles the request, approves or rejects the
-    /// steps on the case in the same transaction.
+    /// Records one approver's decision about their whole request; see
+    /// [`ApprovalStore::decide_steps`].
     async fn decide(
         &self,
         token_hash: &str,
         decision: Decision,
         reason: Option<String>,
+        origin: &DecisionOrigin,
+        now: OffsetDateTime,
+    ) -> Result<Decided, StoreError> {
+        let ballot = Ballot::from((decision, reason));
+        self.decide_steps(token_hash, ballot, origin, now).await
+    }
+
+    /// Records one approver's ballot (a whole decision, or an approval with some steps kept);
+    /// approves and rejects the steps it decides on the case in the same transaction.
+    async fn decide_steps(
+        &self,
+        token_hash: &str,
+        ballot: Ballot,
         origin: &DecisionOrigin,
         now: OffsetDateTime,
     ) -> Result<Decided, StoreError>;

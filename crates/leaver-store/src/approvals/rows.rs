@@ -18,7 +18,7 @@ use uuid::Uuid;
 /// The link, its request and its case's state, joined.
 pub(crate) const LINK_VIEW: &str = "SELECT l.link_id, l.token_hash, l.request_id, r.case_id, r.rule, r.mode, r.steps, r.withdrawn, r.state AS request_state,
         c.state AS case_state, l.approver, l.escalation, l.created_at, l.expires_at, l.superseded_at,
-        l.moved_to, l.decided_at, l.decision, l.reason
+        l.moved_to, l.decided_at, l.decision, l.reason, l.rejected_steps
      FROM approval_link l
      JOIN approval_request r ON r.request_id = l.request_id
      JOIN offboarding_case c ON c.case_id = r.case_id";
@@ -49,7 +49,7 @@ fn time_opt(row: &AnyRow, column: &str) -> Result<Option<OffsetDateTime>, StoreE
 
 /// The columns of a link, as `l`.
 const LINK_COLUMNS: &str = "l.link_id, l.approver, l.escalation, l.created_at, l.expires_at,
-     l.superseded_at, l.moved_to, l.decided_at, l.decision, l.reason";
+     l.superseded_at, l.moved_to, l.decided_at, l.decision, l.reason, l.rejected_steps";
 
 fn link_from_row(row: &AnyRow) -> Result<Link, StoreError> {
     let decision: Option<String> = row.try_get("decision")?;
@@ -65,6 +65,11 @@ fn link_from_row(row: &AnyRow) -> Result<Link, StoreError> {
         decided_at: time_opt(row, "decided_at")?,
         decision: decision.map(|d| parse_enum::<Decision>(&d)).transpose()?,
         reason: row.try_get("reason")?,
+        rejected_steps: match row.try_get::<Option<String>, _>("rejected_steps")? {
+            Some(raw) => serde_json::from_str(&raw)
+                .map_err(|e| StoreError::Corrupt(format!("rejected_steps: {e}")))?,
+            None => Vec::new(),
+        },
     })
 }
 

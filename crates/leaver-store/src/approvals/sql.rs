@@ -14,7 +14,7 @@ use crate::cases::rows::ms;
 use crate::mail::outbox::{self, LinkEmail};
 use crate::{Actor, SqlStore, StoreError, audit};
 use async_trait::async_trait;
-use leaver_core::approval::Decision;
+use leaver_core::approval::Ballot;
 use leaver_core::{CaseId, EmailAddress};
 use serde_json::json;
 use sqlx::Row;
@@ -44,18 +44,18 @@ impl ApprovalStore for SqlStore {
         .await
     }
 
-    async fn decide(
+    async fn decide_steps(
         &self,
         token_hash: &str,
-        decision: Decision,
-        reason: Option<String>,
+        ballot: Ballot,
         origin: &DecisionOrigin,
         now: OffsetDateTime,
     ) -> Result<Decided, StoreError> {
         let item = DecisionIn {
             token_hash: token_hash.to_owned(),
-            decision,
-            reason,
+            decision: ballot.decision,
+            kept: ballot.kept,
+            reason: ballot.reason,
             origin: origin.clone(),
             now,
         };

@@ -401,7 +401,7 @@ async fn update_ticket_fields(
 }
 
 /// The values [`upsert_steps`] binds per step.
-const STEP_VALUES: usize = 14;
+const STEP_VALUES: usize = 15;
 
 async fn upsert_steps(
     tx: &mut Transaction<'static, Any>,
@@ -409,12 +409,13 @@ async fn upsert_steps(
 ) -> Result<(), StoreError> {
     let sql = format!(
         "INSERT INTO step (step_id, case_id, position, kind, target, strategy, state, attempts, error,
-             next_retry_at, failing_since, instructions, note, updated_at)
+             next_retry_at, failing_since, instructions, note, updated_at, kept_by)
          VALUES {}
          ON CONFLICT (step_id) DO UPDATE SET state = excluded.state, attempts = excluded.attempts,
              error = excluded.error, next_retry_at = excluded.next_retry_at,
              failing_since = excluded.failing_since,
-             instructions = excluded.instructions, note = excluded.note, updated_at = excluded.updated_at",
+             instructions = excluded.instructions, note = excluded.note, updated_at = excluded.updated_at,
+             kept_by = excluded.kept_by",
         Marks::of(tx).values(steps.len(), STEP_VALUES)
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -433,7 +434,8 @@ async fn upsert_steps(
             .bind(step.failing_since.map(ms))
             .bind(step.instructions.clone())
             .bind(step.note.clone())
-            .bind(ms(case.updated_at));
+            .bind(ms(case.updated_at))
+            .bind(step.kept_by.clone());
     }
     query.execute(&mut **tx).await?;
     Ok(())

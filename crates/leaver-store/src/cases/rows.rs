@@ -87,7 +87,7 @@ fn tokens_ack(row: &AnyRow) -> Result<Option<TokensAck>, StoreError> {
 }
 
 /// The columns [`step_from_row`] reads.
-pub(crate) const STEP_COLUMNS: &str = "step_id, case_id, kind, target, strategy, state, attempts, error, next_retry_at, failing_since, instructions, note";
+pub(crate) const STEP_COLUMNS: &str = "step_id, case_id, kind, target, strategy, state, attempts, error, next_retry_at, failing_since, instructions, note, kept_by";
 
 /// A step row.
 pub(crate) fn step_from_row(row: &AnyRow) -> Result<Step, StoreError> {
@@ -105,5 +105,6 @@ pub(crate) fn step_from_row(row: &AnyRow) -> Result<Step, StoreError> {
         failing_since: time_opt(row, "failing_since")?,
         instructions: row.try_get("instructions")?,
         note: row.try_get("note")?,
+        kept_by: row.try_get("kept_by")?,
     })
 }

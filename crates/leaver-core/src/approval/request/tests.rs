@@ -33,7 +33,7 @@ fn request(mode: Mode, votes: &[Option<Decision>], escalations: usize) -> Reques
         case: CaseId(Uuid::from_u128(98)),
         rule: "manager".into(),
         mode,
-        steps: Vec::new(),
+        steps: vec![StepId(Uuid::from_u128(1))],
         withdrawn: Vec::new(),
         state: RequestState::Open,
         links,

@@ -33,9 +33,9 @@ impl Batch {
         if !self.decided.is_empty() {
             let sql = format!(
                 "UPDATE approval_link SET decided_at = v.column2, decision = v.column3, reason = v.column4,
-                     ip = v.column5, user_agent = v.column6
+                     ip = v.column5, user_agent = v.column6, rejected_steps = v.column7
                  FROM (VALUES {}) AS v WHERE approval_link.link_id = v.column1 AND approval_link.decided_at IS NULL",
-                marks.values(self.decided.len(), 6)
+                marks.values(self.decided.len(), 7)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (case, id, origin) in &self.decided {
@@ -51,7 +51,8 @@ impl Batch {
                     .bind(link.decision.as_ref().map(enum_text))
                     .bind(link.reason.clone())
                     .bind(origin.ip.clone())
-                    .bind(origin.user_agent.clone());
+                    .bind(origin.user_agent.clone())
+                    .bind(kept_json(&link.rejected_steps)?);
             }
             query.execute(&mut **tx).await?;
         }
@@ -82,4 +83,14 @@ impl Batch {
         audit::append_each(tx, self.entries).await?;
         Ok(())
     }
+}
+
+/// The steps a link kept, as stored: a JSON list, or NULL for a decision about the whole request.
+fn kept_json(steps: &[leaver_core::StepId]) -> Result<Option<String>, StoreError> {
+    if steps.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(steps)
+        .map(Some)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
 }

@@ -106,6 +106,7 @@ fn item(link: &LinkView, decision: Decision, now: OffsetDateTime) -> DecisionIn 
     DecisionIn {
         token_hash: hash_token(&token(link.link_id)),
         decision,
+        kept: Vec::new(),
         reason,
         origin,
         now,
