@@ -31,6 +31,7 @@ mod nothing_held;
 mod opening;
 pub mod preflight;
 pub mod reports;
+pub mod scim;
 pub mod settings;
 pub mod settings_view;
 pub mod steering;

@@ -22,12 +22,13 @@ mod reports;
 mod retrying;
 pub mod roster;
 pub mod scratch;
+pub mod scim_users;
 mod sql_store;
 mod store;
 mod write_path;
 
 pub use accounts::{
-    API_KEY_REVOKED, AccountStore, ApiKey, ApiKeySummary, OPERATOR_REMOVED, Operator,
+    API_KEY_REVOKED, AccountStore, ApiKey, ApiKeySummary, KeyScope, OPERATOR_REMOVED, Operator,
     OperatorSummary,
 };
 pub use audit::mark::ChainCheck;
@@ -42,6 +43,7 @@ pub use jobs::{ClaimedCase, Job, JobKind};
 pub use org_lock::{OrgLockGuard, OrgLocks};
 pub use reports::{BlockedCase, ReportStore, StepCount, StepRef, WaitingApproval};
 pub use retrying::{RetryingStep, RetryingSummary};
+pub use scim_users::{ScimAudit, ScimUser, ScimUserStore};
 pub use sql_store::SqlStore;
 pub use store::{Actor, AuditReport, CaseFilter, Opened, Store};
 pub use write_path::connect::connect;

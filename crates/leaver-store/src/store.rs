@@ -31,6 +31,10 @@ impl Actor {
     pub fn api(key_name: &str) -> Actor {
         Actor(format!("api:{key_name}"))
     }
+    /// An identity provider calling `/scim/v2` with the `scim` key named `key_name`.
+    pub fn scim(key_name: &str) -> Actor {
+        Actor(format!("scim:{key_name}"))
+    }
     /// A signed webhook from the hook source `source`.
     pub fn hook(source: &str) -> Actor {
         Actor(format!("hook:{source}"))

@@ -11,7 +11,7 @@ pub use secret::{random_token, same_secret, sha256_hex};
 
 use crate::{Error, Leaver, Result};
 use leaver_core::EmailAddress;
-use leaver_store::AccountStore;
+use leaver_store::{AccountStore, KeyScope};
 use std::time::Duration;
 
 /// How long a login lasts.
@@ -109,11 +109,17 @@ impl Leaver {
     /// Creates an API key named `name` (what the audit trail calls the caller: `api:<name>`);
     /// returns the key, which is shown once: only its hash is kept.
     pub async fn create_api_key(&self, name: &str) -> Result<String> {
+        self.create_scoped_api_key(name, KeyScope::Api).await
+    }
+
+    /// Creates a key named `name` that opens the door `scope` only (`scim` keys open `/scim/v2`
+    /// and are audited as `scim:<name>`); returns the key, shown once: only its hash is kept.
+    pub async fn create_scoped_api_key(&self, name: &str, scope: KeyScope) -> Result<String> {
         let name = check_api_key_name(name)?;
         let key = random_token("lvr_");
         let created = self
             .store
-            .create_api_key(name, &sha256_hex(&key), self.now())
+            .create_scoped_api_key(name, &sha256_hex(&key), scope, self.now())
             .await?;
         match created {
             Some(_) => Ok(key),
@@ -123,9 +129,10 @@ impl Leaver {
         }
     }
 
-    /// The name of the API key `key`, if it is one (and notes that it was used).
+    /// The name of the API key `key`, if it is one of scope `api` (and notes that it was used).
+    /// A `scim` key does not open the REST API.
     pub async fn api_client(&self, key: &str) -> Result<Option<String>> {
         let found = self.store.use_api_key(&sha256_hex(key), self.now()).await?;
-        Ok(found.map(|k| k.name))
+        Ok(found.filter(|k| k.scope == KeyScope::Api).map(|k| k.name))
     }
 }

@@ -28,6 +28,37 @@ pub struct ApiKey {
     pub id: String,
     pub name: String,
     pub created_at: OffsetDateTime,
+    /// Which door it opens.
+    pub scope: KeyScope,
+}
+
+/// Which door a key opens (`api_key.scope`, migration 0015): never both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeyScope {
+    /// The REST API under `/api/v1`.
+    #[default]
+    Api,
+    /// The SCIM service provider under `/scim/v2`.
+    Scim,
+}
+
+impl KeyScope {
+    /// As stored and as `--scope` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyScope::Api => "api",
+            KeyScope::Scim => "scim",
+        }
+    }
+
+    /// `api` or `scim`.
+    pub fn parse(raw: &str) -> Option<KeyScope> {
+        match raw.trim() {
+            "api" => Some(KeyScope::Api),
+            "scim" => Some(KeyScope::Scim),
+            _ => None,
+        }
+    }
 }
 
 /// Operators, sessions and API keys.
@@ -71,6 +102,18 @@ pub trait AccountStore: Send + Sync + std::fmt::Debug {
         name: &str,
         key_hash: &str,
         now: OffsetDateTime,
+    ) -> Result<Option<ApiKey>, StoreError> {
+        self.create_scoped_api_key(name, key_hash, KeyScope::Api, now)
+            .await
+    }
+
+    /// [`AccountStore::create_api_key`] for the door `scope`.
+    async fn create_scoped_api_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        scope: KeyScope,
+        now: OffsetDateTime,
     ) -> Result<Option<ApiKey>, StoreError>;
 
     /// The key with this hash, if any; notes when it was last used.
@@ -103,6 +146,12 @@ pub trait AccountStore: Send + Sync + std::fmt::Debug {
         actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError>;
+}
+
+/// A stored scope, or a corrupt-row error.
+pub(crate) fn scope(raw: &str) -> Result<KeyScope, StoreError> {
+    KeyScope::parse(raw)
+        .ok_or_else(|| StoreError::Corrupt(format!("api_key.scope: unknown scope {raw:?}")))
 }
 
 #[async_trait]
@@ -202,27 +251,30 @@ impl AccountStore for SqlStore {
         Ok(())
     }
 
-    async fn create_api_key(
+    async fn create_scoped_api_key(
         &self,
         name: &str,
         key_hash: &str,
+        scope: KeyScope,
         now: OffsetDateTime,
     ) -> Result<Option<ApiKey>, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         let inserted = sqlx::query(
-            "INSERT INTO api_key (api_key_id, name, key_hash, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO api_key (api_key_id, name, key_hash, created_at, scope)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING",
         )
         .bind(&id)
         .bind(name)
         .bind(key_hash)
         .bind(ms(now))
+        .bind(scope.as_str())
         .execute(self.pool())
         .await?;
         Ok((inserted.rows_affected() == 1).then(|| ApiKey {
             id,
             name: name.to_owned(),
             created_at: now,
+            scope,
         }))
     }
 
@@ -232,7 +284,8 @@ impl AccountStore for SqlStore {
         now: OffsetDateTime,
     ) -> Result<Option<ApiKey>, StoreError> {
         let row = sqlx::query(
-            "SELECT api_key_id, name, created_at, last_used_at FROM api_key WHERE key_hash = $1",
+            "SELECT api_key_id, name, created_at, last_used_at, scope FROM api_key
+             WHERE key_hash = $1",
         )
         .bind(key_hash)
         .fetch_optional(self.pool())
@@ -252,6 +305,7 @@ impl AccountStore for SqlStore {
             id: row.try_get("api_key_id")?,
             name: row.try_get("name")?,
             created_at: from_ms(row.try_get("created_at")?)?,
+            scope: scope(&row.try_get::<String, _>("scope")?)?,
         }))
     }
 

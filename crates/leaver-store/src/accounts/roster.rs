@@ -26,6 +26,8 @@ pub struct ApiKeySummary {
     pub created_at: OffsetDateTime,
     /// Noted at most once a minute.
     pub last_used_at: Option<OffsetDateTime>,
+    /// Which door it opens.
+    pub scope: super::KeyScope,
 }
 
 /// The audit kind of an operator's removal.
@@ -57,15 +59,17 @@ pub(crate) async fn operators(store: &SqlStore) -> Result<Vec<OperatorSummary>, 
 }
 
 pub(crate) async fn api_keys(store: &SqlStore) -> Result<Vec<ApiKeySummary>, StoreError> {
-    let rows = sqlx::query("SELECT name, created_at, last_used_at FROM api_key ORDER BY name")
-        .fetch_all(store.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT name, created_at, last_used_at, scope FROM api_key ORDER BY name")
+            .fetch_all(store.pool())
+            .await?;
     rows.iter()
         .map(|row| {
             Ok(ApiKeySummary {
                 name: row.try_get("name")?,
                 created_at: from_ms(row.try_get("created_at")?)?,
                 last_used_at: time_or_none(row.try_get("last_used_at")?)?,
+                scope: super::scope(&row.try_get::<String, _>("scope")?)?,
             })
         })
         .collect()
