@@ -154,7 +154,7 @@ pub struct Written {
     pub errors: Vec<RowError>,
 }
 
-fn error(line: u64, field: &str, message: impl Into<String>) -> RowError {
+pub(crate) fn error(line: u64, field: &str, message: impl Into<String>) -> RowError {
     RowError {
         line,
         field: field.to_owned(),
@@ -177,6 +177,36 @@ pub fn preview(data: impl Read) -> std::result::Result<Preview, Refused> {
 
 /// [`preview`], reading times as `dates` says.
 pub fn preview_in(data: impl Read, dates: &Dates) -> std::result::Result<Preview, Refused> {
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let table = read_table(data, &COLUMNS, &REQUIRED, |line, cell| {
+        check_row(line, cell, dates, &mut seen)
+    })?;
+    Ok(Preview {
+        good: table.good,
+        errors: table.errors,
+        rows: table.rows,
+    })
+}
+
+/// A CSV file read row by row: what each good row became, and every problem, by line.
+#[derive(Clone, Debug)]
+pub(crate) struct Table<T> {
+    pub good: Vec<T>,
+    pub errors: Vec<RowError>,
+    /// Data rows read (good or bad).
+    pub rows: usize,
+}
+
+/// The machinery every CSV import shares (cases here, the roster in `crate::roster`): the
+/// [`MAX_ROWS`] and [`MAX_BYTES`] caps, the `,` or `;` separator sniffed from the header, a
+/// header checked against `columns` and `required` (any order, each problem named), and each
+/// data row handed to `row` with its line and a reader of its cells by column name.
+pub(crate) fn read_table<T>(
+    data: impl Read,
+    columns: &[&str],
+    required: &[&str],
+    mut row: impl FnMut(u64, &dyn Fn(&str) -> Option<String>) -> std::result::Result<T, Vec<RowError>>,
+) -> std::result::Result<Table<T>, Refused> {
     // One byte more than allowed: if it is there, the file is too large.
     let mut data = BufReader::new(data.take(MAX_BYTES as u64 + 1));
     let mut head = Vec::new();
@@ -187,11 +217,75 @@ pub fn preview_in(data: impl Read, dates: &Dates) -> std::result::Result<Preview
         .trim(csv::Trim::All)
         .delimiter(separator(&head))
         .from_reader(Cursor::new(head).chain(data));
-    let out = check_rows(&mut reader, dates)?;
+    let mut out = Table {
+        good: Vec::new(),
+        errors: Vec::new(),
+        rows: 0,
+    };
+    let header = check_header(&mut reader, columns, required, &mut out.errors);
+    if out.errors.is_empty() {
+        for record in reader.records() {
+            out.rows += 1;
+            if out.rows > MAX_ROWS {
+                return Err(Refused::TooManyRows);
+            }
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    out.errors
+                        .push(error(line, "row", format!("cannot be read: {e}")));
+                    continue;
+                }
+            };
+            let line = record.position().map_or(0, |p| p.line());
+            let cell = |name: &str| {
+                let at = header.iter().position(|h| h == name)?;
+                record.get(at).map(str::to_owned)
+            };
+            match row(line, &cell) {
+                Ok(good) => out.good.push(good),
+                Err(errors) => out.errors.extend(errors),
+            }
+        }
+    }
     if reader.into_inner().into_inner().1.into_inner().limit() == 0 {
         return Err(Refused::TooLarge);
     }
     Ok(out)
+}
+
+/// The header's column names (lower-cased), each unknown or missing column put in `errors`.
+fn check_header<R: Read>(
+    reader: &mut csv::Reader<R>,
+    columns: &[&str],
+    required: &[&str],
+    errors: &mut Vec<RowError>,
+) -> Vec<String> {
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h
+            .iter()
+            .map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase())
+            .collect(),
+        Err(e) => {
+            errors.push(error(1, "header", format!("cannot read the header: {e}")));
+            return Vec::new();
+        }
+    };
+    for column in &header {
+        if !columns.contains(&column.as_str()) {
+            let message = format!("unknown column (expected some of {})", columns.join(","));
+            errors.push(error(1, column, message));
+        }
+    }
+    for column in required.iter().filter(|c| !header.iter().any(|h| h == *c)) {
+        errors.push(error(
+            1,
+            column,
+            "required column is missing from the header",
+        ));
+    }
+    header
 }
 
 /// `;` when the header line has more semicolons than commas (outside quotes), else `,`.
@@ -208,94 +302,47 @@ fn separator(header: &[u8]) -> u8 {
     if semicolons > commas { b';' } else { b',' }
 }
 
-fn check_rows<R: Read>(
-    reader: &mut csv::Reader<R>,
+/// One ticket row checked: its fields, its time, and its `external_id` not seen before.
+fn check_row(
+    line: u64,
+    cell: &dyn Fn(&str) -> Option<String>,
     dates: &Dates,
-) -> std::result::Result<Preview, Refused> {
-    let mut out = Preview::default();
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase())
-            .collect(),
-        Err(e) => {
-            out.errors
-                .push(error(1, "header", format!("cannot read the header: {e}")));
-            return Ok(out);
-        }
+    seen: &mut HashMap<String, u64>,
+) -> std::result::Result<GoodRow, Vec<RowError>> {
+    let input = TicketInput {
+        external_id: cell("external_id"),
+        email: cell("email"),
+        name: cell("name"),
+        hub_username: cell("hub_username"),
+        manager_email: cell("manager_email"),
+        successor: cell("successor"),
+        effective_at: cell("effective_at"),
+        reason: cell("reason"),
     };
-    for column in &header {
-        if !COLUMNS.contains(&column.as_str()) {
-            let message = format!("unknown column (expected some of {})", COLUMNS.join(","));
-            out.errors.push(error(1, column, message));
-        }
+    let run_now = run_now_flag(cell("run_now").as_deref());
+    let checked = match dates.now {
+        Some(now) => check_dated_ticket(&input, &dates.zone, now, run_now),
+        None => Ticket::parse_in(&input, &dates.zone).map_err(Error::Invalid),
+    };
+    match checked {
+        Err(Error::Invalid(fields)) => Err(fields
+            .into_iter()
+            .map(|f| error(line, f.field, f.message))
+            .collect()),
+        Err(other) => Err(vec![error(line, "row", other.to_string())]),
+        Ok(ticket) => match seen.insert(ticket.external_id.to_string(), line) {
+            Some(first) => Err(vec![error(
+                line,
+                "external_id",
+                format!("{} is already on line {first}", ticket.external_id),
+            )]),
+            None => Ok(GoodRow {
+                line,
+                ticket,
+                run_now,
+            }),
+        },
     }
-    for column in REQUIRED.iter().filter(|c| !header.iter().any(|h| h == *c)) {
-        out.errors.push(error(
-            1,
-            column,
-            "required column is missing from the header",
-        ));
-    }
-    if !out.errors.is_empty() {
-        return Ok(out);
-    }
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    for record in reader.records() {
-        out.rows += 1;
-        if out.rows > MAX_ROWS {
-            return Err(Refused::TooManyRows);
-        }
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                out.errors
-                    .push(error(line, "row", format!("cannot be read: {e}")));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |name: &str| {
-            let at = header.iter().position(|h| h == name)?;
-            record.get(at).map(str::to_owned)
-        };
-        let input = TicketInput {
-            external_id: cell("external_id"),
-            email: cell("email"),
-            name: cell("name"),
-            hub_username: cell("hub_username"),
-            manager_email: cell("manager_email"),
-            successor: cell("successor"),
-            effective_at: cell("effective_at"),
-            reason: cell("reason"),
-        };
-        let run_now = run_now_flag(cell("run_now").as_deref());
-        let checked = match dates.now {
-            Some(now) => check_dated_ticket(&input, &dates.zone, now, run_now),
-            None => Ticket::parse_in(&input, &dates.zone).map_err(Error::Invalid),
-        };
-        match checked {
-            Err(Error::Invalid(fields)) => {
-                out.errors
-                    .extend(fields.into_iter().map(|f| error(line, f.field, f.message)));
-            }
-            Err(other) => out.errors.push(error(line, "row", other.to_string())),
-            Ok(ticket) => match seen.insert(ticket.external_id.to_string(), line) {
-                Some(first) => out.errors.push(error(
-                    line,
-                    "external_id",
-                    format!("{} is already on line {first}", ticket.external_id),
-                )),
-                None => out.good.push(GoodRow {
-                    line,
-                    ticket,
-                    run_now,
-                }),
-            },
-        }
-    }
-    Ok(out)
 }
 
 /// Rows written per transaction: big enough that 10,000 rows take seconds, small enough that

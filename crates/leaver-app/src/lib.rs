@@ -31,7 +31,7 @@ mod nothing_held;
 mod opening;
 pub mod preflight;
 pub mod reports;
-pub mod scim;
+pub mod roster;
 pub mod settings;
 pub mod settings_view;
 pub mod steering;

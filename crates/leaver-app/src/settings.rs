@@ -99,6 +99,16 @@ pub struct Settings {
     pub idle_timeout_secs: u64,
     /// Connections the web server keeps open at once (keep it under `ulimit -n`).
     pub max_connections: usize,
+    /// Hours within which a leaver's access should be gone (from `effective_at`, or the case's
+    /// opening, to the clean verify); the dashboard counts the cases past it, per week.
+    #[serde(default = "default_revoke_target_hours")]
+    pub revoke_target_hours: u64,
+    /// Dollars per user per month on the Team plan (the roster's seat cost).
+    #[serde(default = "default_seat_price_team")]
+    pub seat_price_team: f64,
+    /// Dollars per user per month on Enterprise (and Enterprise Plus).
+    #[serde(default = "default_seat_price_enterprise")]
+    pub seat_price_enterprise: f64,
 }
 
 /// One approval rule as the TOML file spells it.
@@ -157,6 +167,9 @@ impl Default for Settings {
             header_timeout_secs: 10,
             idle_timeout_secs: 60,
             max_connections: 512,
+            revoke_target_hours: default_revoke_target_hours(),
+            seat_price_team: default_seat_price_team(),
+            seat_price_enterprise: default_seat_price_enterprise(),
         }
     }
 }
@@ -191,6 +204,19 @@ impl Settings {
                 "LEAVER_WATCH_DAYS must be at most {MAX_WATCH_DAYS}"
             ));
         }
+        if self.revoke_target_hours < 1 {
+            problems.push("LEAVER_REVOKE_TARGET_HOURS must be at least 1".to_owned());
+        }
+        for (name, price) in [
+            ("LEAVER_SEAT_PRICE_TEAM", self.seat_price_team),
+            ("LEAVER_SEAT_PRICE_ENTERPRISE", self.seat_price_enterprise),
+        ] {
+            if !(price.is_finite() && price >= 0.0) {
+                problems.push(format!(
+                    "{name} must be a price of 0 or more (dollars per user per month)"
+                ));
+            }
+        }
         if let Err(e) = leaver_core::input::Zone::named(&self.timezone) {
             problems.push(format!("LEAVER_TIMEZONE: {e}"));
         }
@@ -202,6 +228,28 @@ impl Settings {
     pub fn zone(&self) -> leaver_core::input::Zone {
         leaver_core::input::Zone::named(&self.timezone).unwrap_or_default()
     }
+}
+
+/// The seat prices of `LEAVER_SEAT_PRICE_TEAM` and `LEAVER_SEAT_PRICE_ENTERPRISE`.
+impl Settings {
+    pub fn seat_prices(&self) -> leaver_core::roster::SeatPrices {
+        leaver_core::roster::SeatPrices {
+            team: self.seat_price_team,
+            enterprise: self.seat_price_enterprise,
+        }
+    }
+}
+
+fn default_revoke_target_hours() -> u64 {
+    24
+}
+
+fn default_seat_price_team() -> f64 {
+    leaver_core::roster::SeatPrices::default().team
+}
+
+fn default_seat_price_enterprise() -> f64 {
+    leaver_core::roster::SeatPrices::default().enterprise
 }
 
 fn default_timezone() -> String {

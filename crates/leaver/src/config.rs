@@ -70,7 +70,7 @@ fn key_of(error: &figment::Error) -> Option<String> {
 }
 
 /// The variables read from the environment (figment lower-cases them).
-const ENV_KEYS: [&str; 29] = [
+const ENV_KEYS: [&str; 32] = [
     "database_url",
     "bind",
     "public_url",
@@ -100,6 +100,9 @@ const ENV_KEYS: [&str; 29] = [
     "header_timeout_secs",
     "idle_timeout_secs",
     "max_connections",
+    "revoke_target_hours",
+    "seat_price_team",
+    "seat_price_enterprise",
 ];
 
 /// figment's errors name the key; say it the way an operator sets it.
