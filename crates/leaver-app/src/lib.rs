@@ -32,6 +32,7 @@ mod opening;
 pub mod preflight;
 pub mod reports;
 pub mod roster;
+pub mod scim;
 pub mod settings;
 pub mod settings_view;
 pub mod steering;
