@@ -11,6 +11,7 @@ pub mod demo;
 pub mod import;
 pub mod migrate;
 pub mod plan;
+pub mod roster;
 pub mod serve;
 
 use leaver_app::{Leaver, Settings};
