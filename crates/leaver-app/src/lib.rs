@@ -24,6 +24,7 @@ pub mod drift;
 pub mod dry_run;
 mod error;
 pub mod evidence;
+pub mod hooks;
 pub mod import;
 mod leaver;
 pub mod mailbox;

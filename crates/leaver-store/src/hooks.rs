@@ -4,16 +4,20 @@
 //! source are audit records naming who did it; the secret never reaches the audit trail.
 
 use crate::cases::rows::{from_ms, ms};
+use crate::mail::operator_notices;
 use crate::{Actor, SqlStore, StoreError, TokenSealer, audit};
 use async_trait::async_trait;
+use leaver_core::CaseId;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 
 /// The audit kind of a source's creation.
 pub const HOOK_SOURCE_CREATED: &str = "hook_source_created";
 /// The audit kind of a source's revocation.
 pub const HOOK_SOURCE_REVOKED: &str = "hook_source_revoked";
+/// The audit kind of a `rehired` event that came after the case began writing to the Hub.
+pub const REHIRED_AFTER_WRITE: &str = "rehired_after_hub_write";
 
 /// A hook source, without its secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +74,18 @@ pub trait HookStore: Send + Sync {
 
     /// Forgets a claimed event id whose action failed, so that the sender may deliver it again.
     async fn release_hook_event(&self, source: &str, event_id: &str) -> Result<(), StoreError>;
+
+    /// A `rehired` event for `case` after it began writing to the Hub: claims the event id,
+    /// audits it and tells the operators `notice`, in one transaction. `false` (nothing
+    /// written) when the event id was claimed before: a replay.
+    async fn rehired_after_write(
+        &self,
+        case: CaseId,
+        source: &str,
+        event_id: &str,
+        notice: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
 }
 
 /// What a source's secret is bound to when sealed.
@@ -202,18 +218,38 @@ impl HookStore for SqlStore {
         event_type: &str,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let inserted = sqlx::query(
-            "INSERT INTO hook_event (source, event_id, event_type, received_at)
-             VALUES ($1, $2, $3, $4) ON CONFLICT (source, event_id) DO NOTHING",
+        let mut tx = self.writer().begin().await?;
+        let claimed = claim(&mut tx, source, event_id, event_type, now).await?;
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    async fn rehired_after_write(
+        &self,
+        case: CaseId,
+        source: &str,
+        event_id: &str,
+        notice: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = audit::begin_write(self.writer()).await?;
+        if !claim(&mut tx, source, event_id, "rehired", now).await? {
+            return Ok(false);
+        }
+        let actor = Actor::hook(source);
+        let data = json!({ "event_id": event_id, "notice": notice });
+        audit::append(
+            &mut tx,
+            Some(case),
+            actor.as_str(),
+            REHIRED_AFTER_WRITE,
+            data,
+            now,
         )
-        .bind(source)
-        .bind(event_id)
-        .bind(event_type)
-        .bind(ms(now))
-        .execute(self.writer())
-        .await?
-        .rows_affected();
-        Ok(inserted == 1)
+        .await?;
+        operator_notices::queue(&mut tx, &[(case, notice.to_owned())], now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn release_hook_event(&self, source: &str, event_id: &str) -> Result<(), StoreError> {
@@ -224,4 +260,26 @@ impl HookStore for SqlStore {
             .await?;
         Ok(())
     }
+}
+
+/// Inserts the event id unless it is there; whether it was inserted.
+async fn claim(
+    tx: &mut Transaction<'static, Any>,
+    source: &str,
+    event_id: &str,
+    event_type: &str,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let inserted = sqlx::query(
+        "INSERT INTO hook_event (source, event_id, event_type, received_at)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (source, event_id) DO NOTHING",
+    )
+    .bind(source)
+    .bind(event_id)
+    .bind(event_type)
+    .bind(ms(now))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
 }

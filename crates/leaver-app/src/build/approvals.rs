@@ -149,7 +149,7 @@ fn token_sealer(settings: &Settings, key: &[u8]) -> TokenSealer {
 }
 
 /// `LEAVER_SECRET_KEY`, or (SQLite only) a key kept in a file beside the database.
-fn secret_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn secret_key(settings: &Settings) -> anyhow::Result<Vec<u8>> {
     if let Some(key) = &settings.secret_key {
         return decode_key(key.expose_secret());
     }
