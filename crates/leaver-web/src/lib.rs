@@ -11,6 +11,7 @@
 //! `nosniff`, frame denial and (over https) HSTS.
 
 pub mod auth;
+mod charts;
 mod error;
 mod guess_brake;
 mod routes;

@@ -22,6 +22,7 @@ mod scim;
 pub use act::{BulkOpen, RowKey};
 pub use charts::ChartData;
 pub use import::RosterPreview;
+pub use leaver_store::roster::{Dismissal, RosterImport};
 pub use report::{RosterReport, RosterRow};
 
 #[expect(unused_imports, reason = "for the rustdoc links above")]

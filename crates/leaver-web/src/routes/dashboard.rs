@@ -84,6 +84,8 @@ struct Dashboard {
     attention: Vec<AttentionRow>,
     retrying: Vec<RetryRow>,
     drift: Vec<DriftRow>,
+    /// The pictures (time to revoke, cases by state, orphans' cost), with their tables.
+    charts: crate::charts::DashboardCharts,
 }
 
 fn rows(steps: Vec<StepRef>, now: OffsetDateTime) -> Vec<StepRow> {
@@ -103,6 +105,7 @@ async fn dashboard(
 ) -> Result<Dashboard, PageError> {
     let now = state.app.now();
     let picture = state.app.dashboard().await?;
+    let charts = crate::charts::DashboardCharts::of(&state.app.chart_data().await?);
     Ok(Dashboard {
         chrome: Chrome::from(&operator),
         counts: picture
@@ -130,5 +133,6 @@ async fn dashboard(
             .collect(),
         retrying: picture.retrying.into_iter().map(RetryRow::from).collect(),
         drift: picture.drift.into_iter().map(DriftRow::from).collect(),
+        charts,
     })
 }

@@ -4,11 +4,13 @@ pub mod api;
 pub mod approvals;
 pub mod audit;
 pub mod cases;
+pub mod charts;
 pub mod dashboard;
 pub mod health;
 pub mod import;
 pub mod mail;
 pub mod metrics;
+pub mod roster;
 pub mod session;
 pub mod settings;
 
@@ -22,6 +24,8 @@ pub fn pages() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(cases::router())
         .merge(import::router())
+        .merge(roster::router())
+        .merge(charts::router())
         .merge(audit::router())
         .merge(settings::router())
 }

@@ -4,7 +4,7 @@
 mod confirm;
 mod form;
 mod preview;
-mod upload;
+pub(crate) mod upload;
 
 use crate::AppState;
 use axum::Router;
@@ -12,7 +12,7 @@ use axum::extract::DefaultBodyLimit;
 use leaver_app::import::MAX_BYTES;
 
 /// The confirmation carries the file again, URL-encoded (at most three bytes per byte).
-const MAX_CONFIRM: usize = 3 * MAX_BYTES + 64 * 1024;
+pub(crate) const MAX_CONFIRM: usize = 3 * MAX_BYTES + 64 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()

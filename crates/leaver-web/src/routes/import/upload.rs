@@ -13,7 +13,7 @@ use leaver_app::import::{MAX_BYTES, Refused};
 pub(super) const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
 /// The form's CSV text and CSRF token.
-pub(super) async fn read_upload(
+pub(crate) async fn read_upload(
     mut multipart: Multipart,
 ) -> Result<(String, Option<String>), AppError> {
     let (mut csv, mut csrf, mut too_large) = (String::new(), None, false);
@@ -53,7 +53,7 @@ async fn read_field(mut field: Field<'_>) -> Result<Option<String>, AppError> {
 }
 
 /// A file refused whole: a 422 naming `file`.
-pub(super) fn refused(refused: Refused) -> AppError {
+pub(crate) fn refused(refused: Refused) -> AppError {
     AppError::Validation(vec![refused.into()])
 }
 
