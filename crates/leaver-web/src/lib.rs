@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::health::router())
         .merge(routes::metrics::router())
         .merge(routes::api::router())
+        .merge(routes::scim::router())
         .merge(routes::approvals::router())
         .merge(routes::mail::router())
         .merge(routes::pages())

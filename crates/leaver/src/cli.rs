@@ -104,6 +104,10 @@ pub enum ApikeyCommand {
         /// What the key is for (`workday`): the audit trail names the caller `api:<name>`.
         #[arg(long)]
         name: String,
+        /// The door it opens: `api` (the REST API) or `scim` (the SCIM service provider at
+        /// /scim/v2, for an identity provider). A key opens one door only.
+        #[arg(long, default_value = "api", value_parser = ["api", "scim"])]
+        scope: String,
     },
     /// List API keys: name, when created, last used (never the key).
     List {

@@ -11,7 +11,8 @@ pub use secret::{random_token, same_secret, sha256_hex};
 
 use crate::{Error, Leaver, Result};
 use leaver_core::EmailAddress;
-use leaver_store::{AccountStore, KeyScope};
+use leaver_store::AccountStore;
+pub use leaver_store::KeyScope;
 use std::time::Duration;
 
 /// How long a login lasts.

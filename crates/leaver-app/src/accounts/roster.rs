@@ -5,7 +5,7 @@
 
 use crate::accounts::OperatorAdded;
 use crate::{Error, Leaver, Result};
-use leaver_store::{AccountStore, Actor, ApiKeySummary, OperatorSummary, Store};
+use leaver_store::{AccountStore, Actor, ApiKeySummary, KeyScope, OperatorSummary, Store};
 use serde_json::json;
 
 /// The audit kind of an operator added.
@@ -48,8 +48,20 @@ impl Leaver {
 
     /// [`Leaver::create_api_key`], audited as done by `actor` (the name, never the key).
     pub async fn create_api_key_as(&self, name: &str, actor: &Actor) -> Result<String> {
-        let key = self.create_api_key(name).await?;
-        let data = json!({ "name": name.trim() });
+        self.create_scoped_api_key_as(name, KeyScope::Api, actor)
+            .await
+    }
+
+    /// [`Leaver::create_scoped_api_key`], audited as done by `actor` (the name and scope, never
+    /// the key).
+    pub async fn create_scoped_api_key_as(
+        &self,
+        name: &str,
+        scope: KeyScope,
+        actor: &Actor,
+    ) -> Result<String> {
+        let key = self.create_scoped_api_key(name, scope).await?;
+        let data = json!({ "name": name.trim(), "scope": scope.as_str() });
         self.store
             .append_audit(None, actor, API_KEY_CREATED, data, self.now())
             .await?;

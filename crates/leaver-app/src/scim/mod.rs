@@ -9,12 +9,13 @@ mod resolve;
 mod users;
 
 pub use deprovision::{REACTIVATED_REASON, external_id_of};
+pub use leaver_scim as wire;
 pub use users::ScimEndpoint;
 
 use crate::accounts::sha256_hex;
 use crate::{Error, Leaver, Result};
 use leaver_scim::ScimError;
-use leaver_store::{AccountStore, Actor, KeyScope};
+use leaver_store::{AccountStore, Actor, Channel, InboundCall, InboundCalls, KeyScope};
 
 /// The audit kinds of the roster's changes.
 pub const SCIM_USER_CREATED: &str = "scim_user_created";
@@ -67,5 +68,55 @@ impl Leaver {
         Ok(found
             .filter(|k| k.scope == KeyScope::Scim)
             .map(|k| ScimCaller { key_name: k.name }))
+    }
+}
+
+/// How many of each key's last calls the settings page shows.
+pub const CALLS_SHOWN: u32 = 10;
+
+/// A `scim` key with its last calls, for the settings page (never the key).
+#[derive(Clone, Debug)]
+pub struct ScimKeyView {
+    pub key: leaver_store::ApiKeySummary,
+    pub calls: Vec<InboundCall>,
+}
+
+impl Leaver {
+    /// Notes a call to `/scim/v2` by `caller` (method, path, status, a short outcome; never a
+    /// body or a header). A failure to note it is logged, not answered.
+    pub async fn note_scim_call(
+        &self,
+        caller: &ScimCaller,
+        method: &str,
+        path: &str,
+        status: u16,
+        outcome: &str,
+    ) {
+        let call = InboundCall {
+            channel: Channel::Scim,
+            name: caller.key_name.clone(),
+            at: self.now(),
+            method: method.to_owned(),
+            path: path.to_owned(),
+            status,
+            outcome: outcome.to_owned(),
+        };
+        if let Err(error) = self.store.record_inbound_call(&call).await {
+            tracing::warn!(%error, "could not note a SCIM call");
+        }
+    }
+
+    /// The `scim` keys, by name, each with its last [`CALLS_SHOWN`] calls.
+    pub async fn scim_keys(&self) -> Result<Vec<ScimKeyView>> {
+        let keys = self.store.list_api_keys().await?;
+        let mut views = Vec::new();
+        for key in keys.into_iter().filter(|k| k.scope == KeyScope::Scim) {
+            let calls = self
+                .store
+                .recent_inbound_calls(Channel::Scim, &key.name, CALLS_SHOWN)
+                .await?;
+            views.push(ScimKeyView { key, calls });
+        }
+        Ok(views)
     }
 }

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod roster;
 pub mod session;
 pub mod settings;
+pub mod scim;
 
 use crate::AppState;
 use axum::Router;

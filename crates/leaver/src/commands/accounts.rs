@@ -5,6 +5,7 @@ use super::explain;
 use crate::cli::{ApikeyCommand, UserCommand};
 use anyhow::Context;
 use leaver_app::Settings;
+use leaver_app::accounts::KeyScope;
 use leaver_app::accounts::{check_api_key_name, check_operator};
 use leaver_app::model::Actor;
 use serde::Serialize;
@@ -109,17 +110,23 @@ async fn add_user(settings: Settings, email: &str) -> anyhow::Result<()> {
 /// `apikey revoke --name N`.
 pub async fn apikey(settings: Settings, command: ApikeyCommand) -> anyhow::Result<()> {
     match command {
-        ApikeyCommand::Create { name } => {
+        ApikeyCommand::Create { name, scope } => {
             check_api_key_name(&name).map_err(explain)?;
+            let scope = KeyScope::parse(&scope).unwrap_or_default();
             let app = super::app(settings).await?;
             let key = app
-                .create_api_key_as(&name, &Actor::cli())
+                .create_scoped_api_key_as(&name, scope, &Actor::cli())
                 .await
                 .map_err(explain)?;
             let name = name.trim();
             eprintln!(
                 "API key {name:?} created. It is shown once, below: store it in the HR system now."
             );
+            if scope == KeyScope::Scim {
+                eprintln!(
+                    "It opens /scim/v2 only: give it to the identity provider as its bearer token."
+                );
+            }
             eprintln!("Send it as `Authorization: Bearer <key>`.");
             println!("{key}");
             Ok(())

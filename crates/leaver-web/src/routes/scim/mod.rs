@@ -1,0 +1,18 @@
+//! `/scim/v2`: Leaver as a SCIM 2.0 service provider (RFC 7644) for identity providers. Bearer
+//! keys of scope `scim` only; bodies are `application/scim+json` (plain JSON is read too), and
+//! every answer is, errors included (`urn:ietf:params:scim:api:messages:2.0:Error`). The use
+//! cases are `leaver_app::scim`; each authenticated call is noted for the settings page.
+
+mod auth;
+mod discovery;
+mod reply;
+mod users;
+
+use crate::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(users::router())
+        .merge(discovery::router())
+}
