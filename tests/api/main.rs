@@ -16,6 +16,7 @@ mod import;
 mod import_limits;
 mod input_rules;
 mod pages;
+mod scim;
 mod settings_access;
 mod steering_pages;
 mod support;
