@@ -12,6 +12,7 @@ mod form_fuzz;
 mod happy_path;
 mod operators;
 mod outage;
+mod per_step;
 mod placeholders;
 mod secrets;
 mod self_approval;

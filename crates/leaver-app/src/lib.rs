@@ -37,6 +37,7 @@ pub mod scim;
 pub mod settings;
 pub mod settings_view;
 pub mod steering;
+pub mod step_choices;
 pub mod text;
 pub mod tokens;
 mod tokens_ack;

@@ -252,7 +252,7 @@ pub fn derive_state(case: &Case) -> CaseState {
         CaseState::Completed
     } else if any(&|s| matches!(s.state, S::Planned | S::AwaitingApproval)) {
         CaseState::AwaitingApproval
-    } else if any(&|s| !matches!(s.state, S::Approved | S::Skipped)) {
+    } else if any(&|s| !matches!(s.state, S::Approved | S::Skipped) && !s.is_kept()) {
         CaseState::Running
     } else {
         CaseState::Scheduled

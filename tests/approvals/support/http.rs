@@ -143,6 +143,36 @@ impl TestApp {
         }
     }
 
+    /// Opens the page and sends its form as a browser would with `reject` marked Reject (every
+    /// other step left on Approve), pressing `decision`: the page's key and step fields.
+    pub async fn press_steps(
+        &self,
+        link: &Link,
+        decision: &str,
+        reject: &[leaver_core::StepId],
+        reason: &str,
+    ) -> Reply {
+        let page = self.get(&link.url).await;
+        let csrf = form_key_in(&page.body).expect("a form");
+        let fields = step_fields(&page.body);
+        assert!(
+            !fields.is_empty(),
+            "the page has step choices: {}",
+            page.body
+        );
+        let marked: Vec<(String, &str)> = fields
+            .into_iter()
+            .map(|f| {
+                let no = reject.iter().any(|s| f == format!("step.{s}"));
+                (f, if no { "reject" } else { "approve" })
+            })
+            .collect();
+        let mut form: Vec<(&str, &str)> =
+            vec![("decision", decision), ("reason", reason), ("csrf", &csrf)];
+        form.extend(marked.iter().map(|(f, v)| (f.as_str(), *v)));
+        self.post_form(&link.url, Some(&self.url), &form).await
+    }
+
     /// Opens the page and presses a button on it: the page's form key, our own origin.
     pub async fn press(&self, link: &Link, decision: &str, reason: &str) -> Reply {
         let csrf = self.form_key(link).await;
@@ -154,4 +184,17 @@ impl TestApp {
         };
         self.decide(&link.url, &form).await
     }
+}
+
+/// The step choice fields (`step.<id>`) of an approval page, in page order, each once.
+pub fn step_fields(html: &str) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    for piece in html.split("name=\"step.").skip(1) {
+        let id = piece.split('"').next().unwrap_or_default();
+        let field = format!("step.{id}");
+        if !fields.contains(&field) {
+            fields.push(field);
+        }
+    }
+    fields
 }

@@ -59,6 +59,8 @@ pub struct Options {
     pub manual_clock: bool,
     /// hubsim's world; `None`: [`world`].
     pub world: Option<Value>,
+    /// `[[approval_rules]]`; empty: the default policy.
+    pub rules: Vec<leaver_app::RuleSetting>,
 }
 
 impl Default for Options {
@@ -70,6 +72,7 @@ impl Default for Options {
             link_lifetime: 72 * HOUR,
             manual_clock: false,
             world: None,
+            rules: Vec::new(),
         }
     }
 }
@@ -104,6 +107,7 @@ pub async fn apps(options: Options) -> (tempfile::TempDir, Vec<TestApp>) {
             s.approval_escalate_to = options.escalate_to.clone();
             s.operator_email = options.operators.clone();
             s.approval_link_hours = options.link_lifetime.as_secs() / 3600;
+            s.approval_rules = options.rules.clone();
         });
     if options.manual_clock {
         kit = kit.manual_clock();

@@ -17,8 +17,9 @@ use serde_json::Value;
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
-/// Audit kinds that record a decision on a plan.
-const DECISIONS: [&str; 3] = ["approval_decided", "approved", "rejected"];
+/// Audit kinds that record a decision on a plan (`kept`: steps an approver rejected on their
+/// own while approving the rest).
+const DECISIONS: [&str; 4] = ["approval_decided", "approved", "rejected", "kept"];
 /// Audit kinds that record an attempt at a step against the Hub.
 const STEP_EVENTS: [&str; 4] = [
     "step_started",
@@ -66,10 +67,24 @@ pub struct HubCall {
     pub detail: Value,
 }
 
+/// Access an approver chose to keep: a step rejected on its own while the rest was approved.
+/// The case went on without it and its verify did not check it.
+#[derive(Clone, Debug, Serialize)]
+pub struct KeptAccess {
+    pub step: StepId,
+    pub kind: StepKind,
+    pub target: String,
+    /// The approver who kept it.
+    pub by: String,
+    pub reason: Option<String>,
+}
+
 /// Everything about one case.
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseEvidence {
     pub case: Case,
+    /// Who kept what and why (empty when approvers kept nothing).
+    pub kept: Vec<KeptAccess>,
     pub decisions: Vec<Decision>,
     pub hub_calls: Vec<HubCall>,
     /// The verify step's reading of the Hub, if it ran.
@@ -133,6 +148,7 @@ fn decision(record: &AuditRecord) -> Decision {
     let field = |key: &str| text(data, key).or_else(|| text(detail, key));
     let decision = field("decision").unwrap_or_else(|| match record.kind.as_str() {
         "rejected" => "reject".into(),
+        "kept" => "keep".into(),
         _ => "approve".into(),
     });
     let reason = field("reason").or_else(|| {
@@ -146,6 +162,7 @@ fn decision(record: &AuditRecord) -> Decision {
         at_ms: record.at_ms,
         actor: record.actor.clone(),
         approver: field("approver")
+            .or_else(|| text(data.get("event").unwrap_or(&Value::Null), "by"))
             .or_else(|| record.actor.strip_prefix("approver:").map(str::to_owned)),
         decision,
         reason,
@@ -215,8 +232,21 @@ pub fn case_evidence(case: Case, records: Vec<AuditRecord>) -> CaseEvidence {
         .rev()
         .find(|c| c.kind == Some(StepKind::Verify) && c.outcome == "step_succeeded")
         .and_then(|c| c.detail.get("evidence").cloned());
+    let kept = case
+        .steps
+        .iter()
+        .filter(|s| s.is_kept())
+        .map(|s| KeptAccess {
+            step: s.id,
+            kind: s.kind,
+            target: s.target.to_string(),
+            by: s.kept_by.clone().unwrap_or_default(),
+            reason: s.note.clone(),
+        })
+        .collect();
     CaseEvidence {
         case,
+        kept,
         decisions,
         hub_calls,
         verify_snapshot,

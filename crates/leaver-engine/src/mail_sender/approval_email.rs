@@ -22,7 +22,10 @@ pub(super) fn render(
     held: &[String],
     why: LinkEmail,
 ) -> Email {
-    let request = request(minter, case, link, held);
+    // A reminder lists only the steps still undecided (an approver of another rule may have
+    // rejected some since: those will not run whatever this one says).
+    let undecided_only = matches!(why, LinkEmail::Reminder(_));
+    let request = request(minter, case, link, held, undecided_only);
     let rendered = match why {
         LinkEmail::Request => request.render(),
         LinkEmail::Reminder(reminder) => ApprovalReminder { request, reminder }.render(),
@@ -66,13 +69,20 @@ pub(super) fn render(
 }
 
 /// The request as the approval emails show it.
-fn request(minter: &Minter, case: &Case, link: &LinkView, held: &[String]) -> ApprovalRequest {
+fn request(
+    minter: &Minter,
+    case: &Case,
+    link: &LinkView,
+    held: &[String],
+    undecided_only: bool,
+) -> ApprovalRequest {
     let page = minter.approval_page(link.link_id);
     let steps = link
         .steps
         .iter()
         .filter_map(|id| case.step(*id))
         .filter(|s| s.state != StepState::Skipped)
+        .filter(|s| !undecided_only || s.state == StepState::AwaitingApproval)
         .map(|s| StepLine {
             description: describe_with_tokens(case, s, held),
             target: s.target.to_string(),

@@ -5,13 +5,18 @@
 //! it succeeds, and the case completes, only from a read that finds nothing. What it read,
 //! naming every org and repo with counts, is the case's evidence.
 //!
+//! Access an approver chose to keep (a step rejected on its own, `Step::kept_by`) is checked
+//! nowhere and reported everywhere: the reconciler leaves it alone (a fresh read never
+//! overrides a no), the note names it ("holds nothing else ... kept by approval: ..."), and
+//! the evidence lists it under `kept` with the approver and the reason.
+//!
 //! Verify runs only once every other step of the case was recorded, and its job is queued by
 //! the last of those records; its reads started after that (`crate::fresh_reads`), so after
 //! the case's last write.
 
 use super::{StepContext, footprint};
 use crate::outcome::{Outcome, StepError};
-use leaver_core::Target;
+use leaver_core::{Step, Target};
 use serde_json::{Value, json};
 
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
@@ -22,13 +27,33 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     let leaver = cx.leaver();
     let mut evidence = footprint::snapshot(leaver, &fresh);
     evidence["removals_in_audit_log"] = removals_in_audit_log(cx).await;
-    Ok(Outcome::Done {
-        note: format!(
-            "verified on the Hub: {leaver} holds nothing in {}",
-            footprint::extent(&fresh)
-        ),
-        evidence,
-    })
+    let kept: Vec<&Step> = cx.case.steps.iter().filter(|s| s.is_kept()).collect();
+    evidence["kept"] = json!(
+        kept.iter()
+            .map(|s| json!({
+                "step": s.id, "kind": s.kind, "target": s.target.to_string(),
+                "by": s.kept_by, "reason": s.note,
+            }))
+            .collect::<Vec<_>>()
+    );
+    let extent = footprint::extent(&fresh);
+    let note = if kept.is_empty() {
+        format!("verified on the Hub: {leaver} holds nothing in {extent}")
+    } else {
+        let list: Vec<String> = kept
+            .iter()
+            .map(|s| {
+                let by = s.kept_by.as_deref().unwrap_or_default();
+                let why = s.note.as_deref().unwrap_or_default();
+                format!("{} on {} (kept by {by}: {why:?})", s.kind, s.target)
+            })
+            .collect();
+        format!(
+            "verified on the Hub: {leaver} holds nothing else in {extent}; kept by approval, not checked: {}",
+            list.join("; ")
+        )
+    };
+    Ok(Outcome::Done { note, evidence })
 }
 
 /// The org audit logs' record of the leaver's removal, for each org the case acted on (the

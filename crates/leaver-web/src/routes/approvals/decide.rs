@@ -1,6 +1,7 @@
-//! `POST /approvals/{token}`: `decision=approve|reject` (a reason is required to reject).
-//! Refused from another origin or without the form's key; a decided, expired, replaced or
-//! closed link changes nothing and says why.
+//! `POST /approvals/{token}`: `decision=approve|reject` (a reason is required to reject), and
+//! optionally one `step.<step id>=approve|reject` per step of the request: see
+//! `leaver_app::step_choices` for how they combine. Refused from another origin or without the
+//! form's key; a decided, expired, replaced or closed link changes nothing and says why.
 
 use super::page::{find, form_key, miss, page, private, respond, too_many, well_formed};
 use crate::views::Flash;
@@ -10,20 +11,41 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use leaver_app::model::{Decided, Decision, DecisionOrigin};
+use leaver_app::step_choices::StepChoices;
 use leaver_app::text::checked_text;
-use serde::Deserialize;
 use std::net::SocketAddr;
 
-#[derive(Deserialize)]
+/// The form as posted. Fields are read by hand, since the step choices are named by step.
+#[derive(Default)]
 pub struct DecisionForm {
     decision: String,
-    #[serde(default)]
     reason: String,
-    #[serde(default)]
     csrf: String,
     /// The successor the approver chose instead of the one the request names (approve only).
-    #[serde(default)]
     successor: String,
+    steps: StepChoices,
+}
+
+impl DecisionForm {
+    /// The form from its fields: `decision` exactly once, `reason`, `csrf` and `successor` at
+    /// most once each, the `step.*` choices; other fields are ignored. Refused naming the field.
+    fn parse(fields: &[(String, String)]) -> Result<DecisionForm, String> {
+        let once = |name: &str| -> Result<Option<String>, String> {
+            let mut values = fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
+            let first = values.next().cloned();
+            if values.next().is_some() {
+                return Err(format!("{name}: given more than once"));
+            }
+            Ok(first)
+        };
+        Ok(DecisionForm {
+            decision: once("decision")?.ok_or("decision: missing: choose approve or reject")?,
+            reason: once("reason")?.unwrap_or_default(),
+            csrf: once("csrf")?.unwrap_or_default(),
+            successor: once("successor")?.unwrap_or_default(),
+            steps: StepChoices::from_fields(fields.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        })
+    }
 }
 
 #[tracing::instrument(skip_all)]
@@ -32,11 +54,17 @@ pub async fn decide(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    Form(form): Form<DecisionForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Some(refused) = cross_site(&state, &headers, &token, &form.csrf) {
+    let form = DecisionForm::parse(&fields);
+    let csrf = form.as_ref().map_or("", |f| f.csrf.as_str());
+    if let Some(refused) = cross_site(&state, &headers, &token, csrf) {
         return refused;
     }
+    let form = match form {
+        Ok(form) => form,
+        Err(bad) => return with_flash(&state, &token, peer, &bad).await,
+    };
     let decision = match form.decision.as_str() {
         "approve" => Decision::Approve,
         "reject" => Decision::Reject,
@@ -51,12 +79,13 @@ pub async fn decide(
         Ok(checked) => checked,
         Err(bad) => return with_flash(&state, &token, peer, &bad.to_string()).await,
     };
-    if decision == Decision::Reject && reason.is_none() {
+    let rejects_a_step = form.steps.0.iter().any(|(_, v)| v == "reject");
+    if (decision == Decision::Reject || rejects_a_step) && reason.is_none() {
         return with_flash(
             &state,
             &token,
             peer,
-            "Say why you reject: the reason goes to the operator.",
+            "Say why you reject: the reason goes to the operator and into the evidence.",
         )
         .await;
     }
@@ -90,7 +119,10 @@ pub async fn decide(
     };
     // The link is read for a page only when the decision is refused: a decision that goes
     // through costs its write and nothing else (see the approvals benchmark).
-    let decided = state.app.decide(&token, decision, reason, &origin).await;
+    let decided = state
+        .app
+        .decide_steps(&token, decision, &form.steps, reason, &origin)
+        .await;
     if !matches!(decided, Ok(Decided::Unknown)) {
         state.guesses.forgive(peer.ip());
     }
@@ -100,6 +132,14 @@ pub async fn decide(
             (private(), Redirect::to(&format!("/approvals/{token}"))).into_response()
         }
         Ok(Decided::Unknown) => miss(),
+        Err(leaver_app::Error::Invalid(fields)) => {
+            let message = fields
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ");
+            with_flash(&state, &token, peer, &message).await
+        }
         Ok(_) => match find(&state, &token, peer.ip()).await {
             Ok((link, case)) => match page(&state, &token, &link, &case).await {
                 Ok(page) => respond(StatusCode::CONFLICT, page),

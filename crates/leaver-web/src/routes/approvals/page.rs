@@ -14,9 +14,13 @@ use sha2::{Digest, Sha256};
 
 /// One step of the request, for the page.
 pub struct StepLine {
+    /// The form field of its choice (`step.<step id>`).
+    pub field: String,
     pub description: String,
     pub how: &'static str,
     pub state: String,
+    /// Kept by an approver: who, and why.
+    pub kept: Option<(String, String)>,
 }
 
 /// Where the link stands.
@@ -29,6 +33,8 @@ pub enum Status {
         by: String,
         at: String,
         reason: Option<String>,
+        /// The steps this approver rejected on their own, in words.
+        kept: Vec<String>,
     },
     /// Another approver settled the request.
     Settled {
@@ -104,9 +110,15 @@ pub async fn page(
         .iter()
         .filter_map(|id| case.step(*id))
         .map(|s| StepLine {
+            field: leaver_app::step_choices::field_name(s.id),
             description: describe_with_tokens(case, s, &held),
             how: how(s),
             state: s.state.to_string(),
+            kept: s
+                .kept_by
+                .clone()
+                .filter(|_| s.is_kept())
+                .map(|by| (by, s.note.clone().unwrap_or_default())),
         })
         .collect();
     Ok(ApprovalPage {
@@ -124,7 +136,7 @@ pub async fn page(
         rule: link.rule.clone(),
         approver: link.approver.clone(),
         steps,
-        status: status(state, link).await?,
+        status: status(state, link, case).await?,
         preselect: None,
         flash: None,
         promotion: promotion(state, link, case).await,
@@ -159,7 +171,7 @@ async fn promotion(state: &AppState, link: &LinkView, case: &Case) -> Option<Pro
     })
 }
 
-async fn status(state: &AppState, link: &LinkView) -> Result<Status, AppError> {
+async fn status(state: &AppState, link: &LinkView, case: &Case) -> Result<Status, AppError> {
     let word = |d: Decision| {
         if d == Decision::Approve {
             "approved"
@@ -168,11 +180,18 @@ async fn status(state: &AppState, link: &LinkView) -> Result<Status, AppError> {
         }
     };
     if let (Some(decision), Some(at)) = (link.decision, link.decided_at) {
+        let kept = link
+            .rejected_steps
+            .iter()
+            .filter_map(|id| case.step(*id))
+            .map(|s| leaver_core::describe::describe(case, s))
+            .collect();
         return Ok(Status::Decided {
             decision: word(decision),
             by: link.approver.clone(),
             at: when(at),
             reason: link.reason.clone(),
+            kept,
         });
     }
     if let Some(to) = &link.moved_to {

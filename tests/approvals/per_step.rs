@@ -1,0 +1,189 @@
+//! Approvers decide step by step (`step.<step id>=approve|reject` on the approval form): a bad
+//! step form decides nothing and names the field; two approvers of one `all` rule combine per
+//! step, so one approver's no keeps a step the other approved, and the case goes on without it.
+
+use crate::support::{MANAGER, Options, TestApp, apps, emails};
+use leaver_app::RuleSetting;
+use leaver_core::{CaseId, CaseState, StepKind, StepState};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+const SEC1: &str = "sec-lead@acme.test";
+const SEC2: &str = "ciso@acme.test";
+
+/// What bob holds per hubsim: his acme-ai role, his access to the gated model.
+async fn bob_holds(app: &TestApp) -> (Option<String>, Option<String>) {
+    let state: Value = app
+        .http
+        .get(format!("{}/_sim/state", app.hub_url))
+        .send()
+        .await
+        .expect("state")
+        .json()
+        .await
+        .expect("json");
+    (
+        hubsim::dump::role(&state, "acme-ai", "bob"),
+        hubsim::dump::access(&state, "acme-ai/llama-ft", "bob"),
+    )
+}
+
+async fn step_of(app: &TestApp, case: CaseId, kind: StepKind) -> leaver_core::Step {
+    let case = app.case(case).await;
+    case.steps
+        .into_iter()
+        .find(|s| s.kind == kind)
+        .expect("the step")
+}
+
+#[tokio::test]
+async fn a_step_form_missing_a_choice_naming_an_unknown_step_or_with_a_bad_value_decides_nothing() {
+    let (_dir, apps) = apps(Options::default()).await;
+    for app in &apps {
+        let backend = app.backend;
+        let case = app.open_and_ask("HR-1", "bob").await;
+        let link = app.link_for(MANAGER, "bob");
+        let page = app.get(&link.url).await;
+        let csrf = crate::support::http::form_key_in(&page.body).expect("form");
+        let fields = crate::support::http::step_fields(&page.body);
+        assert!(fields.len() >= 3, "{backend:?}: {fields:?}");
+        let approve_all = |f: &[String]| -> Vec<(String, String)> {
+            f.iter().map(|f| (f.clone(), "approve".into())).collect()
+        };
+        let unknown = format!("step.{}", leaver_core::StepId::random());
+        let mut bad_value = approve_all(&fields);
+        bad_value[0].1 = "yes".into();
+        let mut extra = approve_all(&fields);
+        extra.push((unknown.clone(), "approve".into()));
+        let mut twice = approve_all(&fields);
+        twice.push((fields[0].clone(), "reject".into()));
+        let mut no_reason = approve_all(&fields);
+        no_reason[1].1 = "reject".into();
+        let cases: Vec<(&str, Vec<(String, String)>, String)> = vec![
+            (
+                "a step left out",
+                approve_all(&fields[1..]),
+                fields[0].clone(),
+            ),
+            ("a bad value", bad_value, fields[0].clone()),
+            ("an unknown step", extra, unknown.clone()),
+            ("a step given twice", twice, fields[0].clone()),
+            (
+                "a step rejected without a reason",
+                no_reason,
+                "why you reject".into(),
+            ),
+        ];
+        for (what, steps, named) in cases {
+            let mut form: Vec<(&str, &str)> =
+                vec![("decision", "approve"), ("reason", ""), ("csrf", &csrf)];
+            form.extend(steps.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let answer = app.post_form(&link.url, Some(&app.url), &form).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?} {what}: {}",
+                answer.body
+            );
+            assert!(
+                answer.body.contains(&named),
+                "{backend:?} {what}: the answer names {named}: {}",
+                answer.body
+            );
+            app.assert_nothing_decided(case).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn two_approvers_of_an_all_rule_combine_per_step_and_one_no_keeps_the_step() {
+    let rule = |name: &str, approvers: &[&str], mode: &str| RuleSetting {
+        name: name.into(),
+        approvers: emails(approvers),
+        kinds: Vec::new(),
+        mode: mode.into(),
+    };
+    let options = Options {
+        rules: vec![
+            rule("manager", &["manager"], "any"),
+            rule("security", &[SEC1, SEC2], "all"),
+        ],
+        ..Options::default()
+    };
+    let (_dir, apps) = apps(options).await;
+    for app in &apps {
+        let backend = app.backend;
+        let case = app.open_and_ask("HR-1", "bob").await;
+        let revoke = step_of(app, case, StepKind::RevokeGatedAccess).await;
+        let why = "bob hands the fine-tune over until March";
+
+        // The first security approver and the manager approve everything; the second security
+        // approver rejects the gated repo's revocation alone.
+        let sec1 = app.link_for(SEC1, "bob");
+        let answer = app.press(&sec1, "approve", "").await;
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: {}",
+            answer.body
+        );
+        assert_eq!(
+            step_of(app, case, StepKind::RevokeGatedAccess).await.state,
+            StepState::AwaitingApproval,
+            "{backend:?}: one yes of an `all` rule approves nothing"
+        );
+        let sec2 = app.link_for(SEC2, "bob");
+        let answer = app.press_steps(&sec2, "approve", &[revoke.id], why).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: {}",
+            answer.body
+        );
+        let kept = step_of(app, case, StepKind::RevokeGatedAccess).await;
+        assert_eq!(kept.state, StepState::Rejected, "{backend:?}");
+        assert_eq!(kept.kept_by.as_deref(), Some(SEC2), "{backend:?}");
+        assert_eq!(kept.note.as_deref(), Some(why), "{backend:?}");
+        let page = app.get(&sec2.url).await;
+        assert!(
+            page.body.contains("id=\"kept\"") && page.body.contains("llama-ft"),
+            "{backend:?}: the page says what this approver kept: {}",
+            page.body
+        );
+        let manager = app.link_for(MANAGER, "bob");
+        let answer = app.press(&manager, "approve", "").await;
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: {}",
+            answer.body
+        );
+
+        app.deliver().await;
+
+        let done = app.case(case).await;
+        assert_eq!(done.state, CaseState::Completed, "{backend:?}: {done:#?}");
+        let kept = done.step(revoke.id).expect("the kept step");
+        assert_eq!(
+            (kept.state, kept.attempts),
+            (StepState::Rejected, 0),
+            "{backend:?}: the kept step never ran"
+        );
+        assert_eq!(
+            bob_holds(app).await,
+            (None, Some("accepted".into())),
+            "{backend:?}: bob left acme-ai and keeps the gated model"
+        );
+        let verify = done
+            .steps
+            .iter()
+            .find(|s| s.kind == StepKind::Verify)
+            .expect("verify");
+        let note = verify.note.as_deref().unwrap_or_default();
+        assert!(
+            note.contains("kept by approval") && note.contains(SEC2) && note.contains(why),
+            "{backend:?}: verify reports the kept grant: {note}"
+        );
+        assert_eq!(app.audited(case, "kept").await, 1, "{backend:?}");
+    }
+}
