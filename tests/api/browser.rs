@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 const WORLD: &str = include_str!("../../crates/leaver/demo/world.json");
 const PASSWORD: &str = "browser test password";
 
-async fn fill(browser: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(browser: &Client, css: &str, text: &str) {
     browser
         .find(Locator::Css(css))
         .await
@@ -62,7 +62,10 @@ async fn wait_for_approval_request(browser: &Client, url: &str) {
 }
 
 /// The approval link in the first email delivered to `recipient`.
-async fn approval_link(sink: &leaver_mail::smtp_sink::SmtpSink, recipient: &str) -> String {
+pub(crate) async fn approval_link(
+    sink: &leaver_mail::smtp_sink::SmtpSink,
+    recipient: &str,
+) -> String {
     let started = Instant::now();
     loop {
         for message in sink.messages() {
@@ -87,7 +90,7 @@ async fn approval_link(sink: &leaver_mail::smtp_sink::SmtpSink, recipient: &str)
     }
 }
 
-async fn wait_for_state(
+pub(crate) async fn wait_for_state(
     store: &dyn Store,
     id: CaseId,
     done: impl Fn(CaseState) -> bool,

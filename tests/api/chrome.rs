@@ -125,8 +125,14 @@ pub async fn browser(chromium: &Path, webdriver: &str, profile: &Path) -> Client
 /// `leaver serve` against hubsim's demo world, `db` and the SMTP server `smtp`; returns it and
 /// its URL.
 pub fn serve(db: &str, hub: &str, smtp: &str) -> (Killed, String) {
+    serve_with(db, hub, smtp, &[])
+}
+
+/// [`serve`] with more environment (`LEAVER_SECRET_KEY`, which Postgres needs).
+pub fn serve_with(db: &str, hub: &str, smtp: &str, env: &[(&str, &str)]) -> (Killed, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_leaver"))
         .arg("serve")
+        .envs(env.iter().copied())
         .env("LEAVER_DATABASE_URL", db)
         .env("LEAVER_BIND", "127.0.0.1:0")
         .env("LEAVER_HUB_URL", hub)

@@ -6,6 +6,7 @@ mod api_cases;
 mod api_fuzz;
 mod auth;
 mod browser;
+mod browser_steps;
 mod chrome;
 mod dates;
 mod edge;
