@@ -17,6 +17,7 @@ mod import;
 mod import_limits;
 mod input_rules;
 mod pages;
+mod roster;
 mod scim;
 mod settings_access;
 mod steering_pages;

@@ -1,0 +1,360 @@
+//! The roster (issue 16) end to end, on SQLite and Postgres: hubsim with two orgs, a roster CSV
+//! imported through `/roster` (preview, field-named errors, then the import), and the report
+//! (page, `/roster.csv`, `leaver roster report --json`) listing exactly the orphans, the missed
+//! offboardings, the pending invitation and the outside gated-access holder, with the seat cost
+//! from the configured prices; opening cases for a selection opens exactly the chosen ones; a
+//! dismissal is recorded with its reason.
+
+use crate::support::{TestApp, apps_with, stdout};
+use leaver_store::Store;
+use leaver_testkit::Options;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+/// Two orgs: a Team org (no SCIM: invitations are not shown) and an Enterprise org on Basic SSO
+/// (its invitations are). `gina`, `ivan` and `jill` are members on no roster; `dan` and `eve`
+/// are terminated without a case (`frank` is terminated with one); `kim` is invited; `out`
+/// holds access to a gated repo and is on no roster and in no org.
+pub fn world() -> Value {
+    let people = [
+        "alice", "carol", "bob", "dan", "eve", "frank", "gina", "hank", "ivan", "jill", "kim",
+        "out",
+    ];
+    let mut users =
+        vec![json!({"username": "leaver-bot", "fullname": "Leaver Bot", "email": "it@acme.test"})];
+    users.extend(
+        people.map(|u| json!({"username": u, "fullname": u, "email": format!("{u}@acme.test")})),
+    );
+    let member = |u: &str, role: &str| json!({"user": u, "role": role});
+    json!({
+        "users": users,
+        "tokens": [{"user": "leaver-bot", "value": leaver_testkit::HUB_TOKEN}],
+        "orgs": [
+            {"name": "acme-ai", "plan": "team", "scim": "none",
+             "members": [member("leaver-bot", "admin"), member("alice", "admin"), member("carol", "admin"),
+                         member("bob", "write"), member("dan", "read"), member("eve", "read"),
+                         member("frank", "read"), member("gina", "read")]},
+            {"name": "beta-lab", "plan": "enterprise", "scim": "basic",
+             "members": [member("leaver-bot", "admin"), member("alice", "admin"), member("carol", "admin"),
+                         member("hank", "read"), member("ivan", "write"), member("jill", "read")],
+             "invitations": [{"user": "kim", "role": "read"}]}
+        ],
+        "repos": [
+            {"id": "acme-ai/llama-ft", "type": "model", "private": false, "gated": "manual",
+             "access_requests": [{"user": "bob", "status": "accepted"}, {"user": "out", "status": "accepted"}]},
+            {"id": "beta-lab/corpus", "type": "dataset", "private": false, "gated": "auto",
+             "access_requests": [{"user": "hank", "status": "accepted"}]}
+        ]
+    })
+}
+
+pub const ROSTER: &str = "email,hub_username,status,end_date,manager_email\n\
+alice@acme.test,alice,active,,\n\
+carol@acme.test,carol,active,,\n\
+bob@acme.test,bob,active,,carol@acme.test\n\
+dan@acme.test,dan,terminated,2026-11-20,carol@acme.test\n\
+eve@acme.test,eve,terminated,2026-11-25,carol@acme.test\n\
+frank@acme.test,frank,terminated,2026-11-26,carol@acme.test\n\
+hank@acme.test,hank,active,,alice@acme.test\n\
+kim@acme.test,kim,active,,alice@acme.test\n";
+
+const BAD: &str = "email,hub_username,status,end_date,manager_email\n\
+alice@acme.test,alice,active,,\n\
+nope,-x,gone,20/11/2026,\n";
+
+/// The app over [`world`], managing both orgs, with seats at $25 (Team) and $60 (Enterprise).
+pub fn options() -> Options {
+    Options::default().world(world()).settings(|s| {
+        s.orgs = vec!["acme-ai".into(), "beta-lab".into()];
+        s.seat_price_team = 25.0;
+        s.seat_price_enterprise = 60.0;
+    })
+}
+
+/// `(org, kind, subject, monthly_cost)` of each row of `/roster.csv` (service accounts apart),
+/// and the service-account rows.
+async fn report_rows(
+    app: &TestApp,
+    session: &crate::support::Session,
+) -> (
+    BTreeSet<(String, String, String, String)>,
+    BTreeSet<String>,
+    Vec<Vec<String>>,
+) {
+    let csv = app.get("/roster.csv", Some(session)).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    let lines: Vec<Vec<String>> = csv.body.lines().skip(1).map(fields).collect();
+    let (mut rows, mut service) = (BTreeSet::new(), BTreeSet::new());
+    for l in &lines {
+        if !l[10].is_empty() {
+            continue; // dismissed: listed with its reason, apart
+        }
+        if l[1] == "service_account" {
+            service.insert(format!("{}/{}", l[0], l[2]));
+        } else {
+            rows.insert((l[0].clone(), l[1].clone(), l[2].clone(), l[8].clone()));
+        }
+    }
+    (rows, service, lines)
+}
+
+/// A CSV line's fields (quotes as the csv crate writes them; no line breaks in these cells).
+pub fn fields(line: &str) -> Vec<String> {
+    let (mut out, mut cell, mut quoted, mut chars) =
+        (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut cell)),
+            (c, _) => cell.push(c),
+        }
+    }
+    out.push(cell);
+    out
+}
+
+fn row(org: &str, kind: &str, subject: &str, cost: &str) -> (String, String, String, String) {
+    (org.into(), kind.into(), subject.into(), cost.into())
+}
+
+#[tokio::test]
+async fn the_report_lists_exactly_the_orphans_missed_offboardings_invitation_and_outsider_and_opens_the_chosen_cases()
+ {
+    let (_dir, apps) = apps_with(options()).await;
+    for app in apps {
+        app.open_case("HR-9", "frank").await;
+        let session = app.login().await;
+
+        // A file with bad rows is flagged by line and field, and changes nothing.
+        let bad = app
+            .post_multipart(
+                "/roster/preview",
+                &session,
+                &[("csrf", &session.csrf), ("file", BAD)],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::OK, "{}", bad.body);
+        for flagged in [
+            "<td>3</td><td>email</td>",
+            "<td>3</td><td>hub_username</td>",
+            "<td>3</td><td>status</td>",
+            "<td>3</td><td>end_date</td>",
+        ] {
+            assert!(bad.body.contains(flagged), "{flagged} in {}", bad.body);
+        }
+        let refused = app
+            .submit(&session, "/roster/import", &[("csv", BAD)])
+            .await;
+        assert_eq!(refused.status, StatusCode::OK, "the preview again");
+        assert_eq!(
+            app.count("roster_import").await,
+            0,
+            "a bad file changes nothing"
+        );
+
+        let preview = app
+            .post_multipart(
+                "/roster/preview",
+                &session,
+                &[("csrf", &session.csrf), ("file", ROSTER)],
+            )
+            .await;
+        assert!(
+            preview
+                .body
+                .contains("8 rows: 5 active, 3 terminated, 0 with errors"),
+            "{}",
+            preview.body
+        );
+        let imported = app
+            .submit(&session, "/roster/import", &[("csv", ROSTER)])
+            .await;
+        assert_eq!(imported.status, StatusCode::SEE_OTHER, "{}", imported.body);
+        assert_eq!(app.count("roster_entry").await, 8);
+
+        let (rows, service, _) = report_rows(&app, &session).await;
+        let expected: BTreeSet<_> = [
+            row("acme-ai", "orphan", "gina", "25.00"),
+            row("acme-ai", "missed_offboarding", "dan", "0.00"),
+            row("acme-ai", "missed_offboarding", "eve", "0.00"),
+            row(
+                "acme-ai",
+                "outside_gated_access",
+                "out@model:acme-ai/llama-ft",
+                "0.00",
+            ),
+            row("beta-lab", "orphan", "ivan", "60.00"),
+            row("beta-lab", "orphan", "jill", "60.00"),
+            row("beta-lab", "pending_invitation", "kim", "60.00"),
+        ]
+        .into();
+        assert_eq!(rows, expected);
+        assert_eq!(
+            service,
+            ["acme-ai/leaver-bot", "beta-lab/leaver-bot"]
+                .map(String::from)
+                .into()
+        );
+        let page = app.get("/roster", Some(&session)).await;
+        assert!(
+            page.body.contains("$205.00"),
+            "25 + 3 × 60 a month: {}",
+            page.body
+        );
+        assert!(page.body.contains("id=\"chart-orphans\""));
+
+        // The CLI prints the same reconciliation.
+        let cli = cli_report(&app).await;
+        let kinds: BTreeSet<(String, String)> = cli["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter(|r| r["kind"] != "service_account")
+            .map(|r| {
+                (
+                    r["org"].as_str().unwrap_or_default().to_owned(),
+                    r["subject"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(kinds.len(), 7, "{cli}");
+        assert_eq!(cli["monthly_cost"], json!(205.0));
+
+        // Open a case for dan only, of the two missed offboardings.
+        let dan = "acme-ai|missed_offboarding|dan";
+        let open = app
+            .submit(&session, "/roster/act", &[("row", dan), ("action", "open")])
+            .await;
+        assert_eq!(open.status, StatusCode::OK, "{}", open.body);
+        assert!(open.body.contains("1 case to open"), "{}", open.body);
+        assert_eq!(
+            app.count("offboarding_case").await,
+            1,
+            "a preview writes nothing"
+        );
+        let done = app.submit(&session, "/roster/open", &[("row", dan)]).await;
+        assert!(
+            done.body.contains("<strong>1</strong> cases opened"),
+            "{}",
+            done.body
+        );
+        let cases = app.api("GET", "/api/v1/cases", None).await.json();
+        let mut users: Vec<&str> = cases
+            .as_array()
+            .expect("cases")
+            .iter()
+            .filter_map(|c| c["person"]["hub_username"].as_str())
+            .collect();
+        users.sort_unstable();
+        assert_eq!(users, ["dan", "frank"]);
+        let (rows, _, _) = report_rows(&app, &session).await;
+        assert!(
+            !rows.contains(&row("acme-ai", "missed_offboarding", "dan", "0.00")),
+            "dan's case is open now"
+        );
+        assert!(rows.contains(&row("acme-ai", "missed_offboarding", "eve", "0.00")));
+
+        // An orphan has no email on the roster: named, nothing opened.
+        let gina = app
+            .submit(
+                &session,
+                "/roster/act",
+                &[("row", "acme-ai|orphan|gina"), ("action", "open")],
+            )
+            .await;
+        assert!(
+            gina.body.contains("gina has no email on the roster"),
+            "{}",
+            gina.body
+        );
+
+        // Dismiss jill with a reason: recorded, shown apart, no longer costed.
+        let no_reason = app
+            .submit(
+                &session,
+                "/roster/act",
+                &[
+                    ("row", "beta-lab|orphan|jill"),
+                    ("action", "dismiss"),
+                    ("reason", " "),
+                ],
+            )
+            .await;
+        assert_eq!(
+            no_reason.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            no_reason.body
+        );
+        let dismissed = app
+            .submit(
+                &session,
+                "/roster/act",
+                &[
+                    ("row", "beta-lab|orphan|jill"),
+                    ("action", "dismiss"),
+                    ("reason", "contractor kept on purpose"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            dismissed.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            dismissed.body
+        );
+        let (rows, _, lines) = report_rows(&app, &session).await;
+        assert!(!rows.iter().any(|r| r.2 == "jill"));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l[2] == "jill" && l[10] == "contractor kept on purpose")
+        );
+        let page = app.get("/roster", Some(&session)).await;
+        assert!(
+            page.body.contains("$145.00"),
+            "jill no longer costs: {}",
+            page.body
+        );
+        let trail = app.store.audit_events(None).await.expect("trail");
+        let kinds: Vec<&str> = trail.iter().map(|r| r.kind.as_str()).collect();
+        assert!(
+            kinds.contains(&"roster_imported") && kinds.contains(&"roster_finding_dismissed"),
+            "{kinds:?}"
+        );
+    }
+}
+
+/// `leaver roster report --json` against the app's database and hubsim (which answers from
+/// this test's runtime while the command runs on a blocking thread).
+async fn cli_report(app: &TestApp) -> Value {
+    let (db_url, hub_url) = (app.db_url.clone(), app.hub_url.clone());
+    let output = tokio::task::spawn_blocking(move || cli_report_in(&db_url, &hub_url))
+        .await
+        .expect("the command's thread");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(&stdout(&output)).expect("JSON")
+}
+
+fn cli_report_in(db_url: &str, hub_url: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_leaver"))
+        .args(["roster", "report", "--json"])
+        .env("LEAVER_DATABASE_URL", db_url)
+        .env("LEAVER_HUB_URL", hub_url)
+        .env("LEAVER_HUB_TOKEN", leaver_testkit::HUB_TOKEN)
+        .env("LEAVER_ORGS", "acme-ai,beta-lab")
+        .env("LEAVER_SEAT_PRICE_TEAM", "25")
+        .env("LEAVER_SEAT_PRICE_ENTERPRISE", "60")
+        .env("LEAVER_SECRET_KEY", "11".repeat(32))
+        .output()
+        .expect("leaver runs")
+}
