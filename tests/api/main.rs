@@ -18,6 +18,7 @@ mod import_limits;
 mod input_rules;
 mod pages;
 mod roster;
+mod roster_pictures;
 mod scim;
 mod settings_access;
 mod steering_pages;
