@@ -13,6 +13,7 @@ mod edge;
 mod evidence;
 mod exports;
 mod honest_opening;
+mod hooks;
 mod import;
 mod import_limits;
 mod input_rules;

@@ -65,6 +65,9 @@ pub enum Command {
     /// Manage API keys (what HR systems call the REST API with).
     #[command(subcommand)]
     Apikey(ApikeyCommand),
+    /// Manage hook sources (HR systems that send signed webhooks instead of holding a key).
+    #[command(subcommand)]
+    Hook(crate::commands::hook::HookCommand),
     /// The roster of people who should be in the managed orgs: import it, reconcile it.
     #[command(subcommand)]
     Roster(crate::commands::roster::RosterCommand),

@@ -55,6 +55,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::User(command) => commands::accounts::user(settings, command).await?,
         Command::Apikey(command) => commands::accounts::apikey(settings, command).await?,
+        Command::Hook(command) => commands::hook::run(settings, command).await?,
         Command::Roster(command) => return commands::roster::run(settings, command).await,
     }
     Ok(ExitCode::SUCCESS)

@@ -17,11 +17,11 @@ use crate::accounts::{check_api_key_name, random_token};
 use crate::{Error, Leaver, Result};
 use envelope::{Envelope, EventType};
 use leaver_core::{Case, FieldError, TicketInput, TicketPatch};
-use leaver_store::{
-    Actor, Channel, HookSource, HookStore, InboundCall, InboundCalls, Opened, TokenSealer,
-};
+use leaver_store::{Actor, HookSource, HookStore, InboundCalls, Opened, TokenSealer};
 use signature::Unsigned;
 use std::sync::Arc;
+
+pub use leaver_store::{Channel, InboundCall};
 
 /// How many of a source's last calls the settings page shows.
 pub const CALLS_SHOWN: u32 = 10;

@@ -41,6 +41,7 @@ struct SettingsPage {
     checked_at: Option<String>,
     operators: Vec<Access>,
     api_keys: Vec<Access>,
+    hook_sources: Vec<super::api::hooks_settings::HookRow>,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +67,7 @@ async fn settings(
     let view = state.app.settings_view();
     let operators = state.app.operators().await?;
     let api_keys = state.app.api_keys().await?;
+    let hook_sources = super::api::hooks_settings::rows(&state.app).await?;
     Ok(SettingsPage {
         chrome: Chrome::from(&operator),
         flash: flash(notice.notice.as_deref()),
@@ -87,6 +89,7 @@ async fn settings(
                 last_used: k.last_used_at.map(when),
             })
             .collect(),
+        hook_sources,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod case_ref;
 pub mod case_tokens;
 pub mod check;
 pub mod demo;
+pub mod hook;
 pub mod import;
 pub mod migrate;
 pub mod plan;

@@ -4,6 +4,8 @@
 pub(crate) mod cancel;
 pub(crate) mod confirm_nothing_held;
 pub(crate) mod create;
+pub(crate) mod hooks;
+pub(crate) mod hooks_settings;
 pub mod dto;
 pub(crate) mod list;
 pub mod merge_patch;
@@ -36,5 +38,6 @@ pub fn router() -> Router<AppState> {
         .merge(confirm_nothing_held::router())
         .merge(tokens::router())
         .merge(tokens_ack::router())
+        .merge(hooks::router())
         .merge(openapi::router())
 }

@@ -18,10 +18,10 @@ use utoipa::{Modify, OpenApi};
         title = "Leaver",
         description = "Open and follow offboarding cases from an HR system. Authenticate with an API key created by `leaver apikey create --name NAME`, sent as `Authorization: Bearer <key>`."
     ),
-    paths(super::create::create, super::list::list, super::show::show, super::update::update, super::cancel::cancel, super::replan::replan, super::skip::skip, super::reask::reask, super::confirm_nothing_held::confirm_nothing_held, super::tokens::hold, super::tokens_ack::acknowledge),
-    components(schemas(TicketBody, TicketPatchBody, PersonPatchBody, PersonBody, CaseBody, StepBody, DriftBody, CancelBody, SkipBody, ReplannedBody, TokensBody, HeldTokensBody, ErrorBody, FieldErrorBody)),
+    paths(super::create::create, super::list::list, super::show::show, super::update::update, super::cancel::cancel, super::replan::replan, super::skip::skip, super::reask::reask, super::confirm_nothing_held::confirm_nothing_held, super::tokens::hold, super::tokens_ack::acknowledge, super::hooks::receive),
+    components(schemas(TicketBody, TicketPatchBody, PersonPatchBody, PersonBody, CaseBody, StepBody, DriftBody, CancelBody, SkipBody, ReplannedBody, TokensBody, HeldTokensBody, ErrorBody, FieldErrorBody, super::hooks::HookEnvelopeBody)),
     modifiers(&BearerKey),
-    tags((name = "cases", description = "Offboarding cases"))
+    tags((name = "cases", description = "Offboarding cases"), (name = "hooks", description = "Signed HR webhooks: no API key, the Leaver-Signature header authenticates"))
 )]
 pub struct ApiDoc;
 
