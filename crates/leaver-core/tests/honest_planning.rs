@@ -89,7 +89,6 @@ fn the_leaver_is_found_whatever_the_case_of_the_letters() {
         kinds(&plan),
         [
             StepKind::Refresh,
-            StepKind::StripAccess,
             StepKind::RemoveMember,
             StepKind::FlagTokens,
             StepKind::Verify

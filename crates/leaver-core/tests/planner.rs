@@ -45,7 +45,6 @@ fn the_last_admin_gets_the_successor_promoted_first() {
         [
             "refresh case api",
             "reassign_last_admin org:acme-ai api",
-            "strip_access org:acme-ai api",
             "remove_member org:acme-ai api",
             "flag_tokens person:bob api",
             "verify case api",
@@ -142,8 +141,6 @@ fn a_leaver_on_two_orgs_is_planned_on_both_in_kind_order() {
         summary(&plan),
         [
             "refresh case api",
-            "strip_access org:acme-ai api",
-            "strip_access org:beta-lab api",
             "revoke_gated_access model:beta-lab/secret api",
             "remove_member org:acme-ai api",
             "remove_member org:beta-lab api",

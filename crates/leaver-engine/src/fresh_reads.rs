@@ -8,8 +8,13 @@
 //! while a read taken before a job's moment never serves it. The org index's snapshot is never
 //! used here.
 //!
-//! One read per org is kept: a job it cannot serve starts the next one, which the jobs that
-//! come meanwhile share. Stored times have a millisecond's grain, so a read serves a job only if
+//! One read per org is kept, and one is under way at a time: a job the latest read cannot serve
+//! waits for the read under way to end, then starts the next one, which every job that came
+//! meanwhile shares. Under the Hub's quota an org's read takes seconds, and cases finish one
+//! after another all the while: reading as soon as each asks would make a pass per few cases,
+//! where waiting for the pass under way makes one for all of them (`cargo bench -p
+//! leaver-engine --bench layoff`). Stored times have a millisecond's grain, so a read serves a
+//! job only if
 //! it started at least a millisecond after the job's moment as stored; under a clock that does
 //! not move (tests), only reads started after the batch's claim serve it. Replicas' clocks are
 //! assumed to agree, as for `effective_at` and leases.
@@ -37,6 +42,8 @@ pub(crate) struct FreshReads {
 #[derive(Debug, Default)]
 struct Reads {
     by_org: HashMap<String, Arc<Read>>,
+    /// Held by the job starting and doing an org's read, so one is under way at a time.
+    under_way: HashMap<String, Arc<tokio::sync::Mutex<()>>>,
     /// How many reads were started so far: a read's number orders it against batch claims.
     started: u64,
 }
@@ -79,23 +86,46 @@ impl FreshReads {
         me: &WhoAmI,
         freshness: Freshness,
     ) -> Result<Arc<OrgFacts>, HubError> {
+        if let Some(read) = self.serving(org, freshness) {
+            return self.answer(&read, org, me).await;
+        }
+        let under_way = self
+            .lock()
+            .under_way
+            .entry(org.to_owned())
+            .or_default()
+            .clone();
+        let _turn = under_way.lock().await;
+        // The read that was under way may have started after this job's moment.
+        if let Some(read) = self.serving(org, freshness) {
+            return self.answer(&read, org, me).await;
+        }
         let read = {
             let mut reads = self.lock();
-            match reads.by_org.get(org) {
-                Some(read) if read.serves(freshness) => read.clone(),
-                _ => {
-                    let read = Arc::new(Read {
-                        number: reads.started,
-                        started_at: self.clock.now(),
-                        facts: OnceCell::new(),
-                    });
-                    reads.started += 1;
-                    reads.by_org.insert(org.to_owned(), read.clone());
-                    read
-                }
-            }
+            let read = Arc::new(Read {
+                number: reads.started,
+                started_at: self.clock.now(),
+                facts: OnceCell::new(),
+            });
+            reads.started += 1;
+            reads.by_org.insert(org.to_owned(), read.clone());
+            read
         };
-        // A failed read is not kept: the next asker reads again, later still.
+        self.answer(&read, org, me).await
+    }
+
+    /// The latest read of `org`, if it serves a job of `freshness`.
+    fn serving(&self, org: &str, freshness: Freshness) -> Option<Arc<Read>> {
+        self.lock()
+            .by_org
+            .get(org)
+            .filter(|read| read.serves(freshness))
+            .cloned()
+    }
+
+    /// What `read` found, reading it if nobody has yet. A failed read is not kept: the next
+    /// asker reads again, later still.
+    async fn answer(&self, read: &Read, org: &str, me: &WhoAmI) -> Result<Arc<OrgFacts>, HubError> {
         read.facts
             .get_or_try_init(|| async { read_org(&self.hub, org, me).await.map(Arc::new) })
             .await

@@ -4,7 +4,8 @@
 //!   org's lists serves every case), then plan with `leaver_core::plan`;
 //! - steps: read the Hub first, write only if the Hub does not already show the result, read
 //!   back to confirm; or hand the step to a human and poll the Hub until it shows done. The
-//!   reads before a write are shared by the jobs of a batch ([`shared_reads`]);
+//!   reads before a write are shared by the jobs of a batch ([`shared_reads`]), and so are the
+//!   read-backs, each from a read started after the write it confirms ([`read_backs`]);
 //! - a worker claims a batch of jobs (a step's job is claimed with its step started, so
 //!   `running` is stored while the Hub call is in flight), hands each to the handler of its kind
 //!   ([`jobs`]), which returns what the job came to and writes nothing, and records every outcome
@@ -24,6 +25,7 @@ mod minter;
 mod open_cases;
 mod org_index;
 mod outcome;
+mod read_backs;
 mod replan;
 mod settle;
 mod shared_reads;

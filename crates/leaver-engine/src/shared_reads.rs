@@ -5,8 +5,10 @@
 //! member list, not 64 searches.
 //!
 //! Every read here is taken after the batch was claimed, so it sees what earlier batches did.
-//! A step's read-back after its own write never comes from here: it reads the Hub afresh.
+//! A step's read-back after its own write is shared too, but only with reads started after that
+//! write was answered ([`crate::read_backs`]).
 
+use leaver_hub::purpose::for_purpose;
 use leaver_hub::{AccessRequest, AccessStatus, AuditEvent, HubClient, HubError, Member, RepoType};
 use std::collections::HashMap;
 use std::future::Future;
@@ -14,13 +16,23 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::OnceCell;
 
+use crate::read_backs::{ReadBack, Writing, Written};
+
+/// What read-backs count as (`leaver_hub::purpose`).
+const READ_BACK: &str = "read-back";
+
+/// A gated repo's list of requests in one status.
+type AccessList = (RepoType, String, AccessStatus);
+
 /// The reads of one batch.
 #[derive(Debug)]
 pub(crate) struct SharedReads {
     hub: HubClient,
     members: Memo<String, Vec<Member>>,
-    access: Memo<(RepoType, String, AccessStatus), Vec<AccessRequest>>,
+    access: Memo<AccessList, Vec<AccessRequest>>,
     audit: Memo<(String, Option<String>), Vec<AuditEvent>>,
+    members_back: ReadBack<String, Vec<Member>>,
+    access_back: ReadBack<AccessList, Vec<AccessRequest>>,
 }
 
 impl SharedReads {
@@ -30,7 +42,64 @@ impl SharedReads {
             members: Memo::default(),
             access: Memo::default(),
             audit: Memo::default(),
+            members_back: ReadBack::default(),
+            access_back: ReadBack::default(),
         }
+    }
+
+    /// Marks a write to `org`'s member list as sent; hold it until the Hub answers.
+    pub(crate) fn writing_members(&self, org: &str) -> Writing<'_, String, Vec<Member>> {
+        self.members_back.writing(org.to_owned())
+    }
+
+    /// `user` as a member of `org`, read back after the `written` write (and every other one
+    /// of the batch on that list in flight meanwhile).
+    pub(crate) async fn member_after(
+        &self,
+        org: &str,
+        user: &str,
+        written: Written,
+    ) -> Result<Option<Member>, HubError> {
+        let members = self
+            .members_back
+            .after(org.to_owned(), written, || {
+                for_purpose(READ_BACK, self.hub.org_members(org))
+            })
+            .await?;
+        Ok(find_member(&members, user))
+    }
+
+    /// Marks a write that moves a request into `status` on a gated repo as sent.
+    pub(crate) fn writing_access(
+        &self,
+        repo_type: RepoType,
+        repo_id: &str,
+        status: AccessStatus,
+    ) -> Writing<'_, AccessList, Vec<AccessRequest>> {
+        self.access_back
+            .writing((repo_type, repo_id.to_owned(), status))
+    }
+
+    /// Whether `user` is in a gated repo's `status` list, read back after the `written` write.
+    pub(crate) async fn has_request_after(
+        &self,
+        repo_type: RepoType,
+        repo_id: &str,
+        status: AccessStatus,
+        user: &str,
+        written: Written,
+    ) -> Result<bool, HubError> {
+        let key = (repo_type, repo_id.to_owned(), status);
+        let requests = self
+            .access_back
+            .after(key, written, || {
+                for_purpose(
+                    READ_BACK,
+                    self.hub.access_requests(repo_type, repo_id, status),
+                )
+            })
+            .await?;
+        Ok(holds(&requests, user))
     }
 
     /// Every member of `org`.
@@ -42,12 +111,7 @@ impl SharedReads {
 
     /// `user` as a member of `org` (the exact username, case-insensitive), from the org's list.
     pub(crate) async fn member(&self, org: &str, user: &str) -> Result<Option<Member>, HubError> {
-        Ok(self
-            .members(org)
-            .await?
-            .iter()
-            .find(|m| m.user.eq_ignore_ascii_case(user))
-            .cloned())
+        Ok(find_member(&self.members(org).await?, user))
     }
 
     /// Whether `user` has a request in the `status` list of a gated repo.
@@ -75,6 +139,14 @@ impl SharedReads {
         let key = (org.to_owned(), q.map(str::to_owned));
         self.audit.get(key, || self.hub.audit_log(org, q)).await
     }
+}
+
+/// `user` in `members` (the exact username, case-insensitive).
+fn find_member(members: &[Member], user: &str) -> Option<Member> {
+    members
+        .iter()
+        .find(|m| m.user.eq_ignore_ascii_case(user))
+        .cloned()
 }
 
 /// Whether `user` made one of `requests`.

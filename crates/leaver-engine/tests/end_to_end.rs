@@ -28,8 +28,6 @@ async fn a_last_admin_with_grants_on_three_repos_is_fully_offboarded() {
             [
                 "refresh case",
                 "reassign_last_admin org:acme-ai",
-                "strip_access org:acme-ai",
-                "strip_access org:beta-lab",
                 "revoke_gated_access model:acme-ai/llama-ft",
                 "revoke_gated_access dataset:acme-ai/faces",
                 "revoke_gated_access model:beta-lab/secret",

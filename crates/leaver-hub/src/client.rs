@@ -4,7 +4,7 @@
 //! token, read the whole body, settle the permit with the rate-limit headers, turn failures
 //! into [`HubError`]s and retry the transient ones with backoff.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,6 +22,7 @@ use crate::error::{HubError, HubErrorKind};
 use crate::error_body::{error_from_response, request_id};
 use crate::pacing::Pacer;
 use crate::pagination::next_page;
+use crate::purpose::{self, Tally};
 use crate::rate_limit::RateLimitInfo;
 use crate::replay::may_resend;
 use crate::retry::{RetryPolicy, is_retryable_status};
@@ -44,6 +45,7 @@ struct Inner {
     /// Shared by every clone, so by every job: see [`crate::circuit`].
     circuit: Circuit,
     calls: AtomicU64,
+    by_purpose: Tally,
     rate_limited: AtomicU64,
 }
 
@@ -141,6 +143,7 @@ impl HubClient {
             authorization,
             config,
             calls: AtomicU64::new(0),
+            by_purpose: Tally::default(),
             rate_limited: AtomicU64::new(0),
         };
         Ok(Self {
@@ -156,6 +159,12 @@ impl HubClient {
     /// HTTP requests sent so far by this client and its clones (retries included).
     pub fn calls_made(&self) -> u64 {
         self.inner.calls.load(Ordering::Relaxed)
+    }
+
+    /// HTTP requests sent so far by this client and its clones, by purpose (see
+    /// [`crate::purpose`]).
+    pub fn calls_by_purpose(&self) -> BTreeMap<&'static str, u64> {
+        self.inner.by_purpose.snapshot()
     }
 
     /// 429 responses received so far by this client and its clones.
@@ -272,6 +281,7 @@ impl HubClient {
     ) -> Result<(StatusCode, HubResponse), HubError> {
         let permit = self.inner.pacer.acquire().await;
         self.inner.calls.fetch_add(1, Ordering::Relaxed);
+        (self.inner.by_purpose).count(purpose::current(call.method == Method::GET));
         let mut request = self
             .inner
             .http

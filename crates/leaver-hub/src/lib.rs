@@ -23,6 +23,7 @@ mod error;
 mod error_body;
 mod pacing;
 mod pagination;
+pub mod purpose;
 mod rate_limit;
 mod replay;
 mod retry;

@@ -205,11 +205,13 @@ pub(crate) fn footprint_drafts<'o>(
                 }
             }
             let why = format!("{leaver} is {} in {}", member.role, org.name);
-            draft(StepKind::StripAccess, org_target(), pick(api), why.clone());
             let removal = match org.scim {
                 ScimMode::Managed | ScimMode::Basic => Strategy::Scim,
                 ScimMode::None => pick(api),
             };
+            if strip_contains_risk(removal) {
+                draft(StepKind::StripAccess, org_target(), pick(api), why.clone());
+            }
             draft(StepKind::RemoveMember, org_target(), removal, why);
         }
         for repo in &org.gated_repos {
@@ -247,6 +249,16 @@ pub(crate) fn footprint_drafts<'o>(
         }
     }
     (drafts, blockers)
+}
+
+/// Whether a `strip_access` step is worth its write before `removal`. Stripping the role
+/// contains the risk while the removal waits: for a person to do it (manual) or for the IdP's
+/// deprovisioning to go through (SCIM). A removal through the member API follows the strip at
+/// once, in the same run, and fails only when the Hub does, which fails the strip too: the strip
+/// would protect nothing for a write and a read-back per leaver (measured by `cargo bench -p
+/// leaver-engine --bench layoff`), so it is not planned then.
+fn strip_contains_risk(removal: Strategy) -> bool {
+    removal != Strategy::Api
 }
 
 /// `api` where the plan and the token allow it, else a guided manual step that is verified.

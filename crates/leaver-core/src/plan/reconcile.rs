@@ -195,7 +195,15 @@ fn nothing_left(step: &Step, fresh: &[&OrgFacts], called_for: &[(StepKind, Targe
     }
     !called_for
         .iter()
-        .any(|(kind, target)| *kind == step.kind && *target == step.target)
+        .any(|(kind, target)| same_holding(*kind, step.kind) && *target == step.target)
+}
+
+/// Whether steps of kinds `a` and `b` take away the same holding: a membership is stripped and
+/// removed, and a plan may call for the removal alone (see the planner's
+/// `strip_contains_risk`), so a strip planned earlier is not "gone" while the membership stands.
+fn same_holding(a: StepKind, b: StepKind) -> bool {
+    let membership = |k| matches!(k, StepKind::StripAccess | StepKind::RemoveMember);
+    a == b || (membership(a) && membership(b))
 }
 
 /// The leaver's status on a gated repo, as read.

@@ -153,20 +153,13 @@ pub const ROWS: &[Row] = &[
         )
     },
     Row {
-        added: &[
-            (
-                "strip_access org:beta-lab",
-                false,
-                "membership of org:beta-lab (role read) appeared after planning",
-            ),
-            (
-                "remove_member org:beta-lab",
-                false,
-                "membership of org:beta-lab (role read)",
-            ),
-        ],
+        added: &[(
+            "remove_member org:beta-lab",
+            false,
+            "membership of org:beta-lab (role read) appeared after planning",
+        )],
         ..row(
-            "an org joined since is stripped and left under the approval given",
+            "an org joined since is left under the approval given (removed through the API, so not stripped first)",
             PLANNED,
             Bob {
                 beta: Some("read"),
@@ -289,18 +282,11 @@ pub const ROWS: &[Row] = &[
         )
     },
     Row {
-        added: &[
-            (
-                "strip_access org:beta-lab",
-                false,
-                "membership of org:beta-lab (role read) appeared after planning",
-            ),
-            (
-                "remove_member org:beta-lab",
-                true,
-                "an approver rejected a remove_member step of this case, so it needs a new approval",
-            ),
-        ],
+        added: &[(
+            "remove_member org:beta-lab",
+            true,
+            "an approver rejected a remove_member step of this case, so it needs a new approval",
+        )],
         ..row(
             "a step of a kind an approver rejected asks again",
             &[

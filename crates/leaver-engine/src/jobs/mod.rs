@@ -13,7 +13,8 @@ use crate::outcome::{Outcome, StepError};
 use crate::settle::Settle;
 use crate::shared_reads::SharedReads;
 use crate::steps::{self, Ran, StepContext};
-use leaver_core::{Case, Effect, StepId};
+use leaver_core::{Case, Effect, StepId, StepKind};
+use leaver_hub::purpose::for_purpose;
 use leaver_store::{BatchWrite, HeldToken, Job, StoreError};
 use serde_json::Value;
 
@@ -47,10 +48,14 @@ pub(crate) async fn handle(
         claimed,
     };
     let result = match &job.effect {
-        Effect::PlanCase => plan_case::handle(engine, case).await,
-        Effect::RunStep { step, .. } => run_step::handle(engine, case, *step, reads, fresh).await,
+        Effect::PlanCase => for_purpose("plan", plan_case::handle(engine, case)).await,
+        Effect::RunStep { step, .. } => {
+            let run = run_step::handle(engine, case, *step, reads, fresh);
+            for_purpose(purpose(case, *step), run).await
+        }
         Effect::PollManualStep { step } => {
-            poll_manual_step::handle(engine, case, *step, reads, fresh).await
+            let poll = poll_manual_step::handle(engine, case, *step, reads, fresh);
+            for_purpose("manual step polled", poll).await
         }
         Effect::RequestApproval { steps } => Ok(request_approval::handle(engine, case, steps)),
         // Never a job: the store queues it for the operators (`leaver_store::mail::operator_notices`).
@@ -69,6 +74,17 @@ pub(crate) async fn handle(
                 error: error.to_string(),
             }
         }
+    }
+}
+
+/// What the Hub reads of a step are for, as `leaver_hub::purpose` counts them: the whole
+/// footprint read afresh before the first write (`refresh`) or after the last (`verify`), or a
+/// step's own read before its write (its read-back says so itself, in `SharedReads`).
+fn purpose(case: &Case, step: StepId) -> &'static str {
+    match case.step(step).map(|s| s.kind) {
+        Some(StepKind::Refresh) => "fresh read before writing",
+        Some(StepKind::Verify) => "verify",
+        _ => "read before write",
     }
 }
 

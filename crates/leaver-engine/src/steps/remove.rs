@@ -15,16 +15,19 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
         return Ok(Outcome::done(format!("{leaver} is not a member of {org}")));
     };
     let _change = guard_last_admin(cx, org, &member).await?;
+    let writing = cx.reads.writing_members(org);
     let lost = if cx.step.strategy == Strategy::Scim {
-        remove_through_scim(cx, org).await?
+        remove_through_scim(cx, org).await
     } else {
         match cx.hub.remove_member(org, leaver).await {
             // 404: already gone (a retried DELETE that had succeeded); the read-back decides.
-            Err(e) if e.is_not_found() => None,
-            other => answer_lost(other)?,
+            Err(e) if e.is_not_found() => Ok(None),
+            other => answer_lost(other),
         }
     };
-    let read_back = cx.hub.find_member(org, leaver).await?;
+    let written = writing.answered();
+    let lost = lost?;
+    let read_back = cx.reads.member_after(org, leaver, written).await?;
     verdict(cx, org, read_back)
         .map(Outcome::done)
         .ok_or_else(|| {

@@ -18,8 +18,11 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
         )));
     }
     let _change = guard_last_admin(cx, org, &member).await?;
-    let lost = answer_lost(cx.hub.set_member_role(org, leaver, "no_access", &[]).await)?;
-    let read_back = cx.hub.find_member(org, leaver).await?;
+    let writing = cx.reads.writing_members(org);
+    let lost = cx.hub.set_member_role(org, leaver, "no_access", &[]).await;
+    let written = writing.answered();
+    let lost = answer_lost(lost)?;
+    let read_back = cx.reads.member_after(org, leaver, written).await?;
     verdict(cx, org, read_back)
         .map(Outcome::done)
         .ok_or_else(|| {
