@@ -139,7 +139,10 @@ impl<K: Eq + Hash + Clone, V> Drop for Writing<'_, K, V> {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, reason = "tests: a failure should stop them loudly")]
+#[expect(
+    clippy::unwrap_used,
+    reason = "tests: a failure should stop them loudly"
+)]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
