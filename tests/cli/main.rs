@@ -9,6 +9,7 @@ mod config;
 mod confirm_empty;
 mod exports;
 mod first_hour;
+mod hooks;
 mod import_limits;
 mod steering;
 mod support;
