@@ -73,11 +73,13 @@ async fn a_used_link_changes_nothing_and_shows_who_decided() {
         let backend = app.backend;
         let case = app.open_and_ask("HR-1", "bob").await;
         let link = app.link_for(MANAGER, "bob");
+        let page = app.get(&link.url).await;
+        let steps = crate::support::http::step_fields(&page.body);
         let csrf = app.form_key(&link).await;
         assert_eq!(
-            app.press(&link, "approve", "").await.status,
+            app.press_steps(&link, "approve", &[], "").await.status,
             StatusCode::SEE_OTHER,
-            "{backend:?}"
+            "{backend:?}: the per-step form, every step on approve"
         );
         let links_after_first = app.store.links_of(case).await.expect("links");
         let audit = app.count("audit_event").await;
@@ -95,6 +97,25 @@ async fn a_used_link_changes_nothing_and_shows_who_decided() {
             ..form
         };
         let turned = app.decide(&link.url, &reject).await;
+        // The per-step form again, this time keeping a step: refused as well.
+        let mut per_step: Vec<(&str, &str)> = vec![
+            ("decision", "approve"),
+            ("reason", "keep one after all"),
+            ("csrf", &csrf),
+        ];
+        per_step.extend(
+            steps
+                .iter()
+                .enumerate()
+                .map(|(n, f)| (f.as_str(), if n == 0 { "reject" } else { "approve" })),
+        );
+        let kept = app.post_form(&link.url, Some(&app.url), &per_step).await;
+        assert_eq!(
+            kept.status,
+            StatusCode::CONFLICT,
+            "{backend:?}: {}",
+            kept.body
+        );
 
         assert_eq!(twice.status, StatusCode::CONFLICT, "{backend:?}");
         assert!(
@@ -117,6 +138,7 @@ async fn a_used_link_changes_nothing_and_shows_who_decided() {
             "{backend:?}"
         );
         assert_eq!(app.audited(case, "rejected").await, 0, "{backend:?}");
+        assert_eq!(app.audited(case, "kept").await, 0, "{backend:?}");
     }
 }
 
@@ -171,9 +193,22 @@ async fn prefetching_a_link_with_get_or_head_changes_nothing() {
         let links_before = app.store.links_of(case).await.expect("links");
         let (audit, jobs) = (app.count("audit_event").await, app.count("job").await);
 
+        let page = app.get(&link.url).await;
+        let steps = crate::support::http::step_fields(&page.body);
+        assert!(
+            !steps.is_empty(),
+            "{backend:?}: the page offers step choices"
+        );
+        // A scanner following the form's fields as a query decides nothing either.
+        let per_step = steps
+            .iter()
+            .map(|f| format!("{f}=reject"))
+            .collect::<Vec<_>>()
+            .join("&");
         for url in [
             format!("{}?decision=approve", link.url),
             format!("{}?decision=reject", link.url),
+            format!("{}?decision=approve&reason=x&{per_step}", link.url),
             link.url.clone(),
         ] {
             for _ in 0..3 {

@@ -6,22 +6,13 @@ use crate::support::{MANAGER, Options, TestApp, apps, emails};
 use leaver_app::RuleSetting;
 use leaver_core::{CaseId, CaseState, StepKind, StepState};
 use reqwest::StatusCode;
-use serde_json::Value;
 
 const SEC1: &str = "sec-lead@acme.test";
 const SEC2: &str = "ciso@acme.test";
 
 /// What bob holds per hubsim: his acme-ai role, his access to the gated model.
 async fn bob_holds(app: &TestApp) -> (Option<String>, Option<String>) {
-    let state: Value = app
-        .http
-        .get(format!("{}/_sim/state", app.hub_url))
-        .send()
-        .await
-        .expect("state")
-        .json()
-        .await
-        .expect("json");
+    let state = app.sim_state().await;
     (
         hubsim::dump::role(&state, "acme-ai", "bob"),
         hubsim::dump::access(&state, "acme-ai/llama-ft", "bob"),
@@ -182,7 +173,7 @@ async fn two_approvers_of_an_all_rule_combine_per_step_and_one_no_keeps_the_step
         let note = verify.note.as_deref().unwrap_or_default();
         assert!(
             note.contains("kept by approval") && note.contains(SEC2) && note.contains(why),
-            "{backend:?}: verify reports the kept grant: {note}"
+            "{backend:?}: verify reports the kept grant: {note}: {done:#?}"
         );
         assert_eq!(app.audited(case, "kept").await, 1, "{backend:?}");
     }

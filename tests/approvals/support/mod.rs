@@ -158,9 +158,14 @@ impl TestApp {
         self.run_pending_jobs().await;
     }
 
+    /// hubsim's own state (`GET /_sim/state`).
+    pub async fn sim_state(&self) -> Value {
+        self.get_json(&format!("{}/_sim/state", self.hub_url)).await
+    }
+
     /// Whether `user` is still a member of acme-ai, per hubsim's own state.
     pub async fn is_member(&self, user: &str) -> bool {
-        let state: Value = self.get_json(&format!("{}/_sim/state", self.hub_url)).await;
+        let state = self.sim_state().await;
         let org = state["orgs"]
             .as_array()
             .expect("orgs")

@@ -227,6 +227,10 @@ pub struct StepBody {
     pub next_retry_at: Option<String>,
     pub instructions: Option<String>,
     pub note: Option<String>,
+    /// On a `rejected` step: the approver who chose to keep this access (rejected it on its own
+    /// while approving the rest; `note` says why). The case went on without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept_by: Option<String>,
 }
 
 /// A case, as `leaver case show --json` prints it.
@@ -319,6 +323,7 @@ impl From<&Step> for StepBody {
             next_retry_at: step.next_retry_at.map(rfc3339),
             instructions: step.instructions.clone(),
             note: step.note.clone(),
+            kept_by: step.kept_by.clone(),
         }
     }
 }

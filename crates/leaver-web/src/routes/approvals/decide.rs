@@ -99,13 +99,8 @@ pub async fn decide(
     if decision == Decision::Approve && !successor.is_empty() {
         match state.app.choose_successor(&token, successor).await {
             Ok(_) => {}
-            Err(leaver_app::Error::Invalid(fields)) => {
-                let message = fields
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                return with_flash(&state, &token, peer, &message).await;
+            Err(invalid @ leaver_app::Error::Invalid(_)) => {
+                return with_flash(&state, &token, peer, &invalid.to_string()).await;
             }
             Err(leaver_app::Error::NotFound(_)) => return miss(),
             // A link that may not decide says why below, as any refused decision does.
@@ -132,13 +127,8 @@ pub async fn decide(
             (private(), Redirect::to(&format!("/approvals/{token}"))).into_response()
         }
         Ok(Decided::Unknown) => miss(),
-        Err(leaver_app::Error::Invalid(fields)) => {
-            let message = fields
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ");
-            with_flash(&state, &token, peer, &message).await
+        Err(invalid @ leaver_app::Error::Invalid(_)) => {
+            with_flash(&state, &token, peer, &invalid.to_string()).await
         }
         Ok(_) => match find(&state, &token, peer.ip()).await {
             Ok((link, case)) => match page(&state, &token, &link, &case).await {
