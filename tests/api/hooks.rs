@@ -410,3 +410,51 @@ async fn the_settings_page_lists_sources_and_their_last_calls_without_secrets() 
         assert!(!page.body.contains(&secret), "no secret on the page");
     }
 }
+
+#[tokio::test]
+async fn rehired_after_a_hub_write_is_refused_and_the_operators_are_told() {
+    use crate::tokens_truth::{MANAGER, approve_all, token_apps};
+    let (_dir, apps) = token_apps(false).await;
+    for app in apps {
+        let secret = source(&app).await;
+        let data = json!({"external_id": "HR-5", "run_now": true, "manager_email": MANAGER,
+            "person": {"email": "bob@acme.test", "hub_username": "bob"}});
+        let opened = signed(&app, &secret, &event("evt_1", "terminated", data)).await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+        let id = opened.json()["id"]
+            .as_str()
+            .expect("id")
+            .parse()
+            .expect("case id");
+        app.run_pending_jobs().await;
+        approve_all(&app).await;
+        let done = app.run_until(id, |s| s == CaseState::Completed).await;
+        assert!(done.first_write().is_some(), "bob's access was taken");
+
+        let notices = app.count("operator_notice").await;
+        let rehired = event("evt_2", "rehired", json!({"external_id": "HR-5"}));
+        let refused = signed(&app, &secret, &rehired).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+        assert!(
+            refused.body.contains("operators were told"),
+            "{}",
+            refused.body
+        );
+        assert_eq!(app.count("operator_notice").await, notices + 1);
+        let trail = app.store.audit_events(Some(id)).await.expect("trail");
+        let last = trail.last().expect("records");
+        assert_eq!(
+            (last.kind.as_str(), last.actor.as_str()),
+            ("rehired_after_hub_write", "hook:bamboohr")
+        );
+        assert_eq!(
+            app.store.case(id).await.expect("case").state,
+            CaseState::Completed
+        );
+
+        let again = signed(&app, &secret, &rehired).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+        assert!(again.body.contains("accepted before"), "{}", again.body);
+        assert_eq!(app.count("operator_notice").await, notices + 1, "told once");
+    }
+}

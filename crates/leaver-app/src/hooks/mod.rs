@@ -180,7 +180,6 @@ impl Leaver {
         let (source, event) = (&delivery.source, &delivery.envelope);
         if let HookAction::Rehired { external_id } = &action
             && let Some(case) = self.case_for_ticket(external_id).await?
-            && !case.state.is_closed()
             && case.first_write().is_some()
         {
             return Err(self.rehired_after_write(delivery, &case).await);
