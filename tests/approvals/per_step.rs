@@ -178,3 +178,94 @@ async fn two_approvers_of_an_all_rule_combine_per_step_and_one_no_keeps_the_step
         assert_eq!(app.audited(case, "kept").await, 1, "{backend:?}");
     }
 }
+
+#[tokio::test]
+async fn a_kept_successor_promotion_holds_the_orgs_removal_and_the_operator_is_told_why() {
+    // bob is acme-ai's only human admin; dave, a writer, is to take over.
+    let mut world = crate::support::world();
+    for member in world["orgs"][0]["members"].as_array_mut().expect("members") {
+        match member["user"].as_str() {
+            Some("bob") => member["role"] = "admin".into(),
+            Some("dave") => member["role"] = "write".into(),
+            _ => {}
+        }
+    }
+    let options = Options {
+        world: Some(world),
+        ..Options::default()
+    };
+    let (_dir, apps) = apps(options).await;
+    for app in &apps {
+        let backend = app.backend;
+        let ticket = leaver_core::TicketInput {
+            external_id: Some("HR-1".into()),
+            email: Some("bob@acme.test".into()),
+            hub_username: Some("bob".into()),
+            manager_email: Some(MANAGER.into()),
+            successor: Some("dave".into()),
+            ..leaver_core::TicketInput::default()
+        };
+        let opened = app
+            .app
+            .open_case(&ticket, &leaver_store::Actor::cli())
+            .await;
+        let case = opened.expect("open").case.id;
+        app.deliver().await;
+        let promote = step_of(app, case, StepKind::ReassignLastAdmin).await;
+        let why = "dave is not ready to run the org";
+
+        let link = app.link_for(MANAGER, "bob");
+        let answer = app.press_steps(&link, "approve", &[promote.id], why).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: {}",
+            answer.body
+        );
+        app.deliver().await;
+
+        let held = app.case(case).await;
+        assert_eq!(
+            held.state,
+            CaseState::NeedsAttention,
+            "{backend:?}: {held:#?}"
+        );
+        // The removal (and the strip, where the plan has one) is held, never started.
+        let admin_safety: Vec<&leaver_core::Step> = held
+            .steps
+            .iter()
+            .filter(|s| matches!(s.kind, StepKind::StripAccess | StepKind::RemoveMember))
+            .collect();
+        assert!(
+            admin_safety
+                .iter()
+                .any(|s| s.kind == StepKind::RemoveMember),
+            "{backend:?}: {held:#?}"
+        );
+        for step in admin_safety {
+            assert_eq!(
+                (step.state, step.attempts),
+                (StepState::Approved, 0),
+                "{backend:?}: {} is held, never started",
+                step.kind
+            );
+        }
+        assert_eq!(
+            bob_holds(app).await.0.as_deref(),
+            Some("admin"),
+            "{backend:?}: the org keeps its admin"
+        );
+        let told = app
+            .count_where(
+                "audit_event",
+                &format!(
+                    "kind = 'operator_notified' AND data LIKE '%is held%' AND data LIKE '%{MANAGER}%'"
+                ),
+            )
+            .await;
+        assert_eq!(
+            told, 1,
+            "{backend:?}: the operator is told which step is held and why"
+        );
+    }
+}
