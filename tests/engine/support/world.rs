@@ -96,7 +96,8 @@ impl World {
     }
 
     /// How many successful (2xx) answers each destructive write target must get, exactly: one
-    /// role change and one removal per membership, the successor's promotion, and per gated repo
+    /// removal per membership (through the member API, so no role change before it: see the
+    /// planner's `strip_contains_risk`), the successor's promotion, and per gated repo
     /// one `handle` per leaver holding access (the path names the repo, not the user, so a repo
     /// counts once per leaver).
     pub fn expected_writes(&self) -> BTreeMap<String, u32> {
@@ -109,9 +110,6 @@ impl World {
                 orgs.push("beta-lab");
             }
             for org in orgs {
-                add(format!(
-                    "PUT /api/organizations/{org}/members/{leaver}/role"
-                ));
                 add(format!("DELETE /api/organizations/{org}/members/{leaver}"));
             }
             for (kind, repo) in holdings.repos {
