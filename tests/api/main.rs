@@ -21,6 +21,7 @@ mod pages;
 mod roster;
 mod roster_pictures;
 mod scim;
+mod scim_tester;
 mod settings_access;
 mod steering_pages;
 mod support;

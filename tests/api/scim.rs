@@ -239,6 +239,28 @@ async fn an_okta_deactivation_opens_a_case_that_the_manager_approves_and_that_co
         assert_eq!(trail[0].actor, "scim:okta");
         completes(&app, case.id).await;
         assert!(!members(&app, "acme-ai").await.contains(&"bob".to_owned()));
+
+        // Okta reactivates bob after Leaver removed him: the operators are told.
+        let notices = app.count("operator_notice").await;
+        let back = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "value": {"active": true}}]});
+        let path = format!("/scim/v2/Users/{}", ids["bob_id"]);
+        let reply = scim(&app, Some(&key), "PATCH", &path, Some(&back)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(app.count("operator_notice").await, notices + 1);
+        let trail = app.app.case_with_trail(case.id).await.expect("trail").1;
+        let last = trail.last().expect("a record");
+        assert_eq!((last.kind.as_str(), last.actor.as_str()), ("scim_reactivated_after_write", "scim:okta"));
+        assert_eq!(app.app.case(case.id).await.expect("case").state, CaseState::Completed);
+
+        // The settings page shows the endpoint, the key (never the key itself) and its calls.
+        let session = app.login().await;
+        let page = app.get("/settings", Some(&session)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(&format!("{}/scim/v2", app.url)), "the endpoint URL");
+        assert!(page.body.contains("id=\"scim-keys\""));
+        assert!(page.body.contains(&format!("PATCH <code>{path}</code>")), "the last calls");
+        assert!(!page.body.contains(&key), "never the key");
     }
 }
 

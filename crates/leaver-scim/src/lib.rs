@@ -9,6 +9,7 @@ pub mod filter;
 pub mod list;
 pub mod patch;
 pub mod path;
+pub mod projection;
 pub mod schemas;
 pub mod user;
 
@@ -16,6 +17,7 @@ pub use error::{ScimError, ScimType};
 pub use filter::Filter;
 pub use list::{ListResponse, Paging};
 pub use patch::PatchOp;
+pub use projection::Projection;
 pub use user::{Email, UserView};
 
 /// The media type of every SCIM request and response body (RFC 7644 §3.1).

@@ -154,12 +154,46 @@ fn target_object<'v>(
     }
 }
 
+/// A path naming an extension's whole object: replaced, merged into, or removed.
+fn apply_to_extension(
+    resource: &mut Value,
+    urn: &str,
+    kind: Kind,
+    value: Option<&Value>,
+) -> Result<(), ScimError> {
+    let Some(root) = resource.as_object_mut() else {
+        return Ok(());
+    };
+    match (kind, value) {
+        (Kind::Remove, _) => {
+            root.remove(urn);
+        }
+        (Kind::Add, Some(Value::Object(more))) => {
+            let ext = root.entry(urn).or_insert_with(|| json!({}));
+            match ext {
+                Value::Object(have) => have.extend(more.clone()),
+                other => *other = Value::Object(more.clone()),
+            }
+        }
+        (Kind::Replace, Some(v @ Value::Object(_))) => {
+            root.insert(urn.to_owned(), v.clone());
+        }
+        _ => return Err(ScimError::invalid_value(urn, "must be an object")),
+    }
+    Ok(())
+}
+
 fn apply_at(
     resource: &mut Value,
     path: &AttrPath,
     kind: Kind,
     value: Option<&Value>,
 ) -> Result<(), ScimError> {
+    if let Some(urn) = path.extension
+        && path.attribute.is_empty()
+    {
+        return apply_to_extension(resource, urn, kind, value);
+    }
     let create = kind != Kind::Remove;
     let Some(object) = target_object(resource, path, create) else {
         return Ok(());

@@ -2,7 +2,7 @@
 //! a boolean gives that boolean.
 
 use super::*;
-use crate::user::normalize;
+use crate::user::{UserView, normalize};
 use proptest::prelude::*;
 
 fn bob() -> Value {
@@ -64,6 +64,22 @@ fn filtered_qualified_and_dotted_paths_land_where_they_name() {
         user[crate::schemas::LEAVER_USER],
         json!({"hubUsername": "bobby", "successor": "carol"})
     );
+}
+
+#[test]
+fn a_bare_extension_urn_names_its_whole_object_and_active_can_be_unassigned() {
+    let ext = crate::schemas::LEAVER_USER;
+    let user = patched(json!({"Operations": [
+        {"op": "add", "path": ext, "value": {"hubUsername": "bob"}},
+        {"op": "replace", "path": ext, "value": {"successor": "carol"}},
+        {"op": "remove", "path": "active"}
+    ]}))
+    .expect("ok");
+    assert_eq!(user[ext], json!({"successor": "carol"}));
+    assert!(user.get("active").is_none(), "removed, not defaulted");
+    assert!(UserView::read(&user).expect("view").active, "unassigned reads as active");
+    let user = patched(json!({"Operations": [{"op": "remove", "path": ext}]})).expect("ok");
+    assert!(user.get(ext).is_none());
 }
 
 #[test]

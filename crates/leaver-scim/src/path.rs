@@ -64,6 +64,15 @@ impl AttrPath {
                 && s.chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '$')
         };
+        if extension.is_some() && rest.is_empty() {
+            // The extension's whole object (`urn:...:enterprise:2.0:User`).
+            return Ok(AttrPath {
+                extension,
+                attribute: String::new(),
+                filter: None,
+                sub: None,
+            });
+        }
         if !valid(head) || tail.is_some_and(|t| !valid(t)) {
             return Err(bad(raw, "is not an attribute path"));
         }

@@ -73,7 +73,8 @@ pub fn normalize(resource: &mut Value) -> Result<UserView, ScimError> {
     lift_qualified(object);
     let active = entry_ci(object, "active");
     *active = match active.take() {
-        Value::Null => Value::Bool(true),
+        // Unassigned (never sent, or removed by a PATCH): read as active, stored as absent.
+        Value::Null => Value::Null,
         Value::Bool(b) => Value::Bool(b),
         Value::String(s) => Value::Bool(truthy(&s).ok_or_else(|| {
             ScimError::invalid_value("active", format!("must be true or false, got {s:?}"))
@@ -85,6 +86,9 @@ pub fn normalize(resource: &mut Value) -> Result<UserView, ScimError> {
             ));
         }
     };
+    if object.get("active").is_some_and(Value::is_null) {
+        remove_ci(object, "active");
+    }
     if let Some(Value::Object(ext)) = object.get_mut(ENTERPRISE_USER) {
         let manager = entry_ci(ext, "manager");
         match manager.take() {

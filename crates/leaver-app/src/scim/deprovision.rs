@@ -6,7 +6,7 @@
 
 use super::ScimCaller;
 use crate::Leaver;
-use leaver_core::{CaseId, TicketInput};
+use leaver_core::{CaseId, CaseState, TicketInput};
 use leaver_store::{ScimUser, ScimUserStore, Store};
 use serde_json::json;
 
@@ -90,14 +90,14 @@ impl Leaver {
         };
         let actor = caller.actor();
         let case = match self.store.case(id).await {
-            Ok(case) if !case.state.is_closed() => case,
+            Ok(case) if case.state != CaseState::Cancelled => case,
             Ok(_) => return,
             Err(error) => {
                 tracing::error!(%error, "could not read the reactivated user's case");
                 return;
             }
         };
-        let result = if case.first_write().is_none() {
+        let result = if case.first_write().is_none() && !case.state.is_closed() {
             self.cancel(id, Some(REACTIVATED_REASON), &actor)
                 .await
                 .map(|_| ())

@@ -41,6 +41,7 @@ struct SettingsPage {
     checked_at: Option<String>,
     operators: Vec<Access>,
     api_keys: Vec<Access>,
+    scim: super::scim::settings_section::ScimSection,
     hook_sources: Vec<super::api::hooks_settings::HookRow>,
 }
 
@@ -63,6 +64,7 @@ async fn settings(
     operator: CurrentOperator,
     State(state): State<AppState>,
     Query(notice): Query<Notice>,
+    headers: axum::http::HeaderMap,
 ) -> Result<SettingsPage, PageError> {
     let view = state.app.settings_view();
     let operators = state.app.operators().await?;
@@ -81,8 +83,10 @@ async fn settings(
                 last_used: o.last_login_at.map(when),
             })
             .collect(),
+        scim: super::scim::settings_section::section(&state, &headers).await?,
         api_keys: api_keys
             .into_iter()
+            .filter(|k| k.scope == leaver_app::accounts::KeyScope::Api)
             .map(|k| Access {
                 who: k.name,
                 created: when(k.created_at),

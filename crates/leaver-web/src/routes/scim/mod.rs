@@ -6,13 +6,24 @@
 mod auth;
 mod discovery;
 mod reply;
+pub mod settings_section;
 mod users;
 
 use crate::AppState;
 use axum::Router;
+use axum::routing::any;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(users::router())
         .merge(discovery::router())
+        .route("/scim/v2/{*rest}", any(unknown))
+}
+
+/// Anything else under `/scim/v2`: a SCIM 404, as clients expect.
+async fn unknown() -> reply::ScimReply {
+    reply::ScimReply::error(&leaver_app::scim::wire::ScimError::status(
+        404,
+        "no such SCIM endpoint",
+    ))
 }

@@ -8,14 +8,18 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, Uri};
-use axum::routing::get;
+use axum::routing::{get, post};
 use leaver_app::scim::ScimEndpoint;
-use leaver_app::scim::wire::Paging;
+use leaver_app::scim::wire::{Paging, Projection};
+use serde_json::Value;
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/scim/v2/Users", get(list).post(create))
+        .route("/scim/v2/Users/.search", post(search))
+        // The server-root search: Users are the only resource type, so it is the same search.
+        .route("/scim/v2/.search", post(search))
         .route(
             "/scim/v2/Users/{id}",
             get(show).put(replace).patch(patch).delete(remove),
@@ -35,6 +39,76 @@ pub fn endpoint(state: &AppState, headers: &HeaderMap) -> ScimEndpoint {
         }
     };
     ScimEndpoint(format!("{base}/scim/v2"))
+}
+
+/// `body` (a resource, or a list of them) with the attributes `attributes` and
+/// `excludedAttributes` ask for.
+fn projected(query: &HashMap<String, String>, body: Value) -> Value {
+    let projection = Projection::parse(
+        query.get("attributes").map(String::as_str),
+        query.get("excludedAttributes").map(String::as_str),
+    );
+    project(&projection, body)
+}
+
+fn project(projection: &Projection, mut body: Value) -> Value {
+    match body.get_mut("Resources").and_then(Value::as_array_mut) {
+        Some(resources) => {
+            for resource in resources.iter_mut() {
+                *resource = projection.apply(resource);
+            }
+            body
+        }
+        None => projection.apply(&body),
+    }
+}
+
+/// A SearchRequest's list of names as the query's comma-separated text.
+fn names(request: &Value, key: &str) -> Option<String> {
+    match request.get(key)? {
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// `POST /Users/.search` (RFC 7644 §3.4.3): the query's parameters in a SearchRequest body.
+#[tracing::instrument(skip_all)]
+async fn search(
+    client: ScimClient,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> ScimReply {
+    let reply = async {
+        let request = json_body(&body)?;
+        let text = |k: &str| {
+            request
+                .get(k)
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+        };
+        let paging = Paging::parse(text("startIndex").as_deref(), text("count").as_deref())?;
+        let base = endpoint(&state, &headers);
+        let found = state
+            .app
+            .scim_list_users(&base, text("filter").as_deref(), paging)
+            .await?;
+        let projection = Projection::parse(
+            names(&request, "attributes").as_deref(),
+            names(&request, "excludedAttributes").as_deref(),
+        );
+        Ok(ScimReply::ok(project(&projection, found)))
+    }
+    .await;
+    noted(&state, &client, &method, &uri, reply.into()).await
 }
 
 async fn noted(
@@ -79,7 +153,7 @@ async fn list(
             .app
             .scim_list_users(&base, query.get("filter").map(String::as_str), paging)
             .await?;
-        Ok(ScimReply::ok(body))
+        Ok(ScimReply::ok(projected(&query, body)))
     }
     .await;
     noted(&state, &client, &method, &uri, reply.into()).await
@@ -113,9 +187,14 @@ async fn show(
     method: Method,
     uri: Uri,
     Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> ScimReply {
     let base = endpoint(&state, &headers);
-    let reply = state.app.scim_get_user(&base, &id).await.map(ScimReply::ok);
+    let reply = state
+        .app
+        .scim_get_user(&base, &id)
+        .await
+        .map(|body| ScimReply::ok(projected(&query, body)));
     noted(&state, &client, &method, &uri, reply.into()).await
 }
 
