@@ -8,7 +8,7 @@
 use crate::support::{Reply, TestApp, apps};
 use leaver_app::hooks::{Channel, InboundCall};
 use leaver_app::model::Actor;
-use leaver_core::CaseState;
+use leaver_core::{CaseId, CaseState};
 use leaver_store::{InboundCalls, Store};
 use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
@@ -84,6 +84,13 @@ async fn source(app: &TestApp) -> String {
         .expect("hook source")
 }
 
+/// The id of the case a delivery opened (a 201).
+fn opened(reply: &Reply) -> CaseId {
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let id = reply.json()["id"].as_str().expect("id").parse();
+    id.expect("case id")
+}
+
 /// What the refusals must leave alone.
 async fn footprint(app: &TestApp) -> (i64, i64, i64, i64) {
     (
@@ -114,14 +121,9 @@ async fn a_good_signature_opens_a_case_and_every_refusal_changes_nothing() {
         assert!(!stored[0].contains(&secret), "the secret is sealed");
 
         let body = terminated("evt_1", "HR-1", "bob");
-        let opened = signed(&app, &secret, &body).await;
-        assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
-        assert_eq!(opened.json()["external_id"], "HR-1");
-        let id = opened.json()["id"]
-            .as_str()
-            .expect("id")
-            .parse()
-            .expect("case id");
+        let id = opened(&signed(&app, &secret, &body).await);
+        let case = app.store.case(id).await.expect("case");
+        assert_eq!(case.external_id.to_string(), "HR-1");
         let trail = app.store.audit_events(Some(id)).await.expect("trail");
         assert_eq!(trail[0].kind, "case_opened");
         assert_eq!(trail[0].actor, "hook:bamboohr");
@@ -259,13 +261,7 @@ async fn termination_changed_patches_the_case_and_rehired_cancels_it_before_any_
     let (_dir, apps) = apps().await;
     for app in apps {
         let secret = source(&app).await;
-        let opened = signed(&app, &secret, &terminated("evt_1", "HR-7", "bob")).await;
-        assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
-        let id = opened.json()["id"]
-            .as_str()
-            .expect("id")
-            .parse()
-            .expect("case id");
+        let id = opened(&signed(&app, &secret, &terminated("evt_1", "HR-7", "bob")).await);
 
         let change = event(
             "evt_2",
@@ -391,8 +387,7 @@ async fn the_settings_page_lists_sources_and_their_last_calls_without_secrets() 
     let (_dir, apps) = apps().await;
     for app in apps {
         let secret = source(&app).await;
-        let opened = signed(&app, &secret, &terminated("evt_1", "HR-1", "bob")).await;
-        assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+        opened(&signed(&app, &secret, &terminated("evt_1", "HR-1", "bob")).await);
         let stale = signature(&secret, app.now().unix_timestamp() - 900, "{}");
         deliver(&app, SOURCE, Some(&stale), "{}").await;
 
@@ -419,13 +414,7 @@ async fn rehired_after_a_hub_write_is_refused_and_the_operators_are_told() {
         let secret = source(&app).await;
         let data = json!({"external_id": "HR-5", "run_now": true, "manager_email": MANAGER,
             "person": {"email": "bob@acme.test", "hub_username": "bob"}});
-        let opened = signed(&app, &secret, &event("evt_1", "terminated", data)).await;
-        assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
-        let id = opened.json()["id"]
-            .as_str()
-            .expect("id")
-            .parse()
-            .expect("case id");
+        let id = opened(&signed(&app, &secret, &event("evt_1", "terminated", data)).await);
         app.run_pending_jobs().await;
         approve_all(&app).await;
         let done = app.run_until(id, |s| s == CaseState::Completed).await;

@@ -131,18 +131,7 @@ impl HookStore for SqlStore {
                 return Ok(false);
             }
         }
-        let data = json!({ "source": name });
-        audit::append(
-            &mut tx,
-            None,
-            actor.as_str(),
-            HOOK_SOURCE_CREATED,
-            data,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+        audited(tx, actor, HOOK_SOURCE_CREATED, name, now).await
     }
 
     async fn hook_sources(&self) -> Result<Vec<HookSource>, StoreError> {
@@ -197,18 +186,7 @@ impl HookStore for SqlStore {
         if revoked == 0 {
             return Ok(false);
         }
-        let data = json!({ "source": name });
-        audit::append(
-            &mut tx,
-            None,
-            actor.as_str(),
-            HOOK_SOURCE_REVOKED,
-            data,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
+        audited(tx, actor, HOOK_SOURCE_REVOKED, name, now).await
     }
 
     async fn claim_hook_event(
@@ -260,6 +238,20 @@ impl HookStore for SqlStore {
             .await?;
         Ok(())
     }
+}
+
+/// Records `kind` about source `name` by `actor` in the audit trail, and commits `tx`.
+async fn audited(
+    mut tx: Transaction<'static, Any>,
+    actor: &Actor,
+    kind: &str,
+    name: &str,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let data = json!({ "source": name });
+    audit::append(&mut tx, None, actor.as_str(), kind, data, now).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Inserts the event id unless it is there; whether it was inserted.
