@@ -47,7 +47,7 @@ pub async fn run(settings: Settings, file: &Path, dry_run: bool) -> anyhow::Resu
 }
 
 /// The first [`ERRORS_SHOWN`] errors, one a line, and how many more there are.
-fn print_errors(file: &Path, errors: &[RowError]) {
+pub(crate) fn print_errors(file: &Path, errors: &[RowError]) {
     for error in errors.iter().take(ERRORS_SHOWN) {
         eprintln!("{}: {error}", file.display());
     }

@@ -6,7 +6,6 @@ use anyhow::Context;
 use clap::Subcommand;
 use leaver_app::Leaver;
 use leaver_app::Settings;
-use leaver_app::import::{ERRORS_SHOWN, RowError};
 use leaver_app::model::Actor;
 use leaver_app::roster::RosterReport;
 use std::io::BufReader;
@@ -65,7 +64,7 @@ async fn import(settings: Settings, file: &Path, dry_run: bool) -> anyhow::Resul
             return Ok(ExitCode::FAILURE);
         }
     };
-    print_errors(file, &checked.errors);
+    super::import::print_errors(file, &checked.errors);
     println!("{}", checked.summary());
     if !checked.errors.is_empty() {
         println!("the roster was not changed: fix the rows above and import the whole file again");
@@ -85,16 +84,6 @@ async fn import(settings: Settings, file: &Path, dry_run: bool) -> anyhow::Resul
         import.entries, import.active, import.terminated, import.id
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn print_errors(file: &Path, errors: &[RowError]) {
-    for error in errors.iter().take(ERRORS_SHOWN) {
-        eprintln!("{}: {error}", file.display());
-    }
-    if errors.len() > ERRORS_SHOWN {
-        let more = errors.len() - ERRORS_SHOWN;
-        eprintln!("{}: … and {more} more errors not listed", file.display());
-    }
 }
 
 fn print_report(report: &RosterReport) {
