@@ -358,3 +358,39 @@ fn cli_report_in(db_url: &str, hub_url: &str) -> std::process::Output {
         .output()
         .expect("leaver runs")
 }
+
+#[tokio::test]
+async fn leaver_roster_import_replaces_the_roster_whole_and_a_bad_file_changes_nothing() {
+    let (dir, apps) = apps_with(options()).await;
+    for app in apps {
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, BAD).expect("write");
+        let refused = app.leaver(&["roster", "import", bad.to_str().expect("path")], "");
+        assert!(!refused.status.success());
+        let said = crate::support::stderr(&refused);
+        assert!(
+            said.contains("line 3: status: must be active or terminated"),
+            "{said}"
+        );
+        assert!(stdout(&refused).contains("the roster was not changed"));
+        assert_eq!(app.count("roster_import").await, 0);
+
+        let good = dir.path().join("roster.csv");
+        std::fs::write(&good, ROSTER).expect("write");
+        let done = app.leaver(&["roster", "import", good.to_str().expect("path")], "");
+        assert!(done.status.success(), "{}", crate::support::stderr(&done));
+        assert!(stdout(&done).contains("roster replaced: 8 people (5 active, 3 terminated)"));
+
+        // A second import replaces the first: its entries only, both imports on record.
+        let smaller: String = ROSTER.lines().take(3).map(|l| format!("{l}\n")).collect();
+        std::fs::write(&good, smaller).expect("write");
+        let again = app.leaver(&["roster", "import", good.to_str().expect("path")], "");
+        assert!(again.status.success(), "{}", crate::support::stderr(&again));
+        assert_eq!(app.count("roster_entry").await, 2);
+        assert_eq!(app.count("roster_import").await, 2);
+        let (import, entries) = leaver_store::roster::RosterStore::roster(app.store.as_ref())
+            .await
+            .expect("roster");
+        assert_eq!((import.map(|i| i.entries), entries.len()), (Some(2), 2));
+    }
+}
