@@ -394,3 +394,89 @@ async fn leaver_roster_import_replaces_the_roster_whole_and_a_bad_file_changes_n
         assert_eq!((import.map(|i| i.entries), entries.len()), (Some(2), 2));
     }
 }
+
+/// A SCIM user as the identity provider would have pushed it.
+fn scim_user(
+    n: usize,
+    user: &str,
+    active: bool,
+    now: time::OffsetDateTime,
+) -> leaver_store::ScimUser {
+    leaver_store::ScimUser {
+        scim_id: format!("00000000-0000-4000-8000-0000000000{n:02}"),
+        external_id: None,
+        user_name: format!("{user}@acme.test"),
+        email: Some(format!("{user}@acme.test")),
+        active,
+        hub_username: Some(user.to_owned()),
+        successor: None,
+        manager_ref: Some("carol@acme.test".into()),
+        resource: json!({}),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        case_id: None,
+    }
+}
+
+#[tokio::test]
+async fn scim_users_are_a_second_source_and_terminated_in_either_wins() {
+    use leaver_store::{ScimAudit, ScimUserStore};
+    let (_dir, apps) = apps_with(options()).await;
+    for app in apps {
+        let preview = leaver_app::roster::import::preview(ROSTER.as_bytes()).expect("read");
+        let actor = leaver_app::model::Actor::cli();
+        app.app
+            .import_roster(&preview, &actor)
+            .await
+            .expect("imported");
+        // gina (an orphan by the CSV) is active in the IdP; ivan (an orphan too) was
+        // deactivated there; bob (active in the CSV) too.
+        for (n, (user, active)) in [("gina", true), ("ivan", false), ("bob", false)]
+            .into_iter()
+            .enumerate()
+        {
+            let audit = ScimAudit {
+                actor: &actor,
+                kind: "scim_user_created",
+                data: json!({}),
+            };
+            let stored = app
+                .store
+                .insert_scim_user(&scim_user(n, user, active, app.now()), audit)
+                .await;
+            assert!(stored.expect("stored"), "{user}");
+        }
+        let report = app.app.roster_report(true).await.expect("report");
+        let rows: BTreeSet<(String, &str, String)> = report
+            .rows
+            .iter()
+            .filter(|r| r.finding.kind.as_str() != "service_account")
+            .map(|r| {
+                (
+                    r.finding.org.clone(),
+                    r.finding.kind.as_str(),
+                    r.finding.subject.clone(),
+                )
+            })
+            .collect();
+        let r = |o: &str, k: &'static str, s: &str| (o.to_owned(), k, s.to_owned());
+        let expected: BTreeSet<_> = [
+            r("acme-ai", "missed_offboarding", "bob"),
+            r("acme-ai", "missed_offboarding", "dan"),
+            r("acme-ai", "missed_offboarding", "eve"),
+            r("acme-ai", "missed_offboarding", "frank"),
+            r(
+                "acme-ai",
+                "outside_gated_access",
+                "out@model:acme-ai/llama-ft",
+            ),
+            r("beta-lab", "missed_offboarding", "ivan"),
+            r("beta-lab", "orphan", "jill"),
+            r("beta-lab", "pending_invitation", "kim"),
+        ]
+        .into();
+        assert_eq!(rows, expected);
+        assert_eq!((report.roster_entries, report.scim_entries), (8, 3));
+    }
+}
