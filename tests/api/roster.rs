@@ -480,3 +480,24 @@ async fn scim_users_are_a_second_source_and_terminated_in_either_wins() {
         assert_eq!((report.roster_entries, report.scim_entries), (8, 3));
     }
 }
+
+#[test]
+fn bad_seat_prices_and_revoke_target_are_named_at_once() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_leaver"))
+        .args(["roster", "report"])
+        .env("LEAVER_DATABASE_URL", "sqlite://unused.db")
+        .env("LEAVER_SEAT_PRICE_TEAM", "-5")
+        .env("LEAVER_SEAT_PRICE_ENTERPRISE", "fifty")
+        .env("LEAVER_REVOKE_TARGET_HOURS", "0")
+        .output()
+        .expect("leaver runs");
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    for name in [
+        "LEAVER_SEAT_PRICE_TEAM",
+        "LEAVER_SEAT_PRICE_ENTERPRISE",
+        "LEAVER_REVOKE_TARGET_HOURS",
+    ] {
+        assert!(said.contains(name), "{name} in {said}");
+    }
+}
