@@ -27,10 +27,11 @@ struct ConfirmForm {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "import/done.html")]
-struct DonePage {
-    chrome: Chrome,
-    written: Written,
-    skipped: usize,
+pub(crate) struct DonePage {
+    pub chrome: Chrome,
+    pub written: Written,
+    /// Rows left out for errors.
+    pub skipped: usize,
 }
 
 #[tracing::instrument(skip_all)]

@@ -1,7 +1,7 @@
 //! `/import`: upload a CSV file (up to 10,000 rows, 10 MiB), see the bad rows flagged by line
 //! and field before anything is written, then confirm to open a case per good row.
 
-mod confirm;
+pub(crate) mod confirm;
 mod form;
 mod preview;
 pub(crate) mod upload;

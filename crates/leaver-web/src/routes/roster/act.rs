@@ -5,6 +5,7 @@
 
 use crate::AppState;
 use crate::auth::CsrfForm;
+use crate::routes::import::confirm::DonePage;
 use crate::views::{Chrome, PageError};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,7 +13,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use leaver_app::import::{GoodRow, RowError, Written};
+use leaver_app::import::{GoodRow, RowError};
 use leaver_app::model::Actor;
 use leaver_app::roster::RowKey;
 
@@ -59,14 +60,6 @@ struct OpenPreview {
     errors: Vec<RowError>,
     rows: Vec<String>,
     manager: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "import/done.html")]
-struct DonePage {
-    chrome: Chrome,
-    written: Written,
-    skipped: usize,
 }
 
 #[tracing::instrument(skip_all)]
