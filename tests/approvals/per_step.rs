@@ -8,6 +8,8 @@ use leaver_core::{CaseId, CaseState, StepKind, StepState};
 use reqwest::StatusCode;
 
 const SEC1: &str = "sec-lead@acme.test";
+/// A form's fields, in order.
+type Fields = Vec<(String, String)>;
 const SEC2: &str = "ciso@acme.test";
 
 /// What bob holds per hubsim: his acme-ai role, his access to the gated model.
@@ -38,9 +40,8 @@ async fn a_step_form_missing_a_choice_naming_an_unknown_step_or_with_a_bad_value
         let csrf = crate::support::http::form_key_in(&page.body).expect("form");
         let fields = crate::support::http::step_fields(&page.body);
         assert!(fields.len() >= 3, "{backend:?}: {fields:?}");
-        let approve_all = |f: &[String]| -> Vec<(String, String)> {
-            f.iter().map(|f| (f.clone(), "approve".into())).collect()
-        };
+        let approve_all =
+            |f: &[String]| -> Fields { f.iter().map(|f| (f.clone(), "approve".into())).collect() };
         let unknown = format!("step.{}", leaver_core::StepId::random());
         let mut bad_value = approve_all(&fields);
         bad_value[0].1 = "yes".into();
@@ -50,7 +51,7 @@ async fn a_step_form_missing_a_choice_naming_an_unknown_step_or_with_a_bad_value
         twice.push((fields[0].clone(), "reject".into()));
         let mut no_reason = approve_all(&fields);
         no_reason[1].1 = "reject".into();
-        let cases: Vec<(&str, Vec<(String, String)>, String)> = vec![
+        let cases: Vec<(&str, Fields, String)> = vec![
             (
                 "a step left out",
                 approve_all(&fields[1..]),
