@@ -128,6 +128,27 @@ fn emails(user: &ScimUser) -> String {
         .unwrap_or_else(|| "[]".into())
 }
 
+/// Binds `user`'s columns in the order both writes name them: `external_id` ... `case_id`.
+fn bind_row<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    user: &'q ScimUser,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(&user.external_id)
+        .bind(&user.user_name)
+        .bind(user.user_name.to_lowercase())
+        .bind(user.email.as_ref().map(|e| e.to_lowercase()))
+        .bind(emails(user))
+        .bind(i64::from(user.active))
+        .bind(&user.hub_username)
+        .bind(&user.successor)
+        .bind(&user.manager_ref)
+        .bind(user.resource.to_string())
+        .bind(user.version)
+        .bind(ms(user.updated_at))
+        .bind(&user.case_id)
+}
+
 async fn user_name_taken(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     user: &ScimUser,
@@ -152,27 +173,18 @@ impl ScimUserStore for SqlStore {
         if user_name_taken(&mut tx, user).await? {
             return Ok(false);
         }
-        sqlx::query(AssertSqlSafe(format!(
-            "INSERT INTO scim_user ({COLUMNS}, user_name_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-        )))
-        .bind(&user.scim_id)
-        .bind(&user.external_id)
-        .bind(&user.user_name)
-        .bind(user.email.as_ref().map(|e| e.to_lowercase()))
-        .bind(emails(user))
-        .bind(i64::from(user.active))
-        .bind(&user.hub_username)
-        .bind(&user.successor)
-        .bind(&user.manager_ref)
-        .bind(user.resource.to_string())
-        .bind(user.version)
-        .bind(ms(user.created_at))
-        .bind(ms(user.updated_at))
-        .bind(&user.case_id)
-        .bind(user.user_name.to_lowercase())
-        .execute(&mut *tx)
-        .await?;
+        // The columns in `bind_row`'s order, then the id and the creation time.
+        let insert = sqlx::query(
+            "INSERT INTO scim_user (external_id, user_name, user_name_key, email_key, emails,
+             active, hub_username, successor, manager_ref, resource, version, updated_at, case_id,
+             scim_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        );
+        bind_row(insert, user)
+            .bind(&user.scim_id)
+            .bind(ms(user.created_at))
+            .execute(&mut *tx)
+            .await?;
         audit::append(
             &mut tx,
             None,
@@ -195,29 +207,17 @@ impl ScimUserStore for SqlStore {
         if user_name_taken(&mut tx, user).await? {
             return Ok(false);
         }
-        let updated = sqlx::query(
+        let update = sqlx::query(
             "UPDATE scim_user SET external_id = $1, user_name = $2, user_name_key = $3,
              email_key = $4, emails = $5, active = $6, hub_username = $7, successor = $8,
              manager_ref = $9, resource = $10, version = $11, updated_at = $12, case_id = $13
              WHERE scim_id = $14 AND version = $15",
-        )
-        .bind(&user.external_id)
-        .bind(&user.user_name)
-        .bind(user.user_name.to_lowercase())
-        .bind(user.email.as_ref().map(|e| e.to_lowercase()))
-        .bind(emails(user))
-        .bind(i64::from(user.active))
-        .bind(&user.hub_username)
-        .bind(&user.successor)
-        .bind(&user.manager_ref)
-        .bind(user.resource.to_string())
-        .bind(user.version)
-        .bind(ms(user.updated_at))
-        .bind(&user.case_id)
-        .bind(&user.scim_id)
-        .bind(user.version - 1)
-        .execute(&mut *tx)
-        .await?;
+        );
+        let updated = bind_row(update, user)
+            .bind(&user.scim_id)
+            .bind(user.version - 1)
+            .execute(&mut *tx)
+            .await?;
         if updated.rows_affected() != 1 {
             return Ok(false);
         }

@@ -6,11 +6,12 @@ use super::reply::{ScimReply, json_body};
 use crate::AppState;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::routing::{get, post};
 use leaver_app::scim::ScimEndpoint;
-use leaver_app::scim::wire::{Paging, Projection};
+use leaver_app::scim::wire::{Paging, Projection, ScimError};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -78,16 +79,67 @@ fn names(request: &Value, key: &str) -> Option<String> {
     }
 }
 
-/// `POST /Users/.search` (RFC 7644 §3.4.3): the query's parameters in a SearchRequest body.
-#[tracing::instrument(skip_all)]
-async fn search(
+/// What every handler takes: the caller, the state and the request line (for the calls
+/// list and `meta.location`).
+struct Call {
     client: ScimClient,
-    State(state): State<AppState>,
+    state: AppState,
     headers: HeaderMap,
     method: Method,
     uri: Uri,
-    body: Bytes,
-) -> ScimReply {
+}
+
+impl FromRequestParts<AppState> for Call {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let client = ScimClient::from_request_parts(parts, state).await?;
+        Ok(Call {
+            client,
+            state: state.clone(),
+            headers: parts.headers.clone(),
+            method: parts.method.clone(),
+            uri: parts.uri.clone(),
+        })
+    }
+}
+
+impl Call {
+    fn base(&self) -> ScimEndpoint {
+        endpoint(&self.state, &self.headers)
+    }
+
+    fn app(&self) -> &leaver_app::Leaver {
+        &self.state.app
+    }
+
+    /// The answer, noted first for the settings page.
+    async fn answer(&self, reply: Result<ScimReply, ScimError>) -> ScimReply {
+        let reply = ScimReply::from(reply);
+        let uri = &self.uri;
+        let path = uri
+            .path_and_query()
+            .map_or_else(|| uri.path().to_owned(), ToString::to_string);
+        let (status, outcome) = (reply.status.as_u16(), reply.outcome());
+        self.app()
+            .note_scim_call(
+                &self.client.0,
+                self.method.as_str(),
+                &path,
+                status,
+                &outcome,
+            )
+            .await;
+        reply
+    }
+}
+
+/// `POST /Users/.search` (RFC 7644 §3.4.3): the query's parameters in a SearchRequest body.
+#[tracing::instrument(skip_all)]
+async fn search(call: Call, body: Bytes) -> ScimReply {
     let reply = async {
         let request = json_body(&body)?;
         let text = |k: &str| {
@@ -96,10 +148,9 @@ async fn search(
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
         };
         let paging = Paging::parse(text("startIndex").as_deref(), text("count").as_deref())?;
-        let base = endpoint(&state, &headers);
-        let found = state
-            .app
-            .scim_list_users(&base, text("filter").as_deref(), paging)
+        let found = call
+            .app()
+            .scim_list_users(&call.base(), text("filter").as_deref(), paging)
             .await?;
         let projection = Projection::parse(
             names(&request, "attributes").as_deref(),
@@ -108,156 +159,82 @@ async fn search(
         Ok(ScimReply::ok(project(&projection, found)))
     }
     .await;
-    noted(&state, &client, &method, &uri, reply.into()).await
-}
-
-async fn noted(
-    state: &AppState,
-    client: &ScimClient,
-    method: &Method,
-    uri: &Uri,
-    reply: ScimReply,
-) -> ScimReply {
-    let path = uri
-        .path_and_query()
-        .map_or_else(|| uri.path().to_owned(), ToString::to_string);
-    state
-        .app
-        .note_scim_call(
-            &client.0,
-            method.as_str(),
-            &path,
-            reply.status.as_u16(),
-            &reply.outcome(),
-        )
-        .await;
-    reply
+    call.answer(reply).await
 }
 
 #[tracing::instrument(skip_all)]
-async fn list(
-    client: ScimClient,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    method: Method,
-    uri: Uri,
-    Query(query): Query<HashMap<String, String>>,
-) -> ScimReply {
+async fn list(call: Call, Query(query): Query<HashMap<String, String>>) -> ScimReply {
     let reply = async {
         let paging = Paging::parse(
             query.get("startIndex").map(String::as_str),
             query.get("count").map(String::as_str),
         )?;
-        let base = endpoint(&state, &headers);
-        let body = state
-            .app
-            .scim_list_users(&base, query.get("filter").map(String::as_str), paging)
+        let filter = query.get("filter").map(String::as_str);
+        let body = call
+            .app()
+            .scim_list_users(&call.base(), filter, paging)
             .await?;
         Ok(ScimReply::ok(projected(&query, body)))
     }
     .await;
-    noted(&state, &client, &method, &uri, reply.into()).await
+    call.answer(reply).await
 }
 
 #[tracing::instrument(skip_all)]
-async fn create(
-    client: ScimClient,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    method: Method,
-    uri: Uri,
-    body: Bytes,
-) -> ScimReply {
+async fn create(call: Call, body: Bytes) -> ScimReply {
     let reply = async {
         let body = json_body(&body)?;
-        let base = endpoint(&state, &headers);
-        Ok(ScimReply::created(
-            state.app.scim_create_user(&client.0, &base, body).await?,
-        ))
+        let created = call
+            .app()
+            .scim_create_user(&call.client.0, &call.base(), body)
+            .await?;
+        Ok(ScimReply::created(created))
     }
     .await;
-    noted(&state, &client, &method, &uri, reply.into()).await
+    call.answer(reply).await
 }
 
 #[tracing::instrument(skip_all)]
 async fn show(
-    client: ScimClient,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    method: Method,
-    uri: Uri,
+    call: Call,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ScimReply {
-    let base = endpoint(&state, &headers);
-    let reply = state
-        .app
-        .scim_get_user(&base, &id)
+    let reply = call.app().scim_get_user(&call.base(), &id).await;
+    call.answer(reply.map(|body| ScimReply::ok(projected(&query, body))))
         .await
-        .map(|body| ScimReply::ok(projected(&query, body)));
-    noted(&state, &client, &method, &uri, reply.into()).await
 }
 
 #[tracing::instrument(skip_all)]
-async fn replace(
-    client: ScimClient,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    method: Method,
-    uri: Uri,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ScimReply {
+async fn replace(call: Call, Path(id): Path<String>, body: Bytes) -> ScimReply {
     let reply = async {
         let body = json_body(&body)?;
-        let base = endpoint(&state, &headers);
-        Ok(ScimReply::ok(
-            state
-                .app
-                .scim_replace_user(&client.0, &base, &id, body)
-                .await?,
-        ))
+        let replaced = call
+            .app()
+            .scim_replace_user(&call.client.0, &call.base(), &id, body)
+            .await?;
+        Ok(ScimReply::ok(replaced))
     }
     .await;
-    noted(&state, &client, &method, &uri, reply.into()).await
+    call.answer(reply).await
 }
 
 #[tracing::instrument(skip_all)]
-async fn patch(
-    client: ScimClient,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    method: Method,
-    uri: Uri,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ScimReply {
+async fn patch(call: Call, Path(id): Path<String>, body: Bytes) -> ScimReply {
     let reply = async {
         let body = json_body(&body)?;
-        let base = endpoint(&state, &headers);
-        Ok(ScimReply::ok(
-            state
-                .app
-                .scim_patch_user(&client.0, &base, &id, body)
-                .await?,
-        ))
+        let patched = call
+            .app()
+            .scim_patch_user(&call.client.0, &call.base(), &id, body)
+            .await?;
+        Ok(ScimReply::ok(patched))
     }
     .await;
-    noted(&state, &client, &method, &uri, reply.into()).await
+    call.answer(reply).await
 }
 
 #[tracing::instrument(skip_all)]
-async fn remove(
-    client: ScimClient,
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    Path(id): Path<String>,
-) -> ScimReply {
-    let reply = state
-        .app
-        .scim_delete_user(&client.0, &id)
-        .await
-        .map(|()| ScimReply::no_content());
-    noted(&state, &client, &method, &uri, reply.into()).await
+async fn remove(call: Call, Path(id): Path<String>) -> ScimReply {
+    let reply = call.app().scim_delete_user(&call.client.0, &id).await;
+    call.answer(reply.map(|()| ScimReply::no_content())).await
 }
