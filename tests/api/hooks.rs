@@ -390,6 +390,7 @@ async fn the_settings_page_lists_sources_and_their_last_calls_without_secrets() 
         opened(&signed(&app, &secret, &terminated("evt_1", "HR-1", "bob")).await);
         let stale = signature(&secret, app.now().unix_timestamp() - 900, "{}");
         deliver(&app, SOURCE, Some(&stale), "{}").await;
+        deliver(&app, "workday", Some(&stale), "{}").await;
 
         let session = app.login().await;
         let page = app.get("/settings", Some(&session)).await;
@@ -402,6 +403,13 @@ async fn the_settings_page_lists_sources_and_their_last_calls_without_secrets() 
         assert!(hooks.contains("/api/v1/hooks/bamboohr"));
         assert!(hooks.contains("401") && hooks.contains("201"), "{hooks}");
         assert!(hooks.contains("terminated evt_1: case"), "{hooks}");
+        let unknown = &hooks[hooks
+            .find("Calls to no known source")
+            .expect("unknown calls")..];
+        assert!(
+            unknown.contains("404") && unknown.contains("workday"),
+            "{unknown}"
+        );
         assert!(!page.body.contains(&secret), "no secret on the page");
     }
 }

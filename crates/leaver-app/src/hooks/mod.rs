@@ -25,6 +25,9 @@ pub use leaver_store::{Channel, InboundCall};
 
 /// How many of a source's last calls the settings page shows.
 pub const CALLS_SHOWN: u32 = 10;
+/// The name calls to no known source are noted under (never a valid source name), so that
+/// made-up names cannot grow the record.
+pub const UNKNOWN_SOURCE: &str = "*";
 
 /// Why a delivery was refused; nothing was changed.
 #[derive(Debug)]
@@ -117,6 +120,15 @@ impl Leaver {
     /// Every source (revoked ones included), by name, without secrets.
     pub async fn hook_sources(&self) -> Result<Vec<HookSource>> {
         Ok(self.store.hook_sources().await?)
+    }
+
+    /// The last [`CALLS_SHOWN`] calls to no known source (a sender with a wrong URL, a source
+    /// revoked), newest first; the name tried is in each outcome.
+    pub async fn calls_to_unknown_sources(&self) -> Result<Vec<InboundCall>> {
+        Ok(self
+            .store
+            .recent_inbound_calls(Channel::Hook, UNKNOWN_SOURCE, CALLS_SHOWN)
+            .await?)
     }
 
     /// Every source with its last [`CALLS_SHOWN`] calls, newest first.

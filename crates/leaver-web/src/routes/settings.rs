@@ -42,7 +42,7 @@ struct SettingsPage {
     operators: Vec<Access>,
     api_keys: Vec<Access>,
     scim: super::scim::settings_section::ScimSection,
-    hook_sources: Vec<super::api::hooks_settings::HookRow>,
+    hook_sources: super::api::hooks_settings::HookSection,
 }
 
 #[derive(Deserialize)]
@@ -69,7 +69,7 @@ async fn settings(
     let view = state.app.settings_view();
     let operators = state.app.operators().await?;
     let api_keys = state.app.api_keys().await?;
-    let hook_sources = super::api::hooks_settings::rows(&state.app).await?;
+    let hook_sources = super::api::hooks_settings::HookSection::read(&state.app).await?;
     Ok(SettingsPage {
         chrome: Chrome::from(&operator),
         flash: flash(notice.notice.as_deref()),

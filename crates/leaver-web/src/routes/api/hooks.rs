@@ -16,7 +16,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use leaver_app::hooks::envelope::{Envelope, EventType};
 use leaver_app::hooks::{
-    Channel, Delivery, HookAction, HookDone, HookError, InboundCall, signature,
+    Channel, Delivery, HookAction, HookDone, HookError, InboundCall, UNKNOWN_SOURCE, signature,
 };
 use leaver_core::FieldError;
 use serde::Serialize;
@@ -25,9 +25,6 @@ use utoipa::ToSchema;
 
 /// The largest body taken, in bytes: a ticket is well under a kilobyte.
 pub const MAX_BODY: usize = 64 * 1024;
-/// The name calls to no known source are noted under (never a valid source name), so that
-/// made-up names cannot grow the record.
-pub const UNKNOWN_SOURCE: &str = "*";
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/hooks/{source}", post(receive))

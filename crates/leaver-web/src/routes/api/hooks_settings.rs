@@ -1,8 +1,10 @@
 //! The settings page's section on signed HR webhooks (`templates/settings/hooks.html`): each
-//! hook source (never its secret), its URL, and the last calls received from it.
+//! hook source (never its secret), its URL, and the last calls received from it; and the last
+//! calls to no known source (a sender with a wrong URL), whose outcome names the source tried.
 
 use crate::views::{PageError, when};
 use leaver_app::Leaver;
+use leaver_app::hooks::InboundCall;
 
 /// A hook source as the settings page lists it.
 pub struct HookRow {
@@ -26,24 +28,37 @@ impl CallRow {
     }
 }
 
-/// Every hook source with its last calls, newest first.
-pub async fn rows(app: &Leaver) -> Result<Vec<HookRow>, PageError> {
-    let views = app.hook_sources_with_calls().await?;
-    Ok(views
+/// The section: every hook source with its last calls, and the last calls to no known source.
+pub struct HookSection {
+    pub sources: Vec<HookRow>,
+    pub unknown: Vec<CallRow>,
+}
+
+impl HookSection {
+    /// Read through the use cases, newest calls first.
+    pub async fn read(app: &Leaver) -> Result<HookSection, PageError> {
+        let views = app.hook_sources_with_calls().await?;
+        let sources = views
+            .into_iter()
+            .map(|v| HookRow {
+                name: v.source.name,
+                created: when(v.source.created_at),
+                revoked: v.source.revoked_at.map(when),
+                calls: calls(v.calls),
+            })
+            .collect();
+        let unknown = calls(app.calls_to_unknown_sources().await?);
+        Ok(HookSection { sources, unknown })
+    }
+}
+
+fn calls(calls: Vec<InboundCall>) -> Vec<CallRow> {
+    calls
         .into_iter()
-        .map(|v| HookRow {
-            name: v.source.name,
-            created: when(v.source.created_at),
-            revoked: v.source.revoked_at.map(when),
-            calls: v
-                .calls
-                .into_iter()
-                .map(|c| CallRow {
-                    at: when(c.at),
-                    status: c.status,
-                    outcome: c.outcome,
-                })
-                .collect(),
+        .map(|c| CallRow {
+            at: when(c.at),
+            status: c.status,
+            outcome: c.outcome,
         })
-        .collect())
+        .collect()
 }
