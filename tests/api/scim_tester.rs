@@ -58,6 +58,16 @@ async fn scim2_tester_passes_every_user_and_discovery_check() {
             results.len() > 20,
             "scim2-tester ran its checks: {results:?}"
         );
+        let mut by_status = std::collections::BTreeMap::<String, usize>::new();
+        for r in &results {
+            let status = r["status"].as_str().unwrap_or("?").to_owned();
+            *by_status.entry(status).or_default() += 1;
+        }
+        eprintln!(
+            "scim2-tester on {:?}: {} checks, {by_status:?}",
+            app.dialect,
+            results.len()
+        );
         let failed: Vec<&Value> = results
             .iter()
             .filter(|r| !PASSING.contains(&r["status"].as_str().unwrap_or("")))
