@@ -8,6 +8,7 @@
 use crate::support::{Reply, TestApp, apps_with, csrf_in};
 use leaver_app::accounts::KeyScope;
 use leaver_core::{CaseId, CaseState};
+use leaver_store::Store;
 use leaver_testkit::Options;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -250,16 +251,28 @@ async fn an_okta_deactivation_opens_a_case_that_the_manager_approves_and_that_co
         assert_eq!(app.count("operator_notice").await, notices + 1);
         let trail = app.app.case_with_trail(case.id).await.expect("trail").1;
         let last = trail.last().expect("a record");
-        assert_eq!((last.kind.as_str(), last.actor.as_str()), ("scim_reactivated_after_write", "scim:okta"));
-        assert_eq!(app.app.case(case.id).await.expect("case").state, CaseState::Completed);
+        assert_eq!(
+            (last.kind.as_str(), last.actor.as_str()),
+            ("scim_reactivated_after_write", "scim:okta")
+        );
+        assert_eq!(
+            app.app.case(case.id).await.expect("case").state,
+            CaseState::Completed
+        );
 
         // The settings page shows the endpoint, the key (never the key itself) and its calls.
         let session = app.login().await;
         let page = app.get("/settings", Some(&session)).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains(&format!("{}/scim/v2", app.url)), "the endpoint URL");
+        assert!(
+            page.body.contains(&format!("{}/scim/v2", app.url)),
+            "the endpoint URL"
+        );
         assert!(page.body.contains("id=\"scim-keys\""));
-        assert!(page.body.contains(&format!("PATCH <code>{path}</code>")), "the last calls");
+        assert!(
+            page.body.contains(&format!("PATCH <code>{path}</code>")),
+            "the last calls"
+        );
         assert!(!page.body.contains(&key), "never the key");
     }
 }
@@ -536,6 +549,63 @@ async fn users_page_by_start_index_and_count_and_filter_by_email_and_external_id
         assert_eq!(
             calls[0].calls[0].path,
             "/scim/v2/Users?filter=externalId%20eq%20%22ext-4%22%20or%20userName%20eq%20%22u0%40acme.test%22"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_deactivation_without_a_hub_username_opens_no_case_until_the_idp_sends_one() {
+    let (_dir, apps) = scim_apps().await;
+    for (app, key) in apps {
+        let zed = json!({"userName": "zed@acme.test", "emails": [{"value": "zed@acme.test", "primary": true}],
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": MANAGER}}});
+        let created = scim(&app, Some(&key), "POST", "/scim/v2/Users", Some(&zed)).await;
+        let path = format!(
+            "/scim/v2/Users/{}",
+            created.json()["id"].as_str().expect("id")
+        );
+        let off = json!({"Operations": [{"op": "Replace", "path": "active", "value": "False"}]});
+        let reply = scim(&app, Some(&key), "PATCH", &path, Some(&off)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "the IdP's request succeeds: {}",
+            reply.body
+        );
+        assert_eq!(
+            app.count("offboarding_case").await,
+            0,
+            "no Hub username resolves"
+        );
+        let records = app.store.audit_events(None).await.expect("audit");
+        let refused = records
+            .iter()
+            .rev()
+            .find(|r| r.kind == "scim_case_not_opened")
+            .expect("the refusal is audited");
+        assert!(
+            refused.data.to_string().contains("hub_username"),
+            "{}",
+            refused.data
+        );
+
+        let name = json!({"Operations": [{"op": "Add",
+            "path": "urn:ietf:params:scim:schemas:extension:leaver:2.0:User:hubUsername", "value": "frank"}]});
+        let reply = scim(&app, Some(&key), "PATCH", &path, Some(&name)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(
+            app.count("offboarding_case").await,
+            1,
+            "the case opens once the IdP says who"
+        );
+        let id = path.rsplit('/').next().expect("id");
+        let case = case_of(&app, id).await;
+        assert_eq!(
+            (
+                case.person.hub_username.as_str(),
+                case.manager_email.to_string().as_str()
+            ),
+            ("frank", MANAGER)
         );
     }
 }

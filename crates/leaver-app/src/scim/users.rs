@@ -201,7 +201,12 @@ impl Leaver {
                 ScimError::status(409, "the user changed meanwhile; read it again")
             });
         }
-        if previous.active && !user.active {
+        // A deprovisioned user whose case could not open (no Hub username, no manager) is
+        // tried again when the IdP sends what was missing.
+        let completed = previous.case_id.is_none()
+            && (user.hub_username != previous.hub_username
+                || user.manager_ref != previous.manager_ref);
+        if !user.active && (previous.active || completed) {
             user.case_id = self
                 .scim_deprovision(caller, &user, "deprovisioned in the identity provider")
                 .await;
