@@ -209,6 +209,22 @@ async fn a_manager_keeps_one_gated_grant_and_the_case_completes_without_it() {
         assert_eq!(kept[0]["reason"], WHY, "{kept}");
         let snapshot = &json["cases"][0]["verify_snapshot"]["kept"];
         assert_eq!(snapshot[0]["by"], "erin@acme.test", "{snapshot}");
+        // Each org names the whole-org read that verified it; the export puts the kept read
+        // back, checked against the digest the audit trail holds: the kept grant is counted.
+        let orgs = json["cases"][0]["verify_snapshot"]["orgs"]
+            .as_array()
+            .expect("orgs read");
+        assert!(!orgs.is_empty());
+        for org in orgs {
+            assert_eq!(org["intact"], true, "{org}");
+            assert!(org["snapshot"]["gated"].is_object(), "{org}");
+        }
+        let faces = orgs
+            .iter()
+            .find_map(|o| o["snapshot"]["gated"].get("dataset:acme-ai/faces"))
+            .expect("the kept grant's repo was read");
+        // Accepted: bob's grant and frank's kept one.
+        assert_eq!(faces, &serde_json::json!([2, 0]), "{faces}");
         let html = export("html");
         assert!(
             html.contains("Access kept by approvers")

@@ -21,12 +21,15 @@
 
 use crate::Clock;
 use crate::discovery::read_org;
-use leaver_core::plan::OrgFacts;
+use leaver_core::plan::{AccessStatus, OrgFacts};
 use leaver_hub::{HubClient, HubError, WhoAmI};
+use leaver_store::FootprintRead;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::OnceCell;
+use uuid::Uuid;
 
 /// The grain of stored times.
 const GRAIN: Duration = Duration::milliseconds(1);
@@ -52,8 +55,48 @@ struct Reads {
 #[derive(Debug)]
 struct Read {
     number: u64,
+    /// A UUIDv7: the read's name in the evidence of every case it serves.
+    id: String,
     started_at: OffsetDateTime,
-    facts: OnceCell<Arc<OrgFacts>>,
+    facts: OnceCell<Arc<FreshOrg>>,
+}
+
+/// An org as one whole-org read found it, with that read's record to keep: its id and its
+/// snapshot (the members, invitations and every gated repo's accepted and pending counts), which
+/// the cases it serves name instead of carrying a copy each.
+#[derive(Debug)]
+pub(crate) struct FreshOrg {
+    pub facts: OrgFacts,
+    pub read: FootprintRead,
+}
+
+impl FreshOrg {
+    fn new(facts: OrgFacts, id: String, started_at: OffsetDateTime) -> FreshOrg {
+        let gated: serde_json::Map<String, Value> = facts
+            .gated_repos
+            .iter()
+            .map(|repo| {
+                let count = |status| repo.holders.values().filter(|s| **s == status).count();
+                let name = format!("{}:{}", repo.repo_type.as_str(), repo.id);
+                let counts = [count(AccessStatus::Accepted), count(AccessStatus::Pending)];
+                (name, json!(counts))
+            })
+            .collect();
+        let snapshot = json!({
+            "org": facts.name,
+            "members": facts.members.len(),
+            // null: the Hub shows this org's invitations to nobody (only Basic-SSO SCIM does).
+            "invitations": facts.invitations.as_ref().map(Vec::len),
+            "gated": gated,
+        });
+        let read = FootprintRead {
+            id,
+            org: facts.name.clone(),
+            started_at,
+            snapshot: snapshot.to_string(),
+        };
+        FreshOrg { facts, read }
+    }
 }
 
 /// How fresh a job's reads must be.
@@ -85,7 +128,7 @@ impl FreshReads {
         org: &str,
         me: &WhoAmI,
         freshness: Freshness,
-    ) -> Result<Arc<OrgFacts>, HubError> {
+    ) -> Result<Arc<FreshOrg>, HubError> {
         if let Some(read) = self.serving(org, freshness) {
             return self.answer(&read, org, me).await;
         }
@@ -104,6 +147,7 @@ impl FreshReads {
             let mut reads = self.lock();
             let read = Arc::new(Read {
                 number: reads.started,
+                id: Uuid::now_v7().to_string(),
                 started_at: self.clock.now(),
                 facts: OnceCell::new(),
             });
@@ -125,9 +169,16 @@ impl FreshReads {
 
     /// What `read` found, reading it if nobody has yet. A failed read is not kept: the next
     /// asker reads again, later still.
-    async fn answer(&self, read: &Read, org: &str, me: &WhoAmI) -> Result<Arc<OrgFacts>, HubError> {
+    async fn answer(&self, read: &Read, org: &str, me: &WhoAmI) -> Result<Arc<FreshOrg>, HubError> {
         read.facts
-            .get_or_try_init(|| async { read_org(&self.hub, org, me).await.map(Arc::new) })
+            .get_or_try_init(|| async {
+                let facts = read_org(&self.hub, org, me).await?;
+                Ok(Arc::new(FreshOrg::new(
+                    facts,
+                    read.id.clone(),
+                    read.started_at,
+                )))
+            })
             .await
             .cloned()
     }
@@ -153,6 +204,7 @@ mod tests {
     fn read(number: u64, started_at: OffsetDateTime) -> Read {
         Read {
             number,
+            id: String::new(),
             started_at,
             facts: OnceCell::new(),
         }

@@ -3,11 +3,12 @@
 //! [`leaver_core::plan::replan`].
 
 use crate::Engine;
-use crate::fresh_reads::Freshness;
+use crate::fresh_reads::{FreshOrg, Freshness};
 use crate::outcome::StepError;
 use futures_util::{StreamExt, TryStreamExt, stream};
-use leaver_core::plan::replan;
+use leaver_core::plan::{OrgFacts, replan};
 use leaver_core::{Case, Event, StepId};
+use std::sync::Arc;
 
 /// How many orgs are read side by side.
 const ORGS_AT_ONCE: usize = 4;
@@ -34,7 +35,8 @@ impl Engine {
             .buffered(ORGS_AT_ONCE)
             .try_collect()
             .await?;
+        let facts: Vec<&OrgFacts> = fresh.iter().map(|org: &Arc<FreshOrg>| &org.facts).collect();
         let ctx = self.config.plan_context(case);
-        Ok(replan(case, &ctx, &fresh, StepId::random))
+        Ok(replan(case, &ctx, &facts, StepId::random))
     }
 }

@@ -6,7 +6,8 @@
 mod support;
 
 use leaver_core::{Case, CaseId, CaseState, StepKind, StepState};
-use leaver_store::Store;
+use leaver_store::footprint_reads::digest;
+use leaver_store::{ReportStore, Store};
 use serde_json::json;
 use std::time::Duration;
 use support::*;
@@ -99,9 +100,31 @@ async fn access_granted_while_the_case_runs_is_found_by_verify_and_revoked_befor
             .filter_map(|o| o["org"].as_str())
             .collect();
         assert_eq!(orgs, ["acme-ai", "beta-lab"], "every managed org is named");
-        let gated: Vec<(&String, &serde_json::Value)> = evidence["orgs"]
+        // Each org names the read that saw it, kept once with every gated repo and its counts,
+        // under the digest the audit trail recorded.
+        let ids: Vec<String> = evidence["orgs"]
             .as_array()
             .expect("orgs")
+            .iter()
+            .map(|o| o["read"].as_str().expect("read id").to_owned())
+            .collect();
+        let reads = world.store.footprint_reads(&ids).await.expect("reads");
+        assert_eq!(reads.len(), 2, "both reads are kept");
+        let snapshots: Vec<serde_json::Value> = reads
+            .iter()
+            .map(|read| {
+                let named = evidence["orgs"]
+                    .as_array()
+                    .expect("orgs")
+                    .iter()
+                    .find(|o| o["read"] == json!(read.id))
+                    .expect("named");
+                assert_eq!(named["sha256"], json!(digest(&read.snapshot)), "{named}");
+                assert_eq!(named["org"], json!(read.org));
+                serde_json::from_str(&read.snapshot).expect("snapshot")
+            })
+            .collect();
+        let gated: Vec<(&String, &serde_json::Value)> = snapshots
             .iter()
             .flat_map(|o| o["gated"].as_object().expect("gated repos"))
             .collect();

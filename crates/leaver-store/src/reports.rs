@@ -55,6 +55,12 @@ pub struct WaitingApproval {
 /// Summaries over the store. Implemented by [`SqlStore`].
 #[async_trait]
 pub trait ReportStore: Send + Sync + std::fmt::Debug {
+    /// The whole-org reads kept under `ids` (those kept; in no particular order).
+    async fn footprint_reads(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<crate::FootprintRead>, StoreError>;
+
     /// How many cases are in each state (every state present, zero included).
     async fn case_counts(&self) -> Result<BTreeMap<CaseState, i64>, StoreError>;
 
@@ -122,6 +128,13 @@ fn parse<T: std::str::FromStr<Err = String>>(raw: &str) -> Result<T, StoreError>
 
 #[async_trait]
 impl ReportStore for SqlStore {
+    async fn footprint_reads(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<crate::FootprintRead>, StoreError> {
+        crate::footprint_reads::fetch(self.pool(), ids).await
+    }
+
     async fn case_counts(&self) -> Result<BTreeMap<CaseState, i64>, StoreError> {
         let mut counts: BTreeMap<CaseState, i64> = CaseState::ALL.iter().map(|s| (*s, 0)).collect();
         let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM offboarding_case GROUP BY state")

@@ -11,9 +11,10 @@ mod spreadsheet;
 
 use leaver_core::audit::AuditRecord;
 use leaver_core::{Case, CaseId, StepId, StepKind};
-use leaver_store::{ChainCheck, ReportStore, Store, StoreError};
+use leaver_store::footprint_reads::digest;
+use leaver_store::{ChainCheck, FootprintRead, ReportStore, Store, StoreError};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
@@ -254,6 +255,56 @@ pub fn case_evidence(case: Case, records: Vec<AuditRecord>) -> CaseEvidence {
     }
 }
 
+/// Puts into each verify snapshot of `page` the whole-org reads it names (kept once for every
+/// case they served, see `leaver_store::footprint_reads`): each org gets its read's `snapshot`
+/// (every gated repo with its accepted and pending counts) and `intact`, whether the kept text
+/// still has the SHA-256 the audit trail recorded. A read not found says so.
+async fn with_reads(
+    page: &mut [CaseEvidence],
+    reports: &dyn ReportStore,
+) -> Result<(), StoreError> {
+    let org_entries = |snapshot: &Value| -> Vec<String> {
+        snapshot["orgs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|org| org["read"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let mut ids: Vec<String> = page
+        .iter()
+        .filter_map(|case| case.verify_snapshot.as_ref())
+        .flat_map(org_entries)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let reads: HashMap<String, FootprintRead> = reports
+        .footprint_reads(&ids)
+        .await?
+        .into_iter()
+        .map(|read| (read.id.clone(), read))
+        .collect();
+    for snapshot in page.iter_mut().filter_map(|c| c.verify_snapshot.as_mut()) {
+        for org in snapshot["orgs"].as_array_mut().into_iter().flatten() {
+            let Some(id) = org["read"].as_str() else {
+                continue;
+            };
+            match reads.get(id) {
+                Some(read) => {
+                    org["intact"] =
+                        json!(Some(digest(&read.snapshot).as_str()) == org["sha256"].as_str());
+                    org["snapshot"] = serde_json::from_str(&read.snapshot).unwrap_or(Value::Null);
+                }
+                None => org["snapshot"] = json!("not found: the read is not kept"),
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Scope {
     /// How the export names what it covers: `case <id> (HR-1042)` or `period <from> .. <to>`.
     /// A case that does not exist is [`StoreError::CaseNotFound`].
@@ -270,6 +321,18 @@ impl Scope {
 
     /// The evidence of up to `limit` cases of the scope, in id order, after `after`.
     pub async fn page(
+        &self,
+        store: &dyn Store,
+        reports: &dyn ReportStore,
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<CaseEvidence>, StoreError> {
+        let mut page = self.cases(store, reports, after, limit).await?;
+        with_reads(&mut page, reports).await?;
+        Ok(page)
+    }
+
+    async fn cases(
         &self,
         store: &dyn Store,
         reports: &dyn ReportStore,

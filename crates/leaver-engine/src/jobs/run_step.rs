@@ -84,16 +84,22 @@ async fn held_tokens(
 /// The outcome event of the step's current attempt (with its audit detail), after the held
 /// tokens' verdicts the run reached, if any.
 fn settle(engine: &Engine, step: &Step, ran: Result<Ran, StepError>) -> Settle {
-    let (outcome, verdicts) = match ran {
-        Ok(Ran { outcome, verdicts }) => (Ok(outcome), verdicts),
-        Err(error) => (Err(error), Vec::new()),
+    let (outcome, verdicts, reads) = match ran {
+        Ok(Ran {
+            outcome,
+            verdicts,
+            reads,
+        }) => (Ok(outcome), verdicts, reads),
+        Err(error) => (Err(error), Vec::new(), Vec::new()),
     };
     let (event, detail) = outcome_event(engine, step, outcome);
-    let facts = if verdicts.is_empty() {
-        Vec::new()
-    } else {
-        vec![BatchWrite::TokenVerdicts { tokens: verdicts }]
-    };
+    let mut facts = Vec::new();
+    if !verdicts.is_empty() {
+        facts.push(BatchWrite::TokenVerdicts { tokens: verdicts });
+    }
+    if !reads.is_empty() {
+        facts.push(BatchWrite::FootprintReads { reads });
+    }
     Settle::Write {
         facts,
         write: BatchWrite::Events {

@@ -6,10 +6,13 @@
 //! then says what to add and what to skip.
 
 use super::StepContext;
+use crate::fresh_reads::FreshOrg;
 use crate::outcome::{Outcome, StepError};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use leaver_core::StepId;
-use leaver_core::plan::{AccessStatus, OrgFacts, reconcile};
+use leaver_core::plan::{OrgFacts, reconcile};
+use leaver_store::FootprintRead;
+use leaver_store::footprint_reads::digest;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -17,7 +20,7 @@ use std::sync::Arc;
 const ORGS_AT_ONCE: usize = 4;
 
 /// Every managed org, as read now.
-pub(crate) async fn read(cx: &StepContext<'_>) -> Result<Vec<Arc<OrgFacts>>, StepError> {
+pub(crate) async fn read(cx: &StepContext<'_>) -> Result<Vec<Arc<FreshOrg>>, StepError> {
     let reads: Vec<_> = cx
         .config
         .orgs
@@ -30,16 +33,21 @@ pub(crate) async fn read(cx: &StepContext<'_>) -> Result<Vec<Arc<OrgFacts>>, Ste
         .await?)
 }
 
+/// The orgs' facts alone.
+fn facts(fresh: &[Arc<FreshOrg>]) -> Vec<&OrgFacts> {
+    fresh.iter().map(|org| &org.facts).collect()
+}
+
 /// What `fresh` changes about the case: `None` when the plan is exactly right, the steps to add
 /// and skip otherwise, or a refusal naming why the case cannot go on (a new last admin with no
 /// successor, access that keeps coming back): an operator retries the step once that is dealt
 /// with.
 pub(crate) fn changes(
     cx: &StepContext<'_>,
-    fresh: &[Arc<OrgFacts>],
+    fresh: &[Arc<FreshOrg>],
 ) -> Result<Option<Outcome>, StepError> {
     let ctx = cx.config.plan_context(cx.case);
-    let found = reconcile(cx.case, &ctx, fresh, StepId::random);
+    let found = reconcile(cx.case, &ctx, &facts(fresh), StepId::random);
     if !found.blockers.is_empty() {
         return Err(StepError::Refused(found.blockers.join("; ")));
     }
@@ -53,43 +61,40 @@ pub(crate) fn changes(
     }))
 }
 
-/// What was read, naming every org and gated repo with its counts (`gated` maps each repo to
-/// its accepted and pending requests): the evidence of a read that found nothing of the
-/// leaver's (what a read that found something found is in its additions).
-pub(crate) fn snapshot(leaver: &str, fresh: &[Arc<OrgFacts>]) -> Value {
+/// What was read: each org by its read's id and the SHA-256 of that read's snapshot (kept once
+/// for every case it served: `leaver_store::footprint_reads`, with every gated repo and its
+/// accepted and pending counts), with its counts. The evidence of a read that found nothing of
+/// the leaver's (what a read that found something found is in its additions).
+pub(crate) fn snapshot(leaver: &str, fresh: &[Arc<FreshOrg>]) -> Value {
     let orgs: Vec<Value> = fresh
         .iter()
         .map(|org| {
-            let gated: serde_json::Map<String, Value> = org
-                .gated_repos
-                .iter()
-                .map(|repo| {
-                    let count = |status| repo.holders.values().filter(|s| **s == status).count();
-                    let name = format!("{}:{}", repo.repo_type.as_str(), repo.id);
-                    let counts = [count(AccessStatus::Accepted), count(AccessStatus::Pending)];
-                    (name, json!(counts))
-                })
-                .collect();
             json!({
-                "org": org.name,
-                "members": org.members.len(),
-                // null: the Hub shows this org's invitations to nobody (only Basic-SSO SCIM does).
-                "invitations": org.invitations.as_ref().map(Vec::len),
-                "gated": gated,
+                "org": org.facts.name,
+                "read": org.read.id,
+                "sha256": digest(&org.read.snapshot),
+                "members": org.facts.members.len(),
+                "invitations": org.facts.invitations.as_ref().map(Vec::len),
+                "gated_repos": org.facts.gated_repos.len(),
             })
         })
         .collect();
     json!({ "leaver": leaver, "orgs": orgs })
 }
 
+/// The reads `snapshot` names, to keep with the case's record.
+pub(crate) fn reads(fresh: &[Arc<FreshOrg>]) -> Vec<FootprintRead> {
+    fresh.iter().map(|org| org.read.clone()).collect()
+}
+
 /// The names of the orgs read, for a read whose findings are its additions and skips.
-pub(crate) fn orgs_read(leaver: &str, fresh: &[Arc<OrgFacts>]) -> Value {
-    let orgs: Vec<&str> = fresh.iter().map(|org| org.name.as_str()).collect();
+pub(crate) fn orgs_read(leaver: &str, fresh: &[Arc<FreshOrg>]) -> Value {
+    let orgs: Vec<&str> = fresh.iter().map(|org| org.facts.name.as_str()).collect();
     json!({ "leaver": leaver, "orgs_read": orgs })
 }
 
 /// How much was read, in words: `2 org(s) and 3 gated repo(s)`.
-pub(crate) fn extent(fresh: &[Arc<OrgFacts>]) -> String {
-    let repos: usize = fresh.iter().map(|o| o.gated_repos.len()).sum();
+pub(crate) fn extent(fresh: &[Arc<FreshOrg>]) -> String {
+    let repos: usize = fresh.iter().map(|o| o.facts.gated_repos.len()).sum();
     format!("{} org(s) and {repos} gated repo(s)", fresh.len())
 }

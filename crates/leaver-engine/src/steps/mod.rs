@@ -22,7 +22,7 @@ use crate::shared_reads::SharedReads;
 use leaver_core::plan::OrgFacts;
 use leaver_core::{Case, Step, StepKind, Strategy};
 use leaver_hub::{HubClient, WhoAmI};
-use leaver_store::HeldToken;
+use leaver_store::{FootprintRead, HeldToken};
 
 /// What a step's code may use.
 pub(crate) struct StepContext<'a> {
@@ -60,12 +60,14 @@ impl StepContext<'_> {
     }
 }
 
-/// What running a step came to: its outcome and, for `flag_tokens`, the verdicts it reached on
-/// held tokens (what the Hub now shows of them: recorded even if the outcome is not).
+/// What running a step came to: its outcome and the facts to keep whatever becomes of it: for
+/// `flag_tokens`, the verdicts it reached on held tokens (what the Hub now shows of them); for
+/// `verify`, the whole-org reads its evidence names.
 #[derive(Debug)]
 pub(crate) struct Ran {
     pub outcome: Outcome,
     pub verdicts: Vec<HeldToken>,
+    pub reads: Vec<FootprintRead>,
 }
 
 impl From<Outcome> for Ran {
@@ -73,6 +75,7 @@ impl From<Outcome> for Ran {
         Ran {
             outcome,
             verdicts: Vec::new(),
+            reads: Vec::new(),
         }
     }
 }
@@ -95,7 +98,7 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
         StepKind::RemoveMember => remove::run(cx).await,
         StepKind::CancelInvitation => invitation::run(cx).await,
         StepKind::FlagTokens => return tokens::run(cx).await,
-        StepKind::Verify => verify::run(cx).await,
+        StepKind::Verify => return verify::run(cx).await,
     };
     outcome.map(Ran::from)
 }

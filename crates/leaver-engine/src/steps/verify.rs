@@ -2,8 +2,9 @@
 //! managed org's members and visible invitations, the accepted and pending lists of every gated
 //! repo, not only what the plan touched. Whatever the leaver still holds is planned as new
 //! steps (`leaver_core::plan::reconcile`, as for `refresh`) and verify reads again after them;
-//! it succeeds, and the case completes, only from a read that finds nothing. What it read,
-//! naming every org and repo with counts, is the case's evidence.
+//! it succeeds, and the case completes, only from a read that finds nothing. What it read is
+//! the case's evidence: every org with its counts, and the read that saw it by id and digest,
+//! kept once for every case it served with every gated repo and its counts.
 //!
 //! Access an approver chose to keep (a step rejected on its own, `Step::kept_by`) is checked
 //! nowhere and reported everywhere: the reconciler leaves it alone (a fresh read never
@@ -14,15 +15,15 @@
 //! the last of those records; its reads started after that (`crate::fresh_reads`), so after
 //! the case's last write.
 
-use super::{StepContext, footprint};
+use super::{Ran, StepContext, footprint};
 use crate::outcome::{Outcome, StepError};
 use leaver_core::{Step, Target};
 use serde_json::{Value, json};
 
-pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
+pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
     let fresh = footprint::read(cx).await?;
     if let Some(changed) = footprint::changes(cx, &fresh)? {
-        return Ok(changed);
+        return Ok(Ran::from(changed));
     }
     let leaver = cx.leaver();
     let mut evidence = footprint::snapshot(leaver, &fresh);
@@ -53,7 +54,11 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
             list.join("; ")
         )
     };
-    Ok(Outcome::Done { note, evidence })
+    Ok(Ran {
+        outcome: Outcome::Done { note, evidence },
+        verdicts: Vec::new(),
+        reads: footprint::reads(&fresh),
+    })
 }
 
 /// The org audit logs' record of the leaver's removal, for each org the case acted on (the

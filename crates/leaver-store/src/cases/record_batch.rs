@@ -8,6 +8,7 @@
 
 use crate::approvals::NewRequest;
 use crate::audit::{self, Entry};
+use crate::footprint_reads::{self, FootprintRead};
 use crate::{HeldToken, Lease, StoreError, approvals, cases, held_tokens, jobs};
 use leaver_core::{Case, CaseId, Effect, Event, Transition, apply};
 use serde_json::{Value, json};
@@ -40,6 +41,8 @@ pub enum BatchWrite {
     /// Opens approval requests on the case, each link's email queued, as one audit record
     /// (see [`crate::approvals::ask`]).
     AskApprovers { requests: Vec<NewRequest> },
+    /// Whole-org reads the case's evidence names, kept once (see [`crate::footprint_reads`]).
+    FootprintReads { reads: Vec<FootprintRead> },
 }
 
 /// Applies `events` in order to `case`: the transition, and for each event the kind and data of
@@ -90,6 +93,8 @@ struct Applied {
     entries: Vec<Entry>,
     /// Held tokens' verdicts to keep, by case.
     verdicts: Vec<(CaseId, Vec<HeldToken>)>,
+    /// Whole-org reads to keep.
+    reads: Vec<FootprintRead>,
     /// Approval requests to open, by case.
     asks: Vec<(CaseId, Vec<NewRequest>)>,
     /// The leases of the items that apply, to finish.
@@ -148,6 +153,7 @@ fn apply_item(
         BatchWrite::AskApprovers { requests } => {
             applied.asks.push((item.case, requests.clone()));
         }
+        BatchWrite::FootprintReads { reads } => applied.reads.extend(reads.iter().cloned()),
     }
     Ok(())
 }
@@ -197,6 +203,7 @@ pub(crate) async fn record_batch(
         cases::save_many(&mut tx, &changes).await?;
         jobs::enqueue_many(&mut tx, &applied.effects, now).await?;
         let mut entries = Vec::with_capacity(applied.entries.len());
+        footprint_reads::keep(&mut tx, &applied.reads).await?;
         for (case, tokens) in &applied.verdicts {
             entries.extend(held_tokens::keep_verdicts(&mut tx, *case, tokens, now).await?);
         }
