@@ -77,7 +77,10 @@ fn a_bare_extension_urn_names_its_whole_object_and_active_can_be_unassigned() {
     .expect("ok");
     assert_eq!(user[ext], json!({"successor": "carol"}));
     assert!(user.get("active").is_none(), "removed, not defaulted");
-    assert!(UserView::read(&user).expect("view").active, "unassigned reads as active");
+    assert!(
+        UserView::read(&user).expect("view").active,
+        "unassigned reads as active"
+    );
     let user = patched(json!({"Operations": [{"op": "remove", "path": ext}]})).expect("ok");
     assert!(user.get(ext).is_none());
 }

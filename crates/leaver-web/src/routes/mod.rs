@@ -11,9 +11,9 @@ pub mod import;
 pub mod mail;
 pub mod metrics;
 pub mod roster;
+pub mod scim;
 pub mod session;
 pub mod settings;
-pub mod scim;
 
 use crate::AppState;
 use axum::Router;

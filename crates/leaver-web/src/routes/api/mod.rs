@@ -4,9 +4,9 @@
 pub(crate) mod cancel;
 pub(crate) mod confirm_nothing_held;
 pub(crate) mod create;
+pub mod dto;
 pub(crate) mod hooks;
 pub(crate) mod hooks_settings;
-pub mod dto;
 pub(crate) mod list;
 pub mod merge_patch;
 pub mod openapi;
