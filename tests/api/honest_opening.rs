@@ -4,7 +4,7 @@
 //! who is leaving too and a second open case for the same person are refused. Over real HTTP
 //! with hubsim, on SQLite and Postgres.
 
-use crate::support::{Reply, TestApp, apps_with, csrf_in};
+use crate::support::{Reply, TestApp, approve_emailed_links, apps_with, csrf_in};
 use leaver_core::{Case, CaseId, CaseState, StepKind};
 use leaver_store::Store;
 use leaver_testkit::Options;
@@ -84,41 +84,6 @@ async fn set_faults(app: &TestApp, faults: Value) {
         .await
         .expect("faults");
     assert!(reply.status().is_success());
-}
-
-/// Approves every approval link emailed to the manager so far.
-async fn approve_all(app: &TestApp) {
-    let sink = app.sink.as_ref().expect("an SMTP sink");
-    let mut links: Vec<String> = Vec::new();
-    for message in sink.messages() {
-        if !message.rcpt_to.iter().any(|r| r == MANAGER) {
-            continue;
-        }
-        let parsed = mail_parser::MessageParser::default()
-            .parse(message.data.as_bytes())
-            .expect("MIME");
-        let text = parsed.body_text(0).expect("a text part").into_owned();
-        for word in text.split_whitespace() {
-            if let Some((_, token)) = word.split_once("/approvals/") {
-                let path = format!("/approvals/{}", token.split('?').next().unwrap_or_default());
-                if token.len() >= 64 && !links.contains(&path) {
-                    links.push(path);
-                }
-            }
-        }
-    }
-    assert!(!links.is_empty(), "the manager was asked");
-    for path in links {
-        let page = app.get(&path, None).await;
-        let key = csrf_in(&page.body);
-        let fields = [
-            ("csrf", key.as_str()),
-            ("decision", "approve"),
-            ("reason", ""),
-        ];
-        let done = app.post_form(&path, None, Some(&app.url), &fields).await;
-        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    }
 }
 
 #[tokio::test]
@@ -296,7 +261,7 @@ async fn a_leaver_in_no_org_needs_attention_and_completes_only_after_an_operator
         assert_eq!(again.status, StatusCode::CONFLICT);
 
         app.run_pending_jobs().await;
-        approve_all(&app).await;
+        approve_emailed_links(&app, MANAGER).await;
         let done = app
             .run_until(id, |s| s.is_closed() || s == CaseState::NeedsAttention)
             .await;

@@ -5,7 +5,7 @@
 //! a reactivation before any write cancels; bad input is a SCIM 400 naming the attribute and
 //! writes nothing; scim and api keys open one door each; scim2-tester (PyPI) passes.
 
-use crate::support::{Reply, TestApp, apps_with, csrf_in};
+use crate::support::{Reply, TestApp, approve_emailed_links, apps_with, csrf_in};
 use leaver_app::accounts::KeyScope;
 use leaver_core::{CaseId, CaseState};
 use leaver_store::Store;
@@ -141,41 +141,6 @@ async fn case_of(app: &TestApp, scim_id: &str) -> leaver_core::Case {
         .unwrap_or_else(|| panic!("no case for {external}"))
 }
 
-/// Approves every approval link emailed to the manager so far.
-async fn manager_approves(app: &TestApp) {
-    let sink = app.sink.as_ref().expect("an SMTP sink");
-    let mut links: Vec<String> = Vec::new();
-    for message in sink.messages() {
-        if !message.rcpt_to.iter().any(|r| r == MANAGER) {
-            continue;
-        }
-        let parsed = mail_parser::MessageParser::default()
-            .parse(message.data.as_bytes())
-            .expect("MIME");
-        let text = parsed.body_text(0).expect("a text part").into_owned();
-        for word in text.split_whitespace() {
-            if let Some((_, token)) = word.split_once("/approvals/") {
-                let path = format!("/approvals/{}", token.split('?').next().unwrap_or_default());
-                if token.len() >= 64 && !links.contains(&path) {
-                    links.push(path);
-                }
-            }
-        }
-    }
-    assert!(!links.is_empty(), "the manager was asked by email");
-    for path in links {
-        let page = app.get(&path, None).await;
-        let csrf = csrf_in(&page.body);
-        let fields = [
-            ("csrf", csrf.as_str()),
-            ("decision", "approve"),
-            ("reason", ""),
-        ];
-        let done = app.post_form(&path, None, Some(&app.url), &fields).await;
-        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    }
-}
-
 async fn members(app: &TestApp, org: &str) -> Vec<String> {
     let state: Value = app
         .http
@@ -211,7 +176,7 @@ async fn completes(app: &TestApp, id: CaseId) {
         "{:#?}",
         planned.steps
     );
-    manager_approves(app).await;
+    approve_emailed_links(app, MANAGER).await;
     let done = app
         .run_until(id, |s| s.is_closed() || s == CaseState::NeedsAttention)
         .await;

@@ -295,3 +295,39 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Approves, as a whole, every approval link emailed to `approver` so far (read from the
+/// loopback SMTP sink): each page fetched for its CSRF key, then `decision=approve` posted.
+pub async fn approve_emailed_links(app: &TestApp, approver: &str) {
+    let sink = app.sink.as_ref().expect("an SMTP sink");
+    let mut links: Vec<String> = Vec::new();
+    for message in sink.messages() {
+        if !message.rcpt_to.iter().any(|r| r == approver) {
+            continue;
+        }
+        let parsed = mail_parser::MessageParser::default()
+            .parse(message.data.as_bytes())
+            .expect("MIME");
+        let text = parsed.body_text(0).expect("a text part").into_owned();
+        for word in text.split_whitespace() {
+            if let Some((_, token)) = word.split_once("/approvals/") {
+                let path = format!("/approvals/{}", token.split('?').next().unwrap_or_default());
+                if token.len() >= 64 && !links.contains(&path) {
+                    links.push(path);
+                }
+            }
+        }
+    }
+    assert!(!links.is_empty(), "{approver} was asked by email");
+    for path in links {
+        let page = app.get(&path, None).await;
+        let csrf = csrf_in(&page.body);
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("decision", "approve"),
+            ("reason", ""),
+        ];
+        let done = app.post_form(&path, None, Some(&app.url), &fields).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    }
+}
