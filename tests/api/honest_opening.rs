@@ -4,7 +4,7 @@
 //! who is leaving too and a second open case for the same person are refused. Over real HTTP
 //! with hubsim, on SQLite and Postgres.
 
-use crate::support::{Reply, TestApp, approve_emailed_links, apps_with, csrf_in};
+use crate::support::{Reply, TestApp, approve_emailed_links, apps_with};
 use leaver_core::{Case, CaseId, CaseState, StepKind};
 use leaver_store::Store;
 use leaver_testkit::Options;

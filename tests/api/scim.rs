@@ -5,7 +5,7 @@
 //! a reactivation before any write cancels; bad input is a SCIM 400 naming the attribute and
 //! writes nothing; scim and api keys open one door each; scim2-tester (PyPI) passes.
 
-use crate::support::{Reply, TestApp, approve_emailed_links, apps_with, csrf_in};
+use crate::support::{Reply, TestApp, approve_emailed_links, apps_with};
 use leaver_app::accounts::KeyScope;
 use leaver_core::{CaseId, CaseState};
 use leaver_store::Store;
