@@ -24,6 +24,7 @@ use crate::discovery::read_org;
 use leaver_core::plan::{AccessStatus, OrgFacts};
 use leaver_hub::{HubClient, HubError, WhoAmI};
 use leaver_store::FootprintRead;
+use leaver_store::footprint_reads::digest;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -68,6 +69,8 @@ struct Read {
 pub(crate) struct FreshOrg {
     pub facts: OrgFacts,
     pub read: FootprintRead,
+    /// The SHA-256 of `read.snapshot`, taken once for every case that names the read.
+    pub digest: String,
 }
 
 impl FreshOrg {
@@ -95,7 +98,12 @@ impl FreshOrg {
             started_at,
             snapshot: snapshot.to_string(),
         };
-        FreshOrg { facts, read }
+        let digest = digest(&read.snapshot);
+        FreshOrg {
+            facts,
+            read,
+            digest,
+        }
     }
 }
 

@@ -12,7 +12,6 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 use leaver_core::StepId;
 use leaver_core::plan::{OrgFacts, reconcile};
 use leaver_store::FootprintRead;
-use leaver_store::footprint_reads::digest;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -72,7 +71,7 @@ pub(crate) fn snapshot(leaver: &str, fresh: &[Arc<FreshOrg>]) -> Value {
             json!({
                 "org": org.facts.name,
                 "read": org.read.id,
-                "sha256": digest(&org.read.snapshot),
+                "sha256": org.digest,
                 "members": org.facts.members.len(),
                 "invitations": org.facts.invitations.as_ref().map(Vec::len),
                 "gated_repos": org.facts.gated_repos.len(),
