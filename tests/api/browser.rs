@@ -61,6 +61,26 @@ async fn wait_for_approval_request(browser: &Client, url: &str) {
     }
 }
 
+/// Presses the approval page's Approve button and returns the decision the page then shows.
+pub(crate) async fn approve_on_page(browser: &Client) -> String {
+    browser
+        .find(Locator::Css("#approve"))
+        .await
+        .expect("the approve button")
+        .click()
+        .await
+        .expect("approve");
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#decided"))
+        .await
+        .expect("the decision is shown")
+        .text()
+        .await
+        .expect("text")
+}
+
 /// The approval link in the first email delivered to `recipient`.
 pub(crate) async fn approval_link(
     sink: &leaver_mail::smtp_sink::SmtpSink,
@@ -212,20 +232,7 @@ async fn an_operator_opens_a_case_in_the_browser_watches_it_complete_and_exports
     let link = approval_link(&sink, "erin@acme.test").await;
     browser.goto(&link).await.expect("the approval page");
     shot(&browser, "4-approval-page").await;
-    browser
-        .find(Locator::Css("#approve"))
-        .await
-        .expect("the approve button")
-        .click()
-        .await
-        .expect("approve");
-    let decided = browser
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("#decided"))
-        .await
-        .expect("the decision is shown");
-    let decided = decided.text().await.expect("text");
+    let decided = approve_on_page(&browser).await;
     assert!(decided.contains("Approved by erin@acme.test"), "{decided}");
     shot(&browser, "5-approved").await;
 

@@ -4,13 +4,12 @@
 //! completes, hubsim shows that one grant kept and every other access of the leaver gone, and
 //! the evidence export names the kept grant, the approver and the reason.
 
-use crate::browser::{approval_link, fill, wait_for_state};
+use crate::browser::{approval_link, approve_on_page, fill, wait_for_state};
 use crate::chrome::{browser, browser_tools, chromedriver, serve_with, shot};
 use fantoccini::Locator;
 use leaver_core::{CaseId, CaseState, StepKind, StepState};
 use serde_json::Value;
 use std::process::{Command, Output};
-use std::time::Duration;
 
 const WORLD: &str = include_str!("../../crates/leaver/demo/world.json");
 const SECRET_KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -116,22 +115,7 @@ async fn a_manager_keeps_one_gated_grant_and_the_case_completes_without_it() {
             .expect("mark reject");
         fill(&browser, "#reason", WHY).await;
         shot(&browser, &format!("steps-{n}-1-marked")).await;
-        browser
-            .find(Locator::Css("#approve"))
-            .await
-            .expect("the approve button")
-            .click()
-            .await
-            .expect("approve");
-        let decided = browser
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css("#decided"))
-            .await
-            .expect("the decision is shown")
-            .text()
-            .await
-            .expect("text");
+        let decided = approve_on_page(&browser).await;
         assert!(decided.contains("Approved by erin@acme.test"), "{decided}");
         assert!(
             decided.contains("except what you chose to keep"),
