@@ -185,16 +185,7 @@ impl ScimUserStore for SqlStore {
             .bind(ms(user.created_at))
             .execute(&mut *tx)
             .await?;
-        audit::append(
-            &mut tx,
-            None,
-            audit.actor.as_str(),
-            audit.kind,
-            audit.data,
-            user.updated_at,
-        )
-        .await?;
-        tx.commit().await?;
+        commit_audited(tx, audit, user.updated_at).await?;
         Ok(true)
     }
 
@@ -221,16 +212,7 @@ impl ScimUserStore for SqlStore {
         if updated.rows_affected() != 1 {
             return Ok(false);
         }
-        audit::append(
-            &mut tx,
-            None,
-            audit.actor.as_str(),
-            audit.kind,
-            audit.data,
-            user.updated_at,
-        )
-        .await?;
-        tx.commit().await?;
+        commit_audited(tx, audit, user.updated_at).await?;
         Ok(true)
     }
 
@@ -253,16 +235,7 @@ impl ScimUserStore for SqlStore {
             .bind(scim_id)
             .execute(&mut *tx)
             .await?;
-        audit::append(
-            &mut tx,
-            None,
-            audit.actor.as_str(),
-            audit.kind,
-            audit.data,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        commit_audited(tx, audit, now).await?;
         Ok(Some(user))
     }
 
@@ -320,4 +293,23 @@ impl ScimUserStore for SqlStore {
             .await?;
         Ok(())
     }
+}
+
+/// Records `audit` at `at` and commits `tx`: a SCIM write stands only with its audit record.
+async fn commit_audited(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    audit: ScimAudit<'_>,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    audit::append(
+        &mut tx,
+        None,
+        audit.actor.as_str(),
+        audit.kind,
+        audit.data,
+        at,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
