@@ -202,8 +202,11 @@ async fn a_good_signature_opens_a_case_and_every_refusal_changes_nothing() {
             assert!(reply.json()["error"].is_string(), "{what}: {}", reply.body);
             assert!(!reply.body.contains(&secret), "{what}");
         }
+        // 360 s, or 361 when a second turned between signing and checking.
         assert!(
-            refusals[2].1.body.contains("360s behind"),
+            ["360s behind", "361s behind"]
+                .iter()
+                .any(|behind| refusals[2].1.body.contains(behind)),
             "{}",
             refusals[2].1.body
         );
