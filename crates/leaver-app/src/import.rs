@@ -215,6 +215,10 @@ pub(crate) fn read_table<T>(
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
+        // Lines end at `\n` alone, so each record's line is the one an editor shows: a bare
+        // `\r` would otherwise end a record without starting a line, and two records (one good,
+        // one bad) would share a line number. The `\r` of a `\r\n` is trimmed with the cell.
+        .terminator(csv::Terminator::Any(b'\n'))
         .delimiter(separator(&head))
         .from_reader(Cursor::new(head).chain(data));
     let mut out = Table {
@@ -448,6 +452,27 @@ mod tests {
         );
         assert!(errors[1].contains("either way round"), "{errors:?}");
         assert_eq!(preview.summary(), "4 rows: 2 good, 2 with errors");
+    }
+
+    #[test]
+    fn a_bare_carriage_return_is_part_of_its_line_not_a_new_record() {
+        // Found by the property test: a good row and a bad one after a bare `\r` on one line.
+        let csv = "external_id,email,hub_username,manager_email\r\n\
+                   HR-1,bob@acme.test,bob,carol@acme.test\rHR-2,x\r\n\
+                   HR-3,dan@acme.test,dan,\"carol@acme.test\"\r\n";
+        let preview = preview(csv.as_bytes()).expect("not refused");
+        let lines: Vec<(u64, &str)> = preview
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert_eq!(lines, [(2, "row")], "{:?}", preview.errors);
+        let good: Vec<(u64, &str)> = preview
+            .good
+            .iter()
+            .map(|r| (r.line, r.ticket.external_id.as_str()))
+            .collect();
+        assert_eq!(good, [(3, "HR-3")]);
     }
 
     #[test]

@@ -82,8 +82,11 @@ fn csv_file() -> impl Strategy<Value = String> {
 
 proptest! {
     // 1,000 arbitrary byte strings and 1,000 generated files (up to 12 rows): each preview takes
-    // well under a millisecond.
-    #![proptest_config(ProptestConfig::with_cases(1_000))]
+    // well under a millisecond. A failure is shrunk for at most 30 s, so it reports, never hangs.
+    #![proptest_config(ProptestConfig {
+        max_shrink_time: 30_000,
+        ..ProptestConfig::with_cases(1_000)
+    })]
 
     #[test]
     fn arbitrary_bytes_preview_without_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
