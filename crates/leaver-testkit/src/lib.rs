@@ -5,6 +5,8 @@
 //! and any other setting. The workers do not run by themselves: a test drives them with
 //! [`TestApp::run_pending_jobs`], so nothing sleeps.
 
+pub mod scim_app;
+
 use leaver_app::{Leaver, ManualClock, Settings, Tuning};
 use leaver_mail::smtp_sink::SmtpSink;
 use leaver_store::{Dialect, SqlStore, Store, scratch};
