@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bench;
 pub mod calls;
 pub mod dump;
 pub mod errors;

@@ -49,11 +49,6 @@ fn world() -> Value {
     })
 }
 
-async fn calls(http: &reqwest::Client, sim: &str) -> Value {
-    let url = format!("{sim}/_sim/calls");
-    http.get(url).send().await.unwrap().json().await.unwrap()
-}
-
 /// Opens, plans, approves and runs a case per leaver until every one is completed.
 async fn complete_cases(store: &Arc<leaver_store::SqlStore>, engine: &Arc<Engine>) {
     for n in 0..WATCHED {
@@ -108,7 +103,6 @@ async fn main() {
     let sim = hubsim::spawn(serde_json::from_value(world()).unwrap())
         .await
         .unwrap();
-    let http = reqwest::Client::new();
     let hub = HubClient::new(HubConfig::new(
         sim.url.parse().unwrap(),
         TOKEN.to_owned().into(),
@@ -125,11 +119,11 @@ async fn main() {
     let engine = Engine::new(store.clone(), hub, Arc::new(SystemClock), config);
     complete_cases(&store, &engine).await;
 
-    let before = calls(&http, &sim.url).await;
+    let before = hubsim::bench::calls(&sim.url).unwrap();
     let started = Instant::now();
     let drift = engine.sweep_drift(OffsetDateTime::now_utc()).await.unwrap();
     let elapsed = started.elapsed();
-    let after = calls(&http, &sim.url).await;
+    let after = hubsim::bench::calls(&sim.url).unwrap();
     assert!(drift.is_empty(), "nobody holds anything again");
 
     let total = after["total"].as_u64().unwrap() - before["total"].as_u64().unwrap();

@@ -4,7 +4,7 @@
 //! `BENCH_CASES`, `BENCH_WORKERS` and `BENCH_BATCH` override the defaults; `BENCH_ROUTES=1`
 //! also prints the Hub calls by route.
 //!
-//! hubsim runs in a child process (this same executable, started with `BENCH_HUBSIM_SEED`), as
+//! hubsim runs in a child process (this same executable, `hubsim::bench::HubProcess`), as
 //! the Hub is a service of its own: the peak memory is Leaver's alone, while the two still share
 //! the machine's cores.
 //!
@@ -13,6 +13,7 @@
 //! to one of its gated models. Each case therefore plans to five steps: strip access, revoke
 //! one grant, remove the member, flag tokens, verify.
 
+use hubsim::bench::{HubProcess, peak_memory_mb};
 use leaver_core::{CaseId, CaseState, Event, StepState, Ticket, TicketInput};
 use leaver_engine::{Engine, EngineConfig, SystemClock};
 use leaver_hub::{HubClient, HubConfig};
@@ -22,15 +23,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
-const HUBSIM_SEED_VAR: &str = "BENCH_HUBSIM_SEED";
 const TOKEN: &str = "hf_leaver_bot_admin";
 const LEAVERS_PER_ORG: usize = 100;
 const REPOS_PER_ORG: usize = 10;
 
 fn main() {
-    if let Some(seed) = std::env::var_os(HUBSIM_SEED_VAR) {
-        return serve_hubsim(seed.into());
-    }
+    hubsim::bench::serve_if_child();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -71,7 +69,7 @@ impl Settings {
 
 async fn run(label: &str, store: SqlStore, settings: &Settings) {
     let orgs = settings.cases.div_ceil(LEAVERS_PER_ORG);
-    let sim = HubProcess::start(&world(orgs));
+    let sim = HubProcess::start(&world(orgs)).expect("hubsim");
     let store = Arc::new(store);
     let engine = engine(&sim, store.clone(), orgs, settings.batch);
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -84,7 +82,7 @@ async fn run(label: &str, store: SqlStore, settings: &Settings) {
     let _ = stop.send(true);
     workers.await.expect("workers");
     check_all_completed(&store, &ids).await;
-    let calls = hub_calls(&sim).await;
+    let calls = hub_calls(&sim);
     println!(
         "{label}: {} cases in {:.2} s ({:.0} cases/s; opening took {:.2} s), peak memory {} MB, {:.1} Hub calls per case",
         settings.cases,
@@ -232,79 +230,10 @@ async fn check_all_completed(store: &SqlStore, ids: &[CaseId]) {
     assert_eq!(completed, ids.len(), "every case completed");
 }
 
-async fn hub_calls(sim: &HubProcess) -> u64 {
-    let calls: Value = reqwest::get(format!("{}/_sim/calls", sim.url))
-        .await
-        .expect("calls")
-        .json()
-        .await
-        .expect("json");
+fn hub_calls(sim: &HubProcess) -> u64 {
+    let calls = sim.calls().expect("calls");
     if std::env::var_os("BENCH_ROUTES").is_some() {
         println!("{:#}", calls["by_route"]);
     }
     calls["total"].as_u64().expect("total")
-}
-
-/// The process's peak resident memory (`VmHWM`), in MB.
-fn peak_memory_mb() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb / 1024)
-}
-
-/// hubsim in a child process; killed when dropped.
-struct HubProcess {
-    child: std::process::Child,
-    url: String,
-    _seed: tempfile::NamedTempFile,
-}
-
-impl HubProcess {
-    /// Starts this executable as hubsim on `seed` and waits for the URL it prints.
-    fn start(seed: &Value) -> HubProcess {
-        use std::io::BufRead;
-        let file = tempfile::NamedTempFile::new().expect("seed file");
-        serde_json::to_writer(&file, seed).expect("write seed");
-        let mut child = std::process::Command::new(std::env::current_exe().expect("exe"))
-            .env(HUBSIM_SEED_VAR, file.path())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("start hubsim");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut url = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut url)
-            .expect("hubsim url");
-        HubProcess {
-            child,
-            url: url.trim().to_owned(),
-            _seed: file,
-        }
-    }
-}
-
-impl Drop for HubProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The child's side: serves the seed at `path` and prints its URL.
-fn serve_hubsim(path: std::path::PathBuf) {
-    let seed = hubsim::Seed::from_file(&path).expect("seed");
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            println!("http://{}", listener.local_addr().expect("addr"));
-            hubsim::serve(listener, seed).await.expect("serve");
-        });
 }

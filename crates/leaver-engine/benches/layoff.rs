@@ -187,12 +187,7 @@ async fn main() {
     let _ = stop.send(true);
     running.await.unwrap();
 
-    let calls: Value = reqwest::get(format!("{}/_sim/calls", sim.url))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let calls = hubsim::bench::calls(&sim.url).unwrap();
     let total = calls["total"].as_u64().unwrap();
     let by_route: BTreeMap<String, u64> =
         serde_json::from_value(calls["by_route"].clone()).unwrap();

@@ -45,16 +45,10 @@ fn world() -> Value {
     })
 }
 
-async fn calls(http: &reqwest::Client, sim: &str) -> u64 {
-    let calls: Value = http
-        .get(format!("{sim}/_sim/calls"))
-        .send()
-        .await
+fn calls(sim: &str) -> u64 {
+    hubsim::bench::calls(sim).unwrap()["total"]
+        .as_u64()
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    calls["total"].as_u64().unwrap()
 }
 
 #[tokio::main]
@@ -109,7 +103,7 @@ async fn main() {
     let planned = store.list_cases(&filter).await.unwrap();
     assert_eq!(planned.len(), LEAVERS, "every case planned");
     let steps: usize = planned.iter().map(|c| c.steps.len()).sum();
-    let shared = calls(&http, &sim.url).await;
+    let shared = calls(&sim.url);
 
     // The naive way: each leaver's planning walks the org and every repo on its own.
     http.post(format!("{}/_sim/reset", sim.url))
@@ -121,7 +115,7 @@ async fn main() {
     for _ in 0..LEAVERS {
         read_org(&hub, "bench-org", &me).await.unwrap();
     }
-    let naive = calls(&http, &sim.url).await;
+    let naive = calls(&sim.url);
 
     println!(
         "planning {LEAVERS} leavers, org of {} members and {REPOS} gated repos",

@@ -13,6 +13,7 @@
     reason = "a benchmark: any failure should stop it loudly"
 )]
 
+use hubsim::bench::{HubProcess, peak_memory_mb};
 use leaver_app::model::Actor;
 use leaver_app::{Leaver, Settings};
 use serde_json::{Value, json};
@@ -20,7 +21,6 @@ use std::fmt::Write;
 use std::time::Instant;
 
 const TOKEN: &str = "hf_bench_admin";
-const SEED_VAR: &str = "BENCH_ROSTER_HUBSIM_SEED";
 const HOLDERS: usize = 20;
 
 fn env(name: &str, default: usize) -> usize {
@@ -77,9 +77,7 @@ fn roster(orgs: usize, members: usize) -> String {
 }
 
 fn main() {
-    if let Some(seed) = std::env::var_os(SEED_VAR) {
-        return serve_hubsim(seed.into());
-    }
+    hubsim::bench::serve_if_child();
     let (orgs, members, repos) = (
         env("BENCH_ORGS", 5),
         env("BENCH_MEMBERS", 2_000),
@@ -90,7 +88,7 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async move {
-        let hub = HubProcess::start(&world(orgs, members, repos));
+        let hub = HubProcess::start(&world(orgs, members, repos)).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let settings = Settings {
             database_url: format!("sqlite://{}", dir.path().join("bench.db").display()),
@@ -102,7 +100,6 @@ fn main() {
             ..Settings::default()
         };
         let app = Leaver::builder(settings).build().await.unwrap();
-        let http = reqwest::Client::new();
 
         let started = Instant::now();
         let preview = leaver_app::roster::import::preview(roster(orgs, members).as_bytes()).unwrap();
@@ -110,17 +107,17 @@ fn main() {
         app.import_roster(&preview, &Actor::cli()).await.unwrap();
         let import = started.elapsed();
 
-        let before = calls(&http, &hub.url).await;
+        let before = total_calls(&hub);
         let started = Instant::now();
         let report = app.roster_report(true).await.unwrap();
         let first = started.elapsed();
-        let first_calls = calls(&http, &hub.url).await - before;
+        let first_calls = total_calls(&hub) - before;
 
         // A second report within the index's lifetime reads nothing from the Hub.
         let started = Instant::now();
         let again = app.roster_report(false).await.unwrap();
         let second = started.elapsed();
-        let second_calls = calls(&http, &hub.url).await - before - first_calls;
+        let second_calls = total_calls(&hub) - before - first_calls;
         assert_eq!(again.rows.len(), report.rows.len());
 
         let count = |kind| report.rows.iter().filter(|r| r.finding.kind == kind).count();
@@ -147,79 +144,11 @@ fn main() {
         );
         println!("peak memory (Leaver, hubsim apart): {} MB", peak_memory_mb());
         if std::env::var_os("BENCH_ROUTES").is_some() {
-            let calls: Value = http.get(format!("{}/_sim/calls", hub.url)).send().await.unwrap().json().await.unwrap();
-            println!("{:#}", calls["by_route"]);
+            println!("{:#}", hub.calls().unwrap()["by_route"]);
         }
     });
 }
 
-async fn calls(http: &reqwest::Client, sim: &str) -> u64 {
-    let calls: Value = http
-        .get(format!("{sim}/_sim/calls"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    calls["total"].as_u64().unwrap()
-}
-
-/// The process's peak resident memory (`VmHWM`), in MB.
-fn peak_memory_mb() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb / 1024)
-}
-
-/// hubsim in a child process (this executable, told so by [`SEED_VAR`]); killed when dropped.
-struct HubProcess {
-    child: std::process::Child,
-    url: String,
-    _seed: tempfile::NamedTempFile,
-}
-
-impl HubProcess {
-    fn start(seed: &Value) -> HubProcess {
-        use std::io::BufRead;
-        let file = tempfile::NamedTempFile::new().unwrap();
-        serde_json::to_writer(&file, seed).unwrap();
-        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-            .env(SEED_VAR, file.path())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut url = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut url)
-            .unwrap();
-        HubProcess {
-            child,
-            url: url.trim().to_owned(),
-            _seed: file,
-        }
-    }
-}
-
-impl Drop for HubProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve_hubsim(path: std::path::PathBuf) {
-    let seed = hubsim::Seed::from_file(&path).unwrap();
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            println!("http://{}", listener.local_addr().unwrap());
-            hubsim::serve(listener, seed).await.unwrap();
-        });
+fn total_calls(hub: &HubProcess) -> u64 {
+    hub.calls().unwrap()["total"].as_u64().unwrap()
 }

@@ -1,7 +1,8 @@
 //! What the bench asks of the server and of the CLI: the export read as it arrives, the CLI's
 //! export with its peak memory, the import preview.
 
-use super::server::{Server, csrf_in, peak_mb};
+use super::server::{Server, csrf_in};
+use hubsim::bench::peak_memory_mb_of;
 use reqwest::header::{CONTENT_TYPE, COOKIE, ORIGIN};
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -66,7 +67,7 @@ pub fn cli_export(database: &str) -> anyhow::Result<(u64, usize)> {
     });
     let mut peak = 0;
     while child.try_wait()?.is_none() {
-        peak = peak.max(peak_mb(child.id()));
+        peak = peak.max(peak_memory_mb_of(child.id()));
         std::thread::sleep(Duration::from_millis(10));
     }
     let bytes = reader

@@ -1,6 +1,7 @@
 //! The server under measurement, in a process of its own, and logging in to it.
 
 use super::{OPERATOR, PASSWORD, SERVE_VAR};
+use hubsim::bench::peak_memory_mb_of;
 use reqwest::header::{COOKIE, ORIGIN};
 use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
@@ -30,7 +31,7 @@ impl Server {
     }
 
     pub fn peak_mb(&self) -> u64 {
-        peak_mb(self.child.id())
+        peak_memory_mb_of(self.child.id())
     }
 }
 
@@ -55,16 +56,6 @@ pub async fn serve(database: &str) -> anyhow::Result<()> {
     let state = leaver_web::AppState::new(std::sync::Arc::new(app));
     leaver_web::serve(listener, state, std::future::pending()).await?;
     Ok(())
-}
-
-/// A process's peak resident memory (`VmHWM`), in MB.
-pub fn peak_mb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb / 1024)
 }
 
 /// The operator's session cookie, logged in through the login form.
