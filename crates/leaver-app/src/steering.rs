@@ -60,7 +60,7 @@ impl Leaver {
                     })
                     .map(|(user, member)| Candidate {
                         org: org.name.clone(),
-                        username: user.clone(),
+                        username: user.to_string(),
                         role: member.role.clone(),
                     })
             })

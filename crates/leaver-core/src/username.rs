@@ -58,30 +58,108 @@ pub fn same_account(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
-/// The entry of `map` (keyed by username as the Hub spells it) for `user`, however it is spelled.
+/// A Hub account as a map key: the username as the Hub spells it, ordered and compared without
+/// the case of its letters, as the Hub tells accounts apart. A map of them finds `Alice` under
+/// `alice` in one descent of the tree ([`lookup`]) instead of a pass over every key, which is
+/// what a leaver absent from most orgs costs the planner and every reconcile.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Account(String);
+
+impl Account {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Ord for Account {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        fn caseless(s: &str) -> impl Iterator<Item = u8> + '_ {
+            s.bytes().map(|b| b.to_ascii_lowercase())
+        }
+        caseless(&self.0).cmp(caseless(&other.0))
+    }
+}
+
+impl PartialOrd for Account {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Account {
+    fn eq(&self, other: &Self) -> bool {
+        same_account(&self.0, &other.0)
+    }
+}
+
+impl Eq for Account {}
+
+impl std::ops::Deref for Account {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Account {
+    fn from(name: &str) -> Account {
+        Account(name.to_owned())
+    }
+}
+
+impl From<String> for Account {
+    fn from(name: String) -> Account {
+        Account(name)
+    }
+}
+
+/// The entry of `map` for `user`, however it is spelled, with the key as the Hub spells it.
 pub fn lookup<'m, V>(
-    map: &'m std::collections::BTreeMap<String, V>,
+    map: &'m std::collections::BTreeMap<Account, V>,
     user: &str,
-) -> Option<(&'m String, &'m V)> {
-    map.get_key_value(user)
-        .or_else(|| map.iter().find(|(name, _)| same_account(name, user)))
+) -> Option<(&'m Account, &'m V)> {
+    map.get_key_value(&Account::from(user))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::HubUsername;
+    use super::{Account, HubUsername};
+
+    #[test]
+    fn accounts_order_without_case_and_keep_their_spelling() {
+        let mut names: Vec<Account> = ["bob", "Alice", "alice2", "ALICE", "b"]
+            .into_iter()
+            .map(Account::from)
+            .collect();
+        names.sort();
+        names.dedup();
+        let names: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+        assert_eq!(names, ["Alice", "alice2", "b", "bob"]);
+    }
 
     #[test]
     fn the_same_account_whatever_the_case_of_its_letters() {
         let alice = HubUsername::parse("Alice").expect("valid");
         assert!(alice.is("alice") && alice.is("ALICE") && alice.is("Alice"));
         assert!(!alice.is("alice2") && !alice.is("alic"));
-        let map = std::collections::BTreeMap::from([("alice".to_owned(), 1)]);
+        let map = std::collections::BTreeMap::from([("alice".into(), 1), ("Bobby".into(), 2)]);
+        let found = super::lookup(&map, "Alice").map(|(name, n)| (name.as_str(), *n));
+        assert_eq!(found, Some(("alice", 1)));
+        let found = super::lookup(&map, "BOBBY").map(|(name, n)| (name.as_str(), *n));
         assert_eq!(
-            super::lookup(&map, "Alice"),
-            Some((&"alice".to_owned(), &1))
+            found,
+            Some(("Bobby", 2)),
+            "the key keeps the Hub's spelling"
         );
         assert_eq!(super::lookup(&map, "bob"), None);
+        assert_eq!(super::lookup(&map, "alice2"), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use leaver_core::RepoType;
 use leaver_core::plan::{
     AccessStatus, GatedRepo, HubPlan, MemberFacts, OrgFacts, ScimMode, TokenFacts,
 };
+use leaver_core::username::{Account, lookup};
 use leaver_hub::{HubClient, HubError, HubErrorKind, ScimBase, WhoAmI};
 use std::collections::BTreeMap;
 
@@ -67,7 +68,7 @@ pub async fn read_org(hub: &HubClient, org: &str, me: &WhoAmI) -> Result<OrgFact
                 .map(|g| g.name.clone().unwrap_or_else(|| g.id.clone()))
                 .collect();
             (
-                m.user,
+                Account::from(m.user),
                 MemberFacts {
                     role: m.role.unwrap_or_else(|| "read".into()),
                     resource_groups: groups,
@@ -89,7 +90,7 @@ pub async fn read_org(hub: &HubClient, org: &str, me: &WhoAmI) -> Result<OrgFact
                     .await?
                 {
                     if let Some(user) = request.user {
-                        holders.insert(user.user, status);
+                        holders.insert(Account::from(user.user), status);
                     }
                 }
             }
@@ -116,7 +117,7 @@ pub async fn read_org(hub: &HubClient, org: &str, me: &WhoAmI) -> Result<OrgFact
 async fn probe_scim(
     hub: &HubClient,
     org: &str,
-    members: &BTreeMap<String, MemberFacts>,
+    members: &BTreeMap<Account, MemberFacts>,
 ) -> Result<(ScimMode, Option<Vec<String>>), HubError> {
     let absent = |e: &HubError| {
         matches!(
@@ -140,7 +141,7 @@ async fn probe_scim(
             let invited = users
                 .into_iter()
                 .map(|u| u.user_name)
-                .filter(|u| !members.contains_key(u))
+                .filter(|u| lookup(members, u).is_none())
                 .collect();
             Ok((ScimMode::Basic, Some(invited)))
         }

@@ -1,7 +1,7 @@
 //! What the planner needs to know about an org, in domain terms (not the Hub's wire types).
 
 use crate::RepoType;
-use crate::username::same_account;
+use crate::username::{Account, same_account};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -80,7 +80,7 @@ pub struct GatedRepo {
     pub repo_type: RepoType,
     pub id: String,
     /// Username → status, for pending and accepted requests.
-    pub holders: BTreeMap<String, AccessStatus>,
+    pub holders: BTreeMap<Account, AccessStatus>,
 }
 
 /// What Leaver's own token may do in the org (from `whoami-v2`).
@@ -114,7 +114,7 @@ pub struct OrgFacts {
     pub scim: ScimMode,
     pub token: TokenFacts,
     /// Username → membership.
-    pub members: BTreeMap<String, MemberFacts>,
+    pub members: BTreeMap<Account, MemberFacts>,
     pub gated_repos: Vec<GatedRepo>,
     /// Usernames with a pending invitation, when the Hub lets us see them (Basic-SSO SCIM only).
     pub invitations: Option<Vec<String>>,

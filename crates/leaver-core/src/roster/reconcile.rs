@@ -343,6 +343,7 @@ mod tests {
     use crate::RepoType;
     use crate::plan::{AccessStatus, GatedRepo, HubPlan, MemberFacts, ScimMode, TokenFacts};
     use crate::roster::{RosterEntryInput, RosterSource};
+    use crate::username::Account;
 
     fn org(
         name: &str,
@@ -363,7 +364,7 @@ mod tests {
                 .iter()
                 .map(|(u, r)| {
                     (
-                        u.to_string(),
+                        Account::from(*u),
                         MemberFacts {
                             role: r.to_string(),
                             resource_groups: vec![],
@@ -412,9 +413,9 @@ mod tests {
             repo_type: RepoType::Model,
             id: "acme/m".into(),
             holders: [
-                ("outsider".to_string(), AccessStatus::Accepted),
-                ("dan".to_string(), AccessStatus::Pending),
-                ("alice".to_string(), AccessStatus::Accepted),
+                ("outsider".into(), AccessStatus::Accepted),
+                ("dan".into(), AccessStatus::Pending),
+                ("alice".into(), AccessStatus::Accepted),
             ]
             .into(),
         });

@@ -11,6 +11,7 @@ use leaver_core::RepoType;
 use leaver_core::plan::{
     AccessStatus, GatedRepo, HubPlan, MemberFacts, OrgFacts, ScimMode, TokenFacts,
 };
+use leaver_core::username::Account;
 use std::collections::BTreeMap;
 
 pub fn user(name: &str) -> HubUsername {
@@ -31,7 +32,7 @@ pub fn org(name: &str, plan: HubPlan, members: &[(&str, &str)]) -> OrgFacts {
             .iter()
             .map(|(u, role)| {
                 (
-                    u.to_string(),
+                    Account::from(*u),
                     MemberFacts {
                         role: role.to_string(),
                         resource_groups: vec![],
@@ -39,7 +40,7 @@ pub fn org(name: &str, plan: HubPlan, members: &[(&str, &str)]) -> OrgFacts {
                 )
             })
             .chain([(
-                "leaver-bot".to_string(),
+                Account::from("leaver-bot"),
                 MemberFacts {
                     role: "admin".into(),
                     resource_groups: vec![],
@@ -61,7 +62,7 @@ pub fn gated_repo(repo_type: RepoType, id: &str, holders: &[(&str, AccessStatus)
         id: id.into(),
         holders: holders
             .iter()
-            .map(|(u, s)| (u.to_string(), *s))
+            .map(|(u, s)| (Account::from(*u), *s))
             .collect::<BTreeMap<_, _>>(),
     }
 }
