@@ -193,8 +193,11 @@ async fn a_manager_keeps_one_gated_grant_and_the_case_completes_without_it() {
         assert_eq!(kept[0]["reason"], WHY, "{kept}");
         let snapshot = &json["cases"][0]["verify_snapshot"]["kept"];
         assert_eq!(snapshot[0]["by"], "erin@acme.test", "{snapshot}");
-        // Each org names the whole-org read that verified it; the export puts the kept read
-        // back, checked against the digest the audit trail holds: the kept grant is counted.
+        // The evidence names the pass that verified it by digest; the export puts the pass back
+        // as each org's whole-org read, then each kept read, every one checked against the
+        // digest the audit trail holds: the kept grant is counted.
+        let pass = &json["cases"][0]["verify_snapshot"]["pass"];
+        assert_eq!(pass["intact"], true, "{pass}");
         let orgs = json["cases"][0]["verify_snapshot"]["orgs"]
             .as_array()
             .expect("orgs read");

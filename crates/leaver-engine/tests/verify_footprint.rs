@@ -93,34 +93,36 @@ async fn access_granted_while_the_case_runs_is_found_by_verify_and_revoked_befor
         assert!(seen.contains(&CaseState::Running), "{seen:?}");
 
         let evidence = &by_verify.last().expect("verify's success")["detail"]["evidence"];
-        let orgs: Vec<&str> = evidence["orgs"]
-            .as_array()
-            .expect("orgs")
-            .iter()
-            .filter_map(|o| o["org"].as_str())
-            .collect();
+        // The evidence names the pass it rested on by digest; the pass, kept once, names each
+        // org's read by id and digest; each read, kept once, has every gated repo and its counts.
+        assert_eq!(evidence["pass"]["orgs"], 2, "{evidence}");
+        assert_eq!(evidence["pass"]["gated_repos"], 5, "{evidence}");
+        let pass_id = evidence["pass"]["id"].as_str().expect("pass id").to_owned();
+        let passes = world
+            .store
+            .footprint_passes(std::slice::from_ref(&pass_id))
+            .await
+            .expect("passes");
+        let [pass] = &passes[..] else {
+            panic!("one pass is kept under {pass_id}: {passes:?}");
+        };
+        assert_eq!(
+            digest(&pass.entries),
+            pass_id,
+            "the pass is named by its digest"
+        );
+        let entries = pass.entries().expect("entries");
+        let orgs: Vec<&str> = entries.iter().map(|e| e.org.as_str()).collect();
         assert_eq!(orgs, ["acme-ai", "beta-lab"], "every managed org is named");
-        // Each org names the read that saw it, kept once with every gated repo and its counts,
-        // under the digest the audit trail recorded.
-        let ids: Vec<String> = evidence["orgs"]
-            .as_array()
-            .expect("orgs")
-            .iter()
-            .map(|o| o["read"].as_str().expect("read id").to_owned())
-            .collect();
+        let ids: Vec<String> = entries.iter().map(|e| e.read.clone()).collect();
         let reads = world.store.footprint_reads(&ids).await.expect("reads");
         assert_eq!(reads.len(), 2, "both reads are kept");
         let snapshots: Vec<serde_json::Value> = reads
             .iter()
             .map(|read| {
-                let named = evidence["orgs"]
-                    .as_array()
-                    .expect("orgs")
-                    .iter()
-                    .find(|o| o["read"] == json!(read.id))
-                    .expect("named");
-                assert_eq!(named["sha256"], json!(digest(&read.snapshot)), "{named}");
-                assert_eq!(named["org"], json!(read.org));
+                let named = entries.iter().find(|e| e.read == read.id).expect("named");
+                assert_eq!(named.sha256, digest(&read.snapshot), "{named:?}");
+                assert_eq!(named.org, read.org);
                 serde_json::from_str(&read.snapshot).expect("snapshot")
             })
             .collect();
@@ -141,10 +143,11 @@ async fn access_granted_while_the_case_runs_is_found_by_verify_and_revoked_befor
             Some(json!([1, 0])),
             "dave's grant is counted (accepted, pending)"
         );
-        assert_eq!(
-            evidence["orgs"][0]["members"], 3,
-            "leaver-bot, carol and frank"
-        );
+        let acme = snapshots
+            .iter()
+            .find(|o| o["org"] == "acme-ai")
+            .expect("acme-ai read");
+        assert_eq!(acme["members"], 3, "leaver-bot, carol and frank");
     }
 }
 

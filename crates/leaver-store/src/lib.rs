@@ -36,7 +36,7 @@ pub use audit::mark::ChainCheck;
 pub use cases::record_batch::{BatchItem, BatchWrite};
 pub use drift_links::{DRIFT_DETECTED, DRIFT_FOLLOW_UP, DriftLink, DriftLinks};
 pub use error::StoreError;
-pub use footprint_reads::FootprintRead;
+pub use footprint_reads::{FootprintPass, FootprintRead, PassEntry};
 pub use held_tokens::{Held, HeldToken, TokenSealer, TokenStore};
 pub use hooks::{HookSource, HookStore};
 pub use inbound_calls::{Channel, InboundCall, InboundCalls};

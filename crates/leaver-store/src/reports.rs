@@ -61,6 +61,12 @@ pub trait ReportStore: Send + Sync + std::fmt::Debug {
         ids: &[String],
     ) -> Result<Vec<crate::FootprintRead>, StoreError>;
 
+    /// The passes kept under `ids` (those kept; in no particular order).
+    async fn footprint_passes(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<crate::FootprintPass>, StoreError>;
+
     /// How many cases are in each state (every state present, zero included).
     async fn case_counts(&self) -> Result<BTreeMap<CaseState, i64>, StoreError>;
 
@@ -133,6 +139,13 @@ impl ReportStore for SqlStore {
         ids: &[String],
     ) -> Result<Vec<crate::FootprintRead>, StoreError> {
         crate::footprint_reads::fetch(self.pool(), ids).await
+    }
+
+    async fn footprint_passes(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<crate::FootprintPass>, StoreError> {
+        crate::footprint_reads::fetch_passes(self.pool(), ids).await
     }
 
     async fn case_counts(&self) -> Result<BTreeMap<CaseState, i64>, StoreError> {

@@ -12,7 +12,7 @@ mod spreadsheet;
 use leaver_core::audit::AuditRecord;
 use leaver_core::{Case, CaseId, StepId, StepKind};
 use leaver_store::footprint_reads::digest;
-use leaver_store::{ChainCheck, FootprintRead, ReportStore, Store, StoreError};
+use leaver_store::{ChainCheck, FootprintPass, FootprintRead, ReportStore, Store, StoreError};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -255,14 +255,18 @@ pub fn case_evidence(case: Case, records: Vec<AuditRecord>) -> CaseEvidence {
     }
 }
 
-/// Puts into each verify snapshot of `page` the whole-org reads it names (kept once for every
-/// case they served, see `leaver_store::footprint_reads`): each org gets its read's `snapshot`
-/// (every gated repo with its accepted and pending counts) and `intact`, whether the kept text
-/// still has the SHA-256 the audit trail recorded. A read not found says so.
+/// Puts into each verify snapshot of `page` what it rested on, kept once for every case (see
+/// `leaver_store::footprint_reads`). First the pass it names by digest becomes `orgs`, each org
+/// with its read's id and digest, and `pass.intact` says whether the kept list still has the
+/// digest the audit trail recorded ([`with_passes`]; evidence recorded before passes names each
+/// org's read itself). Then each org gets its read's `snapshot` (its members, and every gated
+/// repo with its accepted and pending counts) and `intact`, whether the kept text still has
+/// its digest. A pass or read not found says so.
 async fn with_reads(
     page: &mut [CaseEvidence],
     reports: &dyn ReportStore,
 ) -> Result<(), StoreError> {
+    with_passes(page, reports).await?;
     let org_entries = |snapshot: &Value| -> Vec<String> {
         snapshot["orgs"]
             .as_array()
@@ -301,6 +305,40 @@ async fn with_reads(
                 None => org["snapshot"] = json!("not found: the read is not kept"),
             }
         }
+    }
+    Ok(())
+}
+
+/// Puts each verify snapshot's pass in it as `orgs`, checked against its digest.
+async fn with_passes(
+    page: &mut [CaseEvidence],
+    reports: &dyn ReportStore,
+) -> Result<(), StoreError> {
+    let pass_id = |snapshot: &Value| snapshot["pass"]["id"].as_str().map(str::to_owned);
+    let snapshots = || page.iter().filter_map(|case| case.verify_snapshot.as_ref());
+    let mut ids: Vec<String> = snapshots().filter_map(pass_id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let passes: HashMap<String, FootprintPass> = reports
+        .footprint_passes(&ids)
+        .await?
+        .into_iter()
+        .map(|pass| (pass.id.clone(), pass))
+        .collect();
+    for snapshot in page.iter_mut().filter_map(|c| c.verify_snapshot.as_mut()) {
+        let Some(id) = pass_id(snapshot) else {
+            continue;
+        };
+        let (intact, orgs) = match passes.get(&id).map(|pass| (pass.intact(), pass.entries())) {
+            Some((intact, Ok(entries))) => (intact, json!(entries)),
+            Some((_, Err(unreadable))) => (false, json!(unreadable.to_string())),
+            None => (false, json!("not found: the pass is not kept")),
+        };
+        snapshot["pass"]["intact"] = json!(intact);
+        snapshot["orgs"] = orgs;
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::outcome::{Outcome, StepError};
 use crate::settle::Settle;
 use crate::shared_reads::SharedReads;
 use crate::steps::Ran;
+use crate::steps::footprint::PassRecord;
 use leaver_core::{Case, CaseState, Event, Step, StepId, StepKind, StepState};
 use leaver_hub::CircuitState;
 use leaver_store::{BatchWrite, HeldToken, StoreError};
@@ -84,21 +85,21 @@ async fn held_tokens(
 /// The outcome event of the step's current attempt (with its audit detail), after the held
 /// tokens' verdicts the run reached, if any.
 fn settle(engine: &Engine, step: &Step, ran: Result<Ran, StepError>) -> Settle {
-    let (outcome, verdicts, reads) = match ran {
+    let (outcome, verdicts, pass) = match ran {
         Ok(Ran {
             outcome,
             verdicts,
-            reads,
-        }) => (Ok(outcome), verdicts, reads),
-        Err(error) => (Err(error), Vec::new(), Vec::new()),
+            pass,
+        }) => (Ok(outcome), verdicts, pass),
+        Err(error) => (Err(error), Vec::new(), None),
     };
     let (event, detail) = outcome_event(engine, step, outcome);
     let mut facts = Vec::new();
     if !verdicts.is_empty() {
         facts.push(BatchWrite::TokenVerdicts { tokens: verdicts });
     }
-    if !reads.is_empty() {
-        facts.push(BatchWrite::FootprintReads { reads });
+    if let Some(PassRecord { pass, reads }) = pass {
+        facts.push(BatchWrite::FootprintPass { pass, reads });
     }
     Settle::Write {
         facts,

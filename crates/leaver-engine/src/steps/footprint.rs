@@ -11,7 +11,7 @@ use crate::outcome::{Outcome, StepError};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use leaver_core::StepId;
 use leaver_core::plan::{OrgFacts, reconcile};
-use leaver_store::FootprintRead;
+use leaver_store::{FootprintPass, FootprintRead, PassEntry};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -60,30 +60,41 @@ pub(crate) fn changes(
     }))
 }
 
-/// What was read: each org by its read's id and the SHA-256 of that read's snapshot (kept once
-/// for every case it served: `leaver_store::footprint_reads`, with every gated repo and its
-/// accepted and pending counts), with its counts. The evidence of a read that found nothing of
-/// the leaver's (what a read that found something found is in its additions).
-pub(crate) fn snapshot(leaver: &str, fresh: &[Arc<FreshOrg>]) -> Value {
-    let orgs: Vec<Value> = fresh
+/// The pass `fresh` makes: every org's read by id and the SHA-256 of its snapshot, in the
+/// managed orgs' order, named by the SHA-256 of that list. Kept once for every case that rested
+/// on the same reads, with the reads themselves (`leaver_store::footprint_reads`).
+pub(crate) fn pass(fresh: &[Arc<FreshOrg>]) -> PassRecord {
+    let entries: Vec<PassEntry> = fresh
         .iter()
-        .map(|org| {
-            json!({
-                "org": org.facts.name,
-                "read": org.read.id,
-                "sha256": org.digest,
-                "members": org.facts.members.len(),
-                "invitations": org.facts.invitations.as_ref().map(Vec::len),
-                "gated_repos": org.facts.gated_repos.len(),
-            })
+        .map(|org| PassEntry {
+            org: org.facts.name.clone(),
+            read: org.read.id.clone(),
+            sha256: org.digest.clone(),
         })
         .collect();
-    json!({ "leaver": leaver, "orgs": orgs })
+    PassRecord {
+        pass: FootprintPass::new(&entries),
+        reads: fresh.iter().map(|org| org.read.clone()).collect(),
+    }
 }
 
-/// The reads `snapshot` names, to keep with the case's record.
-pub(crate) fn reads(fresh: &[Arc<FreshOrg>]) -> Vec<FootprintRead> {
-    fresh.iter().map(|org| org.read.clone()).collect()
+/// A pass and the reads it names, to keep with the case's record.
+#[derive(Debug)]
+pub(crate) struct PassRecord {
+    pub pass: FootprintPass,
+    pub reads: Vec<FootprintRead>,
+}
+
+/// The evidence of a read that found nothing of the leaver's: the pass it rested on, by the
+/// digest the audit trail then covers, and how much it read (what each org and gated repo held
+/// is in the pass's reads; an evidence export puts them back). What a read that found
+/// something found is in its additions.
+pub(crate) fn snapshot(leaver: &str, fresh: &[Arc<FreshOrg>], pass: &FootprintPass) -> Value {
+    let repos: usize = fresh.iter().map(|o| o.facts.gated_repos.len()).sum();
+    json!({
+        "leaver": leaver,
+        "pass": { "id": pass.id, "orgs": fresh.len(), "gated_repos": repos },
+    })
 }
 
 /// The names of the orgs read, for a read whose findings are its additions and skips.

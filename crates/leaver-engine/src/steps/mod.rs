@@ -2,7 +2,7 @@
 //! needed, then reads back; each `check` looks for a manual step's result without writing.
 
 mod admins;
-mod footprint;
+pub(crate) mod footprint;
 mod invitation;
 mod lost_answer;
 mod reassign;
@@ -22,7 +22,7 @@ use crate::shared_reads::SharedReads;
 use leaver_core::plan::OrgFacts;
 use leaver_core::{Case, Step, StepKind, Strategy};
 use leaver_hub::{HubClient, WhoAmI};
-use leaver_store::{FootprintRead, HeldToken};
+use leaver_store::HeldToken;
 
 /// What a step's code may use.
 pub(crate) struct StepContext<'a> {
@@ -62,12 +62,12 @@ impl StepContext<'_> {
 
 /// What running a step came to: its outcome and the facts to keep whatever becomes of it: for
 /// `flag_tokens`, the verdicts it reached on held tokens (what the Hub now shows of them); for
-/// `verify`, the whole-org reads its evidence names.
+/// `verify`, the pass its evidence names, with its whole-org reads.
 #[derive(Debug)]
 pub(crate) struct Ran {
     pub outcome: Outcome,
     pub verdicts: Vec<HeldToken>,
-    pub reads: Vec<FootprintRead>,
+    pub pass: Option<footprint::PassRecord>,
 }
 
 impl From<Outcome> for Ran {
@@ -75,7 +75,7 @@ impl From<Outcome> for Ran {
         Ran {
             outcome,
             verdicts: Vec::new(),
-            reads: Vec::new(),
+            pass: None,
         }
     }
 }

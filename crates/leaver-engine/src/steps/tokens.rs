@@ -59,7 +59,7 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
     Ok(Ran {
         outcome: outcome(cx, &settled),
         verdicts,
-        reads: Vec::new(),
+        pass: None,
     })
 }
 

@@ -3,8 +3,9 @@
 //! repo, not only what the plan touched. Whatever the leaver still holds is planned as new
 //! steps (`leaver_core::plan::reconcile`, as for `refresh`) and verify reads again after them;
 //! it succeeds, and the case completes, only from a read that finds nothing. What it read is
-//! the case's evidence: every org with its counts, and the read that saw it by id and digest,
-//! kept once for every case it served with every gated repo and its counts.
+//! the case's evidence: the pass it rested on by digest (each org's read by id and digest),
+//! kept once, with the reads (every org's members and every gated repo's counts), for every
+//! case that rested on the same reads.
 //!
 //! Access an approver chose to keep (a step rejected on its own, `Step::kept_by`) is checked
 //! nowhere and reported everywhere: the reconciler leaves it alone (a fresh read never
@@ -26,7 +27,8 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
         return Ok(Ran::from(changed));
     }
     let leaver = cx.leaver();
-    let mut evidence = footprint::snapshot(leaver, &fresh);
+    let pass = footprint::pass(&fresh);
+    let mut evidence = footprint::snapshot(leaver, &fresh, &pass.pass);
     evidence["removals_in_audit_log"] = removals_in_audit_log(cx).await;
     let kept: Vec<&Step> = cx.case.steps.iter().filter(|s| s.is_kept()).collect();
     evidence["kept"] = json!(
@@ -57,7 +59,7 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
     Ok(Ran {
         outcome: Outcome::Done { note, evidence },
         verdicts: Vec::new(),
-        reads: footprint::reads(&fresh),
+        pass: Some(pass),
     })
 }
 

@@ -8,7 +8,7 @@
 
 use crate::approvals::NewRequest;
 use crate::audit::{self, Entry};
-use crate::footprint_reads::{self, FootprintRead};
+use crate::footprint_reads::{self, FootprintPass, FootprintRead};
 use crate::{HeldToken, Lease, StoreError, approvals, cases, held_tokens, jobs};
 use leaver_core::{Case, CaseId, Effect, Event, Transition, apply};
 use serde_json::{Value, json};
@@ -41,8 +41,12 @@ pub enum BatchWrite {
     /// Opens approval requests on the case, each link's email queued, as one audit record
     /// (see [`crate::approvals::ask`]).
     AskApprovers { requests: Vec<NewRequest> },
-    /// Whole-org reads the case's evidence names, kept once (see [`crate::footprint_reads`]).
-    FootprintReads { reads: Vec<FootprintRead> },
+    /// The pass a case's evidence names and its whole-org reads, each kept once (see
+    /// [`crate::footprint_reads`]).
+    FootprintPass {
+        pass: FootprintPass,
+        reads: Vec<FootprintRead>,
+    },
 }
 
 /// Applies `events` in order to `case`: the transition, and for each event the kind and data of
@@ -93,8 +97,9 @@ struct Applied {
     entries: Vec<Entry>,
     /// Held tokens' verdicts to keep, by case.
     verdicts: Vec<(CaseId, Vec<HeldToken>)>,
-    /// Whole-org reads to keep.
+    /// Whole-org reads and the passes naming them, to keep.
     reads: Vec<FootprintRead>,
+    passes: Vec<FootprintPass>,
     /// Approval requests to open, by case.
     asks: Vec<(CaseId, Vec<NewRequest>)>,
     /// The leases of the items that apply, to finish.
@@ -153,7 +158,10 @@ fn apply_item(
         BatchWrite::AskApprovers { requests } => {
             applied.asks.push((item.case, requests.clone()));
         }
-        BatchWrite::FootprintReads { reads } => applied.reads.extend(reads.iter().cloned()),
+        BatchWrite::FootprintPass { pass, reads } => {
+            applied.passes.push(pass.clone());
+            applied.reads.extend(reads.iter().cloned());
+        }
     }
     Ok(())
 }
@@ -204,6 +212,7 @@ pub(crate) async fn record_batch(
         jobs::enqueue_many(&mut tx, &applied.effects, now).await?;
         let mut entries = Vec::with_capacity(applied.entries.len());
         footprint_reads::keep(&mut tx, &applied.reads).await?;
+        footprint_reads::keep_passes(&mut tx, &applied.passes).await?;
         for (case, tokens) in &applied.verdicts {
             entries.extend(held_tokens::keep_verdicts(&mut tx, *case, tokens, now).await?);
         }
