@@ -176,6 +176,7 @@ async fn the_report_lists_exactly_the_orphans_missed_offboardings_invitation_and
             .await;
         assert_eq!(imported.status, StatusCode::SEE_OTHER, "{}", imported.body);
         assert_eq!(app.count("roster_entry").await, 8);
+        read_orgs(&app).await;
 
         let (rows, service, _) = report_rows(&app, &session).await;
         let expected: BTreeSet<_> = [
@@ -330,6 +331,90 @@ async fn the_report_lists_exactly_the_orphans_missed_offboardings_invitation_and
     }
 }
 
+/// Every Hub call hubsim has counted so far.
+async fn hub_calls(app: &TestApp) -> u64 {
+    let calls: Value = app
+        .http
+        .get(format!("{}/_sim/calls", app.hub_url))
+        .send()
+        .await
+        .expect("calls")
+        .json()
+        .await
+        .expect("JSON");
+    calls["total"].as_u64().expect("total")
+}
+
+/// What the roster's background refresh does when asked: reads the orgs and stores the read.
+pub async fn read_orgs(app: &TestApp) {
+    app.app
+        .request_roster_refresh()
+        .await
+        .expect("asked for a refresh");
+    let read = app.app.run_roster_refresh_if_due().await.expect("refresh");
+    assert!(read, "a refresh asked for is due");
+}
+
+/// The page, its CSV and the dashboard never read the Hub: they show the orgs as the
+/// background last read them, "never read" before the first read and "refreshing…" while one
+/// asked for is waiting; the read itself happens in the refresh, which the page shows the time of.
+#[tokio::test]
+async fn the_roster_page_shows_the_stored_read_and_never_reads_the_hub_itself() {
+    let (_dir, apps) = apps_with(options()).await;
+    for app in apps {
+        let session = app.login().await;
+        let before = hub_calls(&app).await;
+        let page = app.get("/roster", Some(&session)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(
+            page.body.contains("The orgs have never been read."),
+            "{}",
+            page.body
+        );
+        let csv = app.get("/roster.csv", Some(&session)).await;
+        assert_eq!(csv.status, StatusCode::SERVICE_UNAVAILABLE, "{}", csv.body);
+
+        let asked = app.submit(&session, "/roster/refresh", &[]).await;
+        assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+        let page = app.get("/roster", Some(&session)).await;
+        assert!(
+            page.body.contains("id=\"roster-refreshing\""),
+            "{}",
+            page.body
+        );
+        assert_eq!(
+            hub_calls(&app).await,
+            before,
+            "no page request read the Hub"
+        );
+
+        assert!(app.app.run_roster_refresh_if_due().await.expect("refresh"));
+        let after_read = hub_calls(&app).await;
+        assert!(after_read > before, "the refresh read the orgs");
+        assert!(
+            !app.app.run_roster_refresh_if_due().await.expect("refresh"),
+            "nothing is due right after a read"
+        );
+        let page = app.get("/roster", Some(&session)).await;
+        assert!(page.body.contains("Orgs read"), "{}", page.body);
+        assert!(!page.body.contains("roster-refreshing"), "{}", page.body);
+        assert!(
+            page.body.contains("data-key=\"beta-lab|orphan|jill\""),
+            "{}",
+            page.body
+        );
+        let csv = app.get("/roster.csv", Some(&session)).await;
+        assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+        let dashboard = app.get("/", Some(&session)).await;
+        assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.body);
+        assert_eq!(
+            hub_calls(&app).await,
+            after_read,
+            "the page, the CSV and the dashboard read only what was stored"
+        );
+    }
+}
+
 /// `leaver roster report --json` against the app's database and hubsim (which answers from
 /// this test's runtime while the command runs on a blocking thread).
 async fn cli_report(app: &TestApp) -> Value {
@@ -447,7 +532,8 @@ async fn scim_users_are_a_second_source_and_terminated_in_either_wins() {
                 .await;
             assert!(stored.expect("stored"), "{user}");
         }
-        let report = app.app.roster_report(true).await.expect("report");
+        read_orgs(&app).await;
+        let report = app.app.roster_report().await.expect("report");
         let rows: BTreeSet<(String, &str, String)> = report
             .rows
             .iter()

@@ -89,6 +89,7 @@ async fn the_roster_and_the_dashboard_draw_their_charts() {
             .await
             .expect("imported");
         let (revoke_weeks, state_weeks) = cases_over_four_weeks(app).await;
+        crate::roster::read_orgs(app).await;
         log_in(&browser, &app.url).await;
 
         browser

@@ -40,13 +40,15 @@ pub(crate) struct Running {
 pub struct Workers {
     engine: JoinHandle<()>,
     settings_view: JoinHandle<()>,
+    roster_refresh: JoinHandle<()>,
 }
 
 impl Workers {
-    /// Waits until both have stopped (after `stop` turned true).
+    /// Waits until all have stopped (after `stop` turned true).
     pub async fn stopped(self) -> anyhow::Result<()> {
         self.engine.await?;
         self.settings_view.await?;
+        self.roster_refresh.await?;
         Ok(())
     }
 }
@@ -94,7 +96,8 @@ impl Leaver {
             .unwrap_or_default()
     }
 
-    /// Starts `settings.workers` workers and the `/settings` refresher, until `stop` turns true.
+    /// Starts `settings.workers` workers, the `/settings` refresher and the roster's refresh,
+    /// until `stop` turns true.
     pub fn start_workers(&self, stop: watch::Receiver<bool>) -> anyhow::Result<Workers> {
         anyhow::ensure!(
             !self.settings.orgs.is_empty(),
@@ -107,10 +110,17 @@ impl Leaver {
             running.settings_view.clone(),
             stop.clone(),
         ));
+        let roster_refresh = tokio::spawn(crate::roster::refresh::follow(
+            running.engine.clone(),
+            self.store.clone(),
+            self.clock.clone(),
+            stop.clone(),
+        ));
         let engine = tokio::spawn(running.engine.clone().run(self.settings.workers, stop));
         Ok(Workers {
             engine,
             settings_view,
+            roster_refresh,
         })
     }
 

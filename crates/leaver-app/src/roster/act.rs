@@ -96,7 +96,7 @@ impl Leaver {
         selected: &[String],
         manager: Option<&str>,
     ) -> Result<BulkOpen> {
-        let report = self.roster_report(false).await?;
+        let report = self.roster_report().await?;
         let day = self.now().date();
         let stamp = format!(
             "{:04}{:02}{:02}",

@@ -5,8 +5,9 @@
 //! - [`import`]: a roster CSV (`email,hub_username,status,end_date,manager_email`) read with the
 //!   case import's machinery (caps, separator, field-named errors by line), then made the roster
 //!   whole (it replaces the previous import, audited) — or, with any error, nothing changes;
-//! - [`report`]: the reconciliation from one shared read of the orgs (the engine's org index),
-//!   each row with since when it has been seen, dismissed rows apart, seat cost per org, as JSON
+//! - [`refresh`]: the orgs read in the background (one shared pass of the engine's org index)
+//!   and stored, when asked or when the last read is old, so no page request reads the Hub;
+//! - [`report`]: the reconciliation against that stored read, each row with since when it has been seen, dismissed rows apart, seat cost per org, as JSON
 //!   and CSV;
 //! - [`act`]: dismiss a row with a reason (audited), and open cases for selected rows through
 //!   the CSV import's path (a preview first, then [`Leaver::import`]);
@@ -16,6 +17,7 @@
 pub mod act;
 pub mod charts;
 pub mod import;
+pub mod refresh;
 pub mod report;
 mod scim;
 
@@ -23,7 +25,7 @@ pub use act::{BulkOpen, RowKey};
 pub use charts::ChartData;
 pub use import::RosterPreview;
 pub use leaver_store::roster::{Dismissal, RosterImport};
-pub use report::{RosterReport, RosterRow};
+pub use report::{RosterReport, RosterRow, RosterView};
 
 #[expect(unused_imports, reason = "for the rustdoc links above")]
 use crate::Leaver;

@@ -1,5 +1,5 @@
-//! The reconciliation as the doors show it: the roster (the latest import), one shared read of
-//! every managed org (the engine's org index, read again when asked to be fresh), the open
+//! The reconciliation as the doors show it: the roster (the latest import), the orgs as the
+//! background refresh last read them (one shared read of every managed org, stored), the open
 //! cases and the configured service accounts, reconciled in the core; each row with since when
 //! it has been seen, dismissed rows apart, and each org's seat cost from the rows still shown.
 
@@ -100,6 +100,17 @@ impl RosterReport {
     }
 }
 
+/// The roster page's picture.
+#[derive(Clone, Debug, Serialize)]
+pub struct RosterView {
+    /// The reconciliation against the last read (`None`: the orgs were never read).
+    pub report: Option<RosterReport>,
+    /// A refresh asked for at this time is waiting or under way.
+    pub refreshing_since: Option<OffsetDateTime>,
+    /// The last read that failed since the report's, and why.
+    pub failure: Option<(OffsetDateTime, String)>,
+}
+
 impl Leaver {
     /// The roster: the latest import's entries, then the SCIM users (see
     /// [`Leaver::scim_roster`]).
@@ -113,37 +124,45 @@ impl Leaver {
         Ok((import, entries, scim_count))
     }
 
-    /// The reconciliation now. `fresh` reads the orgs again (one shared pass); otherwise a read
-    /// younger than the engine's index lifetime is used.
-    pub async fn roster_report(&self, fresh: bool) -> Result<RosterReport> {
-        let index = self.running()?.engine.index();
-        if fresh {
-            index.invalidate().await;
-        }
-        let snapshot = index
-            .snapshot(self.now())
-            .await
-            .map_err(|e| crate::Error::Unavailable(format!("the Hub could not be read: {e}")))?;
-        self.report_from(&snapshot.orgs, snapshot.read_at, true)
-            .await
+    /// The reconciliation against the orgs as the background refresh last read them (see
+    /// [`crate::roster::refresh`]); it never reads the Hub. Each row is noted as seen at that
+    /// read. `Unavailable` while the orgs have never been read.
+    pub async fn roster_report(&self) -> Result<RosterReport> {
+        self.roster_view().await?.report.ok_or_else(|| {
+            crate::Error::Unavailable(
+                "the orgs have not been read yet; the roster's refresh reads them in the background"
+                    .into(),
+            )
+        })
     }
 
-    /// The report from the orgs as last read, without reading the Hub or noting what was seen
-    /// (for the dashboard); `None` before the first read.
-    pub async fn roster_report_as_last_read(&self) -> Result<Option<RosterReport>> {
-        let Some(running) = self.running.as_ref() else {
-            return Ok(None);
+    /// What the roster page shows: the report from the last read (none before the first),
+    /// and whether a refresh is waiting or the last one failed. Never reads the Hub.
+    pub async fn roster_view(&self) -> Result<RosterView> {
+        let state = self.store.roster_read().await?;
+        let report = match &state.last {
+            Some(read) => Some(self.report_from(&read.orgs, read.read_at, true).await?),
+            None => None,
         };
-        match running.engine.index().latest().await {
-            Some(snapshot) => Ok(Some(
-                self.report_from(&snapshot.orgs, snapshot.read_at, false)
-                    .await?,
+        Ok(RosterView {
+            report,
+            refreshing_since: state.requested_at,
+            failure: state.failure,
+        })
+    }
+
+    /// The report from the orgs as last read, without noting what was seen (for the
+    /// dashboard); `None` before the first read.
+    pub async fn roster_report_as_last_read(&self) -> Result<Option<RosterReport>> {
+        match self.store.roster_read().await?.last {
+            Some(read) => Ok(Some(
+                self.report_from(&read.orgs, read.read_at, false).await?,
             )),
             None => Ok(None),
         }
     }
 
-    /// The report from `orgs` as read at `read_at`; `note_seen` records each row as seen now.
+    /// The report from `orgs` as read at `read_at`; `note_seen` records each row as seen then.
     async fn report_from(
         &self,
         orgs: &[OrgFacts],
@@ -166,7 +185,7 @@ impl Leaver {
             .map(|f| (f.org.clone(), f.kind, f.subject.clone()))
             .collect();
         let seen = if note_seen {
-            self.store.mark_seen(&keys, self.now()).await?
+            self.store.mark_seen(&keys, read_at).await?
         } else {
             HashMap::new()
         };

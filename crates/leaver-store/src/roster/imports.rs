@@ -214,4 +214,29 @@ impl RosterStore for SqlStore {
     async fn open_case_usernames(&self) -> Result<Vec<String>, StoreError> {
         super::case_times::open_usernames(self).await
     }
+
+    async fn roster_read(&self) -> Result<super::RosterReadState, StoreError> {
+        super::reads::state(self).await
+    }
+
+    async fn request_roster_read(&self, now: OffsetDateTime) -> Result<(), StoreError> {
+        super::reads::request(self, now).await
+    }
+
+    async fn save_roster_read(
+        &self,
+        read: &super::RosterRead,
+        started: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        super::reads::save(self, read, started).await
+    }
+
+    async fn roster_read_failed(
+        &self,
+        started: OffsetDateTime,
+        at: OffsetDateTime,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        super::reads::failed(self, started, at, error).await
+    }
 }

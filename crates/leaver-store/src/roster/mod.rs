@@ -1,16 +1,19 @@
 //! The roster of people who should be in the managed orgs (issue 16; migration 0016): imports
 //! (the latest one IS the roster; each import replaces the previous one and stays as an audited
 //! record of counts, who and when), dismissed reconciliation rows, and since when each finding
-//! has been seen. Also the case times the dashboard's charts read.
+//! has been seen; the orgs as the background refresh last read them (migration 0021). Also the
+//! case times the dashboard's charts read.
 //!
 //! Not `accounts::roster` (Leaver's operators and API keys).
 
 mod case_times;
 mod findings;
 mod imports;
+mod reads;
 
 use crate::StoreError;
 use async_trait::async_trait;
+use leaver_core::plan::OrgFacts;
 use leaver_core::roster::{CaseTimes, FindingKind, RosterEntry};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -47,6 +50,24 @@ pub struct Dismissal {
     pub dismissed_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub dismissed_at: OffsetDateTime,
+}
+
+/// The orgs as one read of the Hub found them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterRead {
+    pub read_at: OffsetDateTime,
+    pub orgs: Vec<OrgFacts>,
+}
+
+/// Where the roster's background refresh stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RosterReadState {
+    /// The last read that succeeded (`None`: the orgs were never read).
+    pub last: Option<RosterRead>,
+    /// A refresh asked for and not done yet.
+    pub requested_at: Option<OffsetDateTime>,
+    /// The last read that failed since `last`, and why.
+    pub failure: Option<(OffsetDateTime, String)>,
 }
 
 /// A finding's name across reports: `(org, kind, subject)`.
@@ -88,6 +109,28 @@ pub trait RosterStore: Send + Sync {
 
     /// The Hub usernames with an open case (not completed, not cancelled), as stored.
     async fn open_case_usernames(&self) -> Result<Vec<String>, StoreError>;
+
+    /// The orgs as last read for the roster, and whether a refresh is waiting or failed.
+    async fn roster_read(&self) -> Result<RosterReadState, StoreError>;
+
+    /// Asks for a refresh of the roster's read (one already waiting stays as it is).
+    async fn request_roster_read(&self, now: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// Stores a read begun at `started` that succeeded; requests made before it are done.
+    async fn save_roster_read(
+        &self,
+        read: &RosterRead,
+        started: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// Notes a read begun at `started` that failed at `at` (the last good read stays);
+    /// requests made before it are done with.
+    async fn roster_read_failed(
+        &self,
+        started: OffsetDateTime,
+        at: OffsetDateTime,
+        error: &str,
+    ) -> Result<(), StoreError>;
 }
 
 /// A stored time back as a time.

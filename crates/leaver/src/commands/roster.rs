@@ -42,7 +42,8 @@ pub async fn run(settings: Settings, command: RosterCommand) -> anyhow::Result<E
         RosterCommand::Import { file, dry_run } => import(settings, &file, dry_run).await,
         RosterCommand::Report { json, csv } => {
             let app = Leaver::build(settings).await?;
-            let report = app.roster_report(true).await.map_err(super::explain)?;
+            app.refresh_roster().await.map_err(super::explain)?;
+            let report = app.roster_report().await.map_err(super::explain)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else if csv {

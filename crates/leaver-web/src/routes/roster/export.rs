@@ -1,5 +1,5 @@
 //! `GET /roster.csv`: every reconciliation row (dismissed ones with their reason) as CSV, from
-//! the same report as the page.
+//! the same report as the page (the orgs as last read; no Hub call).
 
 use crate::AppState;
 use crate::auth::CurrentOperator;
@@ -19,7 +19,7 @@ async fn export(
     _operator: CurrentOperator,
     State(state): State<AppState>,
 ) -> Result<impl IntoResponse, PageError> {
-    let report = state.app.roster_report(false).await?;
+    let report = state.app.roster_report().await?;
     Ok((
         [
             (CONTENT_TYPE, "text/csv; charset=utf-8"),

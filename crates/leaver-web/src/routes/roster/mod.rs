@@ -1,8 +1,9 @@
 //! `/roster` (issue 16): the roster of people who should be in the managed orgs against who is.
 //! Not Leaver's operators (those are `leaver user list`).
 //!
-//! - `GET /roster[?fresh=1]`: the reconciliation (since when each row has been seen), seat cost
-//!   per org with its picture, dismissed rows, the imports; `fresh` reads the orgs again;
+//! - `GET /roster`: the reconciliation (since when each row has been seen), seat cost per org
+//!   with its picture, dismissed rows, the imports, against the orgs as the background refresh
+//!   last read them (never the Hub during the request); `POST /roster/refresh` asks for a read;
 //! - `POST /roster/preview` then `POST /roster/import`: a roster CSV checked row by row as the
 //!   case import is, then made the roster (replacing the previous import);
 //! - `POST /roster/act`: the selected rows, either previewed as cases to open (then

@@ -1,6 +1,9 @@
-//! `GET /roster[?fresh=1]`: the reconciliation page.
+//! `GET /roster`: the reconciliation page, against the orgs as the background refresh last
+//! read them (when, and whether a refresh is under way or failed); the request itself never
+//! reads the Hub. `POST /roster/refresh` asks the background to read the orgs again.
 
 use crate::AppState;
+use crate::auth::CsrfForm;
 use crate::auth::CurrentOperator;
 use crate::charts::{orphans_chart, svg};
 use crate::views::{Chrome, Flash, PageError};
@@ -8,8 +11,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::routing::get;
-use leaver_app::Error;
+use axum::response::Redirect;
+use axum::routing::{get, post};
 use leaver_app::roster::RosterImport;
 use leaver_app::roster::import::COLUMNS;
 use leaver_app::roster::{RosterReport, RosterRow};
@@ -17,13 +20,13 @@ use leaver_core::roster::OrgCost;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/roster", get(page))
+    Router::new()
+        .route("/roster", get(page))
+        .route("/roster/refresh", post(refresh))
 }
 
 #[derive(Debug, Deserialize)]
 struct PageQuery {
-    #[serde(default)]
-    fresh: Option<String>,
     #[serde(default)]
     notice: Option<String>,
 }
@@ -41,8 +44,10 @@ struct RosterPage {
     chrome: Chrome,
     flash: Option<Flash>,
     columns: String,
-    /// Why the orgs could not be read, if they could not.
-    unavailable: Option<String>,
+    /// When a refresh was asked for that is not done yet.
+    refreshing_since: Option<String>,
+    /// When the last read failed (since the last good one), and why.
+    failure: Option<(String, String)>,
     report: Option<RosterReport>,
     rows: Vec<RowView>,
     dismissed: Vec<RowView>,
@@ -68,11 +73,8 @@ async fn page(
     State(state): State<AppState>,
     Query(query): Query<PageQuery>,
 ) -> Result<RosterPage, PageError> {
-    let (report, unavailable) = match state.app.roster_report(query.fresh.is_some()).await {
-        Ok(report) => (Some(report), None),
-        Err(Error::Unavailable(why)) => (None, Some(why)),
-        Err(other) => return Err(other.into()),
-    };
+    let view = state.app.roster_view().await?;
+    let report = view.report;
     let imports = state.app.roster_imports(10).await?;
     let (rows, dismissed, costs, orphans_svg, read_at) = match &report {
         Some(r) => (
@@ -88,7 +90,8 @@ async fn page(
         chrome: Chrome::from(&operator),
         flash: query.notice.map(Flash::info),
         columns: COLUMNS.join(","),
-        unavailable,
+        refreshing_since: view.refreshing_since.map(crate::views::when),
+        failure: view.failure.map(|(at, why)| (crate::views::when(at), why)),
         report,
         rows,
         dismissed,
@@ -97,4 +100,16 @@ async fn page(
         imports,
         read_at,
     })
+}
+
+/// Asks the background to read the orgs again; the page says "refreshing…" until it has.
+#[tracing::instrument(skip_all)]
+async fn refresh(
+    State(state): State<AppState>,
+    _checked: CsrfForm<Vec<(String, String)>>,
+) -> Result<Redirect, PageError> {
+    state.app.request_roster_refresh().await?;
+    Ok(Redirect::to(&super::with_notice(
+        "The orgs will be read again in the background.",
+    )))
 }
