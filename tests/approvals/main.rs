@@ -3,6 +3,7 @@
 //! through it. Links are taken from the delivered MIME messages, as an approver's mail client
 //! shows them, and used over HTTP as a browser (or a mail scanner, or an attacker) would.
 
+mod apps;
 mod attacks_forms;
 mod attacks_links;
 mod concurrency;

@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod approvals;
+pub mod apps;
 pub mod audit;
 mod build;
 mod case_ref;

@@ -89,6 +89,10 @@ pub struct Settings {
     /// policy (the manager approves everything, plus `approval_security`).
     #[serde(default)]
     pub approval_rules: Vec<RuleSetting>,
+    /// The SCIM apps a leaver is also deprovisioned from (TOML only: `[[apps]]`; see
+    /// `crate::apps`).
+    #[serde(default)]
+    pub apps: Vec<crate::apps::AppSetting>,
     /// Write emails as files into this folder instead of sending them (the demo's mailbox).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mailbox_dir: Option<PathBuf>,
@@ -163,6 +167,7 @@ impl Default for Settings {
             approval_remind_hours: 24,
             approval_escalate_hours: 48,
             approval_rules: Vec::new(),
+            apps: Vec::new(),
             mailbox_dir: None,
             header_timeout_secs: 10,
             idle_timeout_secs: 60,

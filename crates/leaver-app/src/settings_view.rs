@@ -1,5 +1,5 @@
 //! The read-only picture `/settings` shows: the managed orgs, their detected plan and what the
-//! Hub token may do there. A running Leaver fills it in the background from the engine's org
+//! Hub token may do there; each SCIM app (`[[apps]]`): reachable, token valid, PATCH supported. A running Leaver fills it in the background from the engine's org
 //! snapshot (`Leaver::start_workers` runs `follow`); pages only read it, so a page view never
 //! waits on the Hub.
 
@@ -29,6 +29,21 @@ pub struct OrgView {
     pub error: Option<String>,
 }
 
+/// One SCIM app (`[[apps]]`) as last probed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppView {
+    pub name: String,
+    pub base_url: String,
+    /// `deactivate` or `delete`.
+    pub action: String,
+    /// `userName`, `emails` or `externalId`.
+    pub match_by: String,
+    /// What the probe found (`reachable, token valid, PATCH supported`); `None` before it ran.
+    pub status: Option<String>,
+    /// Reachable with a valid token.
+    pub ok: bool,
+}
+
 /// Everything `/settings` shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SettingsView {
@@ -39,6 +54,7 @@ pub struct SettingsView {
     /// Why the token could not be checked, if it could not.
     pub token_error: Option<String>,
     pub orgs: Vec<OrgView>,
+    pub apps: Vec<AppView>,
     /// Hub accounts that do not count as a remaining admin.
     pub service_accounts: Vec<String>,
     /// When the Hub was last read; `None` before the first read.
@@ -66,6 +82,17 @@ impl SettingsHandle {
                 .map(|name| OrgView {
                     name: name.clone(),
                     ..OrgView::default()
+                })
+                .collect(),
+            apps: settings
+                .apps
+                .iter()
+                .map(|app| AppView {
+                    name: app.name.clone(),
+                    base_url: app.base_url.clone(),
+                    action: app.action.clone(),
+                    match_by: app.match_by.clone(),
+                    ..AppView::default()
                 })
                 .collect(),
             ..SettingsView::default()
@@ -109,6 +136,7 @@ pub(crate) async fn follow(
     }
     while !*stop.borrow() {
         update(engine.index(), &handle).await;
+        probe_apps(engine.apps(), &handle).await;
         let _ = tokio::time::timeout(REFRESH, stop.changed()).await;
     }
 }
@@ -137,5 +165,25 @@ async fn update(index: &OrgIndex, handle: &SettingsHandle) {
             error: None,
         })
         .collect();
+    handle.set(view);
+}
+
+/// Probes each SCIM app and shows what it found.
+async fn probe_apps(apps: &[leaver_engine::AppConnector], handle: &SettingsHandle) {
+    if apps.is_empty() {
+        return;
+    }
+    let mut found = Vec::with_capacity(apps.len());
+    for app in apps {
+        let probe = app.client.probe().await;
+        found.push((app.name.clone(), probe));
+    }
+    let mut view = handle.get();
+    for app in &mut view.apps {
+        if let Some((_, probe)) = found.iter().find(|(name, _)| *name == app.name) {
+            app.ok = probe.reachable && probe.token_valid;
+            app.status = Some(crate::preflight::apps::words(probe));
+        }
+    }
     handle.set(view);
 }

@@ -9,6 +9,7 @@ pub fn describe(case: &Case, step: &Step) -> String {
         Target::Org(org) => org.clone(),
         Target::Repo { repo_type, id } => format!("the gated {} {id}", repo_type.as_str()),
         Target::Person(user) => user.clone(),
+        Target::App(app) => app.clone(),
         Target::Case => "the Hub".into(),
     };
     match step.kind {
@@ -29,6 +30,9 @@ pub fn describe(case: &Case, step: &Step) -> String {
         StepKind::RevokeGatedAccess => format!("Revoke {leaver}'s access to {place}"),
         StepKind::RemoveMember => format!("Remove {leaver} from {place}"),
         StepKind::CancelInvitation => format!("Cancel {leaver}'s pending invitation to {place}"),
+        StepKind::DeprovisionApp => {
+            format!("Deactivate or delete {leaver}'s account in {place} (through its SCIM API)")
+        }
         StepKind::FlagTokens => format!(
             "Revoke the raw tokens of {leaver} handed to Leaver, if any, and have a person check Tokens Management"
         ),
@@ -58,6 +62,9 @@ pub fn how(step: &Step) -> &'static str {
     }
     match step.strategy {
         Strategy::Api => "automatically, through the Hub API",
+        Strategy::Scim if matches!(step.target, Target::App(_)) => {
+            "automatically, through the app's SCIM API"
+        }
         Strategy::Scim => "automatically, through the org's SCIM endpoint",
         Strategy::Manual => "by an admin on huggingface.co, then checked by Leaver",
     }

@@ -16,6 +16,11 @@ pub fn nothing_held_reason(leaver: &str, orgs: &[&str]) -> String {
     format!("{leaver}{MARKER}{orgs}: confirm or cancel")
 }
 
+/// Whether `reason` is the blocker [`nothing_held_reason`] makes.
+pub(crate) fn is_nothing_held_reason(reason: &str) -> bool {
+    reason.contains(MARKER)
+}
+
 /// The words that tell this blocker from the others.
 const MARKER: &str = " holds nothing Leaver can see in ";
 

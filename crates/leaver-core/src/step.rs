@@ -23,6 +23,9 @@ named_enum!(
         RemoveMember => "remove_member",
         /// Cancel a pending invitation of the leaver's.
         CancelInvitation => "cancel_invitation",
+        /// Deactivate (or delete, as the app is configured) the leaver's account in one SCIM
+        /// app beside the Hub (`[[apps]]`: 15Five, 1Password, 8x8...); see `crate::plan::apps`.
+        DeprovisionApp => "deprovision_app",
         /// Revoke known raw tokens and tell the operator what to check in Tokens Management.
         FlagTokens => "flag_tokens",
         /// Read the whole footprint back (every managed org and gated repo) and keep the

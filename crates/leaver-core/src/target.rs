@@ -1,4 +1,5 @@
-//! What a step acts on: an org, one of its repos, the person, or the case as a whole.
+//! What a step acts on: an org, one of its repos, the person, one of the SCIM apps beside the
+//! Hub, or the case as a whole.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -34,7 +35,7 @@ impl RepoType {
 }
 
 /// The object one step changes. Written as text: `org:acme-ai`, `model:acme-ai/llama-ft`,
-/// `person:bob`, `case`.
+/// `person:bob`, `app:1password`, `case`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Target {
@@ -44,6 +45,8 @@ pub enum Target {
     Repo { repo_type: RepoType, id: String },
     /// The leaver themself (their tokens).
     Person(String),
+    /// One SCIM app beside the Hub, by its configured name (`[[apps]]`).
+    App(String),
     /// The case as a whole (verification).
     Case,
 }
@@ -54,7 +57,7 @@ impl Target {
         match self {
             Target::Org(org) => Some(org),
             Target::Repo { id, .. } => id.split_once('/').map(|(namespace, _)| namespace),
-            Target::Person(_) | Target::Case => None,
+            Target::Person(_) | Target::App(_) | Target::Case => None,
         }
     }
 }
@@ -65,6 +68,7 @@ impl fmt::Display for Target {
             Target::Org(org) => format!("org:{org}"),
             Target::Repo { repo_type, id } => format!("{}:{id}", repo_type.as_str()),
             Target::Person(user) => format!("person:{user}"),
+            Target::App(app) => format!("app:{app}"),
             Target::Case => "case".to_owned(),
         };
         f.pad(&text)
@@ -86,13 +90,14 @@ impl FromStr for Target {
         match prefix {
             "org" => Ok(Target::Org(rest.to_owned())),
             "person" => Ok(Target::Person(rest.to_owned())),
+            "app" => Ok(Target::App(rest.to_owned())),
             other => match RepoType::parse(other) {
                 Some(repo_type) if rest.contains('/') => Ok(Target::Repo {
                     repo_type,
                     id: rest.to_owned(),
                 }),
                 _ => Err(format!(
-                    "target {s:?} is not org:, person:, model:, dataset:, space: or case"
+                    "target {s:?} is not org:, person:, app:, model:, dataset:, space: or case"
                 )),
             },
         }
@@ -125,6 +130,7 @@ mod tests {
                 id: "acme-ai/faces".into(),
             },
             Target::Person("bob".into()),
+            Target::App("1password".into()),
             Target::Case,
         ];
         for target in targets {

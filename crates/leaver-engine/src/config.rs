@@ -1,5 +1,6 @@
 //! What the engine can be tuned with.
 
+use crate::apps::AppConnector;
 use leaver_core::Case;
 use leaver_core::plan::{AccessStatus, PlanContext};
 use leaver_store::TokenSealer;
@@ -45,6 +46,8 @@ pub struct EngineConfig {
     pub watch_every: Option<Duration>,
     /// How long after a case completes the drift watch keeps looking.
     pub watch_for: Duration,
+    /// The SCIM apps beside the Hub a leaver is deprovisioned from (`[[apps]]`).
+    pub apps: Vec<AppConnector>,
 }
 
 impl Default for EngineConfig {
@@ -65,6 +68,7 @@ impl Default for EngineConfig {
             tokens_ack_required: false,
             watch_every: None,
             watch_for: Duration::from_secs(30 * 86_400),
+            apps: Vec::new(),
         }
     }
 }

@@ -85,6 +85,11 @@ impl Engine {
         }
     }
 
+    /// The SCIM apps beside the Hub (`[[apps]]`).
+    pub fn apps(&self) -> &[crate::AppConnector] {
+        &self.config.apps
+    }
+
     /// The shared org index.
     pub fn index(&self) -> &OrgIndex {
         &self.index

@@ -13,6 +13,7 @@
 //!   jobs and audit records in one transaction for the whole batch.
 
 mod approvals;
+mod apps;
 mod clock;
 mod config;
 mod discovery;
@@ -32,6 +33,7 @@ mod shared_reads;
 mod steps;
 
 pub use approvals::{ApprovalMail, ApprovalSettings};
+pub use apps::{AppConnector, AppRead};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{DEFAULT_RETRY_FOR, EngineConfig};
 pub use discovery::read_org;

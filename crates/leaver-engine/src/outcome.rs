@@ -2,6 +2,7 @@
 
 use leaver_core::{AddedStep, SkippedStep};
 use leaver_hub::HubError;
+use leaver_scim_client::ScimClientError;
 use leaver_store::StoreError;
 use serde_json::Value;
 
@@ -37,6 +38,9 @@ pub enum StepError {
     /// The Hub failed; retried if the error is transient.
     #[error(transparent)]
     Hub(#[from] HubError),
+    /// A SCIM app beside the Hub failed (`deprovision_app`); retried if transient, as the Hub.
+    #[error(transparent)]
+    App(#[from] ScimClientError),
     /// Doing the step would be wrong (it would leave the org without a human admin, the
     /// successor is not a member...): an operator must decide.
     #[error("{0}")]
@@ -55,6 +59,7 @@ impl StepError {
     pub fn retry_after(&self) -> Option<std::time::Duration> {
         match self {
             StepError::Hub(e) => e.retry_after(),
+            StepError::App(e) => e.retry_after(),
             _ => None,
         }
     }
@@ -63,6 +68,7 @@ impl StepError {
     pub fn is_retryable(&self) -> bool {
         match self {
             StepError::Hub(e) => e.is_retryable(),
+            StepError::App(e) => e.is_retryable(),
             StepError::Refused(_) => false,
             StepError::NotVisible(_) => true,
             StepError::Store(e) => !matches!(e, StoreError::Corrupt(_) | StoreError::Domain(_)),

@@ -1,6 +1,6 @@
 //! A re-plan asked for by a person (`leaver case replan`, the case page, the API): every
 //! managed org read afresh, no read older than the request, then the core's
-//! [`leaver_core::plan::replan`].
+//! [`leaver_core::plan::replan`]; the SCIM apps (`[[apps]]`) are read afresh too.
 
 use crate::Engine;
 use crate::fresh_reads::{FreshOrg, Freshness};
@@ -36,7 +36,9 @@ impl Engine {
             .try_collect()
             .await?;
         let facts: Vec<&OrgFacts> = fresh.iter().map(|org: &Arc<FreshOrg>| &org.facts).collect();
+        let apps = crate::apps::read_all(&self.config.apps, case).await?;
         let ctx = self.config.plan_context(case);
-        Ok(replan(case, &ctx, &facts, StepId::random))
+        let apps = crate::apps::facts(&apps);
+        Ok(replan(case, &ctx, &facts, &apps, StepId::random))
     }
 }

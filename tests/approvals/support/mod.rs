@@ -61,6 +61,8 @@ pub struct Options {
     pub world: Option<Value>,
     /// `[[approval_rules]]`; empty: the default policy.
     pub rules: Vec<leaver_app::RuleSetting>,
+    /// `[[apps]]`: the SCIM apps beside the Hub.
+    pub apps: Vec<leaver_app::apps::AppSetting>,
 }
 
 impl Default for Options {
@@ -73,6 +75,7 @@ impl Default for Options {
             manual_clock: false,
             world: None,
             rules: Vec::new(),
+            apps: Vec::new(),
         }
     }
 }
@@ -108,6 +111,7 @@ pub async fn apps(options: Options) -> (tempfile::TempDir, Vec<TestApp>) {
             s.operator_email = options.operators.clone();
             s.approval_link_hours = options.link_lifetime.as_secs() / 3600;
             s.approval_rules = options.rules.clone();
+            s.apps = options.apps.clone();
         });
     if options.manual_clock {
         kit = kit.manual_clock();

@@ -124,6 +124,7 @@ impl Builder {
             token_sealer: Some(approvals.token_sealer.clone()),
             backoff_base: self.tuning.step_backoff.0,
             backoff_cap: self.tuning.step_backoff.1,
+            apps: crate::apps::connectors(&self.settings.apps)?,
             ..engine_config(&self.settings)
         };
         let engine = Engine::with_approvals(

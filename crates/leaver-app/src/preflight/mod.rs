@@ -1,9 +1,11 @@
 //! `leaver check` and `serve`'s start: is everything Leaver depends on set, reachable and
 //! allowed? `check` reports the settings ([`settings::problems`], the same `serve` refuses),
 //! the database, the Hub token and its rights in each org (each org must exist and be
-//! administered by the token) and SMTP, each as it is checked. `serve` refuses to start on the
+//! administered by the token), each SCIM app (`[[apps]]`: reachable, token valid, PATCH
+//! supported; see [`apps`]) and SMTP, each as it is checked. `serve` refuses to start on the
 //! same settings, a token the Hub refuses or an org it cannot work in ([`startup`]).
 
+pub mod apps;
 pub mod hub;
 pub mod settings;
 
@@ -49,6 +51,11 @@ pub async fn preflight(settings: &Settings, mut report: impl FnMut(Finding)) {
         },
     }
     check_hub(settings, &mut say).await;
+    // A bad entry is among the settings' problems above.
+    for app in crate::apps::connectors(&settings.apps).unwrap_or_default() {
+        let (ok, text) = apps::app_status(&app).await;
+        say(if ok { Status::Ok } else { Status::Fail }, text);
+    }
     match &settings.smtp_url {
         None => say(
             Status::Skip,

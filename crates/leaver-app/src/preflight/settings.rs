@@ -40,6 +40,7 @@ pub fn problems(settings: &Settings) -> Vec<String> {
     };
     found(check_secret_key(settings));
     found(policy(settings).map(drop));
+    found(crate::apps::connectors(&settings.apps).map(drop));
     found(emails(&settings.operator_email, "LEAVER_OPERATOR_EMAIL").map(drop));
     if settings.mailbox_dir.is_none()
         && let Some(url) = &settings.smtp_url

@@ -79,20 +79,7 @@ pub fn reconcile<F: Borrow<OrgFacts>>(
     drafts.sort_by_key(|d| d.kind);
     let called_for: Vec<(StepKind, Target)> =
         drafts.iter().map(|d| (d.kind, d.target.clone())).collect();
-    let mut added = Vec::new();
-    for draft in drafts {
-        match judge(case, ctx, &draft, fresh) {
-            Verdict::Covered => {}
-            Verdict::Blocks(why) => blockers.push(why),
-            Verdict::Add {
-                needs_approval,
-                reason,
-            } => {
-                let (step, _) = draft.into_step(next_id(), needs_approval);
-                added.push(AddedStep { step, reason });
-            }
-        }
-    }
+    let added = judge_all(case, ctx, drafts, fresh, &mut next_id, &mut blockers);
     let skipped = case
         .steps
         .iter()
@@ -110,6 +97,33 @@ pub fn reconcile<F: Borrow<OrgFacts>>(
         skipped,
         blockers,
     }
+}
+
+/// The steps to add of those a fresh read calls for (`drafts`, in run order); what blocks
+/// goes to `blockers`.
+pub(super) fn judge_all(
+    case: &Case,
+    ctx: &PlanContext<'_>,
+    drafts: Vec<Draft>,
+    fresh: &[&OrgFacts],
+    next_id: &mut impl FnMut() -> StepId,
+    blockers: &mut Vec<String>,
+) -> Vec<AddedStep> {
+    let mut added = Vec::new();
+    for draft in drafts {
+        match judge(case, ctx, &draft, fresh) {
+            Verdict::Covered => {}
+            Verdict::Blocks(why) => blockers.push(why),
+            Verdict::Add {
+                needs_approval,
+                reason,
+            } => {
+                let (step, _) = draft.into_step(next_id(), needs_approval);
+                added.push(AddedStep { step, reason });
+            }
+        }
+    }
+    added
 }
 
 /// What to do about one step the fresh read calls for.
@@ -174,7 +188,7 @@ fn covers(state: StepState) -> bool {
     !matches!(state, StepState::Succeeded | StepState::Skipped)
 }
 
-fn not_started(state: StepState) -> bool {
+pub(super) fn not_started(state: StepState) -> bool {
     matches!(
         state,
         StepState::Planned | StepState::AwaitingApproval | StepState::Approved
@@ -236,12 +250,13 @@ fn what_is_held(draft: &Draft, fresh: &[&OrgFacts], leaver: &str) -> String {
         }
         StepKind::CancelInvitation => format!("invitation to {target}"),
         StepKind::ReassignLastAdmin => format!("{target} with no human admin but {leaver}"),
+        StepKind::DeprovisionApp => format!("account in {target}"),
         StepKind::Refresh | StepKind::FlagTokens | StepKind::Verify => target.to_string(),
     }
 }
 
 /// Why `step` will not run: what the read no longer shows.
-fn gone(step: &Step, leaver: &str) -> String {
+pub(super) fn gone(step: &Step, leaver: &str) -> String {
     let target = &step.target;
     let org = target.org().unwrap_or_default();
     let what = match step.kind {
@@ -252,6 +267,9 @@ fn gone(step: &Step, leaver: &str) -> String {
         StepKind::CancelInvitation => format!("{org} shows no invitation for {leaver} any more"),
         StepKind::ReassignLastAdmin => {
             format!("{leaver} is no longer the last human admin of {org}")
+        }
+        StepKind::DeprovisionApp => {
+            format!("{target} holds no active account of {leaver} any more")
         }
         StepKind::Refresh | StepKind::FlagTokens | StepKind::Verify => target.to_string(),
     };

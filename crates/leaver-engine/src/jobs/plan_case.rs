@@ -1,13 +1,17 @@
 //! `PlanCase`: read what the leaver holds through the shared org index, and plan the steps.
 //! The index may be minutes old: the plan's `refresh` step reads afresh before the first write.
 //! A leaver the orgs show nowhere is looked up on the Hub (`/api/users/{u}/overview`): a
-//! username no account has blocks the plan, as a successor who is leaving too does.
+//! username no account has blocks the plan, as a successor who is leaving too does. Each SCIM
+//! app beside the Hub (`[[apps]]`) is asked for the leaver by their email: an account there
+//! becomes a `deprovision_app` step, no account is recorded with the plan (`apps` in the audit
+//! detail); an app that fails transiently holds the plan back, retried like the Hub.
 
 use super::{JobError, events};
 use crate::Engine;
 use crate::open_cases::open_cases_of;
 use crate::outcome::StepError;
 use crate::settle::Settle;
+use leaver_core::plan::apps::with_apps;
 use leaver_core::plan::{PlanContext, holds_nothing, plan};
 use leaver_core::{Case, StepId};
 use serde_json::json;
@@ -26,8 +30,14 @@ pub(super) async fn handle(engine: &Engine, case: &Case) -> Result<Settle, JobEr
         leaving: &leaving,
         ..base
     };
+    let apps = crate::apps::read_all(&engine.config.apps, case).await?;
     let plan = plan(&ctx, &snapshot.orgs, StepId::random);
-    let detail = json!({ "steps": plan.steps, "blockers": plan.blockers });
+    let plan = with_apps(plan, &crate::apps::facts(&apps), StepId::random);
+    let detail = json!({
+        "steps": plan.steps,
+        "blockers": plan.blockers,
+        "apps": crate::apps::evidence(&apps),
+    });
     Ok(events(vec![plan.into_event()], detail))
 }
 

@@ -6,10 +6,12 @@
 //! then says what to add and what to skip.
 
 use super::StepContext;
+use crate::apps::AppRead;
 use crate::fresh_reads::FreshOrg;
 use crate::outcome::{Outcome, StepError};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use leaver_core::StepId;
+use leaver_core::plan::apps::reconcile_apps;
 use leaver_core::plan::{OrgFacts, reconcile};
 use leaver_store::{FootprintPass, FootprintRead, PassEntry};
 use serde_json::{Value, json};
@@ -37,16 +39,27 @@ fn facts(fresh: &[Arc<FreshOrg>]) -> Vec<&OrgFacts> {
     fresh.iter().map(|org| &org.facts).collect()
 }
 
-/// What `fresh` changes about the case: `None` when the plan is exactly right, the steps to add
+/// Every SCIM app beside the Hub, read now for the leaver.
+pub(crate) async fn read_apps(cx: &StepContext<'_>) -> Result<Vec<AppRead>, StepError> {
+    crate::apps::read_all(&cx.config.apps, cx.case).await
+}
+
+/// What `fresh` (and `apps`) change about the case: `None` when the plan is exactly right, the steps to add
 /// and skip otherwise, or a refusal naming why the case cannot go on (a new last admin with no
 /// successor, access that keeps coming back): an operator retries the step once that is dealt
 /// with.
 pub(crate) fn changes(
     cx: &StepContext<'_>,
     fresh: &[Arc<FreshOrg>],
+    apps: &[AppRead],
 ) -> Result<Option<Outcome>, StepError> {
     let ctx = cx.config.plan_context(cx.case);
-    let found = reconcile(cx.case, &ctx, &facts(fresh), StepId::random);
+    let found = reconcile(cx.case, &ctx, &facts(fresh), StepId::random).and(reconcile_apps(
+        cx.case,
+        &ctx,
+        &crate::apps::facts(apps),
+        StepId::random,
+    ));
     if !found.blockers.is_empty() {
         return Err(StepError::Refused(found.blockers.join("; ")));
     }

@@ -1,7 +1,9 @@
-//! One module per step kind. Each `run` reads the Hub first and writes only what is still
-//! needed, then reads back; each `check` looks for a manual step's result without writing.
+//! One module per step kind. Each `run` reads the Hub (or, for `deprovision_app`, the SCIM
+//! app) first and writes only what is still needed, then reads back; each `check` looks for a
+//! manual step's result without writing.
 
 mod admins;
+mod app;
 pub(crate) mod footprint;
 mod invitation;
 mod lost_answer;
@@ -97,6 +99,7 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
         StepKind::RevokeGatedAccess => revoke::run(cx).await,
         StepKind::RemoveMember => remove::run(cx).await,
         StepKind::CancelInvitation => invitation::run(cx).await,
+        StepKind::DeprovisionApp => app::run(cx).await,
         StepKind::FlagTokens => return tokens::run(cx).await,
         StepKind::Verify => return verify::run(cx).await,
     };
@@ -112,6 +115,7 @@ pub(crate) async fn check(cx: &StepContext<'_>) -> Result<Option<String>, StepEr
         StepKind::RevokeGatedAccess => revoke::check(cx).await,
         StepKind::RemoveMember => remove::check(cx).await,
         StepKind::CancelInvitation => invitation::check(cx).await,
+        StepKind::DeprovisionApp => app::check(cx).await,
         StepKind::FlagTokens => Ok(tokens::check(cx)),
         StepKind::Refresh | StepKind::Verify => Ok(None),
     }
@@ -147,7 +151,8 @@ fn instructions(cx: &StepContext<'_>) -> Result<String, StepError> {
             "Open {members} (Invitations), cancel the pending invitation of {leaver}, then mark this step done in Leaver: the Hub offers no API to confirm it."
         ),
         StepKind::FlagTokens => tokens::instructions(leaver, org),
-        StepKind::Refresh | StepKind::Verify => String::new(),
+        // Never manual: the app's SCIM API is the only way Leaver knows to it.
+        StepKind::DeprovisionApp | StepKind::Refresh | StepKind::Verify => String::new(),
     })
 }
 

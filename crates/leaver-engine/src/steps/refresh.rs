@@ -8,7 +8,8 @@ use crate::outcome::{Outcome, StepError};
 
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Outcome, StepError> {
     let fresh = footprint::read(cx).await?;
-    if let Some(changed) = footprint::changes(cx, &fresh)? {
+    let apps = footprint::read_apps(cx).await?;
+    if let Some(changed) = footprint::changes(cx, &fresh, &apps)? {
         return Ok(changed);
     }
     Ok(Outcome::Done {

@@ -15,6 +15,10 @@
 //! Verify runs only once every other step of the case was recorded, and its job is queued by
 //! the last of those records; its reads started after that (`crate::fresh_reads`), so after
 //! the case's last write.
+//!
+//! The SCIM apps beside the Hub (`[[apps]]`) are read too, by the leaver's email: an app still
+//! holding an active account (or any, where the app deletes) is planned the same way, and the
+//! evidence lists every app with what it shows.
 
 use super::{Ran, StepContext, footprint};
 use crate::outcome::{Outcome, StepError};
@@ -23,12 +27,14 @@ use serde_json::{Value, json};
 
 pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
     let fresh = footprint::read(cx).await?;
-    if let Some(changed) = footprint::changes(cx, &fresh)? {
+    let apps = footprint::read_apps(cx).await?;
+    if let Some(changed) = footprint::changes(cx, &fresh, &apps)? {
         return Ok(Ran::from(changed));
     }
     let leaver = cx.leaver();
     let pass = footprint::pass(&fresh);
     let mut evidence = footprint::snapshot(leaver, &fresh, &pass.pass);
+    evidence["apps"] = crate::apps::evidence(&apps);
     evidence["removals_in_audit_log"] = removals_in_audit_log(cx).await;
     let kept: Vec<&Step> = cx.case.steps.iter().filter(|s| s.is_kept()).collect();
     evidence["kept"] = json!(
@@ -39,7 +45,10 @@ pub(crate) async fn run(cx: &StepContext<'_>) -> Result<Ran, StepError> {
             }))
             .collect::<Vec<_>>()
     );
-    let extent = footprint::extent(&fresh);
+    let extent = match apps.len() {
+        0 => footprint::extent(&fresh),
+        n => format!("{} and {n} SCIM app(s)", footprint::extent(&fresh)),
+    };
     let note = if kept.is_empty() {
         format!("verified on the Hub: {leaver} holds nothing in {extent}")
     } else {
