@@ -4,6 +4,7 @@
 
 mod api_cases;
 mod api_fuzz;
+mod apps_settings;
 mod auth;
 mod browser;
 mod browser_steps;

@@ -73,6 +73,9 @@ fn apps_holding_the_leaver_become_approved_steps_before_tokens_and_verify() {
         planned.blockers.is_empty(),
         "apps hold bob: nothing to confirm"
     );
+    // Approval rules name kinds as text (`kinds = ["deprovision_app"]`), targets too.
+    assert_eq!("deprovision_app".parse(), Ok(StepKind::DeprovisionApp));
+    assert_eq!("app:8x8".parse(), Ok(Target::App("8x8".into())));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! `deprovision_app`; the servers then show the user inactive or gone, and `verify` read them.
 //! Without scim2-server the tests say so and pass, unless `LEAVER_REQUIRE_SCIM_SERVER=1`.
 
+mod check;
 mod fault_proxy;
 
 use crate::support::{MANAGER, Options, TestApp, apps};
@@ -168,7 +169,38 @@ async fn one_approval_deprovisions_the_leaver_from_the_hub_and_two_scim_apps() {
         assert_eq!(found.len(), 2, "{verified}");
         assert!(found[0].starts_with("inactive account"), "{found:?}");
         assert_eq!(found[1], "no account");
+        let exported = exported_app_call(app, &done, "app:15five").await;
+        assert_eq!(exported["evidence"]["before"]["active"], true, "{exported}");
+        assert_eq!(exported["evidence"]["after"]["active"], false, "{exported}");
     }
+}
+
+/// The evidence export's record of the success of the step on `target` (its `detail`).
+async fn exported_app_call(app: &TestApp, case: &Case, target: &str) -> serde_json::Value {
+    use leaver_app::evidence::Scope;
+    use leaver_app::evidence::render::Format;
+    let mut export = app
+        .app
+        .export(Scope::Case(case.id), Format::Json)
+        .await
+        .expect("export");
+    let mut bytes = Vec::new();
+    while let Some(piece) = export.next_piece().await.expect("piece") {
+        bytes.extend(piece);
+    }
+    let document: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON export");
+    let mut pending = vec![&document];
+    while let Some(value) = pending.pop() {
+        if value["target"] == target && value["outcome"] == "step_succeeded" {
+            return value["detail"].clone();
+        }
+        match value {
+            serde_json::Value::Array(items) => pending.extend(items),
+            serde_json::Value::Object(map) => pending.extend(map.values()),
+            _ => {}
+        }
+    }
+    panic!("the export has no success on {target}: {document}");
 }
 
 #[tokio::test]
