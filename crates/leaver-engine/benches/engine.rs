@@ -10,8 +10,11 @@
 //!
 //! The world: 100 Team orgs of 100 leavers each (plus Leaver's account and a human admin), ten
 //! gated models per org; every leaver is a `write` member of one org and holds accepted access
-//! to one of its gated models. Each case therefore plans to five steps: strip access, revoke
-//! one grant, remove the member, flag tokens, verify.
+//! to one of its gated models. Each case therefore plans to a fresh read (`refresh`), revoking
+//! one grant, removing the member (through the API, so with no role strip first), flagging
+//! tokens and the whole-footprint `verify`.
+//!
+//! It runs with the allocator `leaver` runs with (mimalloc), so the figures are the binary's.
 
 use hubsim::bench::{HubProcess, peak_memory_mb};
 use leaver_core::{CaseId, CaseState, Event, StepState, Ticket, TicketInput};
@@ -22,6 +25,10 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
+
+/// The allocator `leaver` runs with (crates/leaver/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const TOKEN: &str = "hf_leaver_bot_admin";
 const LEAVERS_PER_ORG: usize = 100;

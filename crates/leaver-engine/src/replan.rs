@@ -24,14 +24,10 @@ impl Engine {
             since: now,
             claimed: self.fresh_reads.mark(),
         };
-        // Collected first: a lazy `map` over the orgs would not be `Send` for every lifetime.
-        let reads: Vec<_> = self
-            .config
-            .orgs
-            .iter()
-            .map(|org| self.fresh_reads.org(org, &me, freshness))
-            .collect();
-        let fresh: Vec<_> = stream::iter(reads)
+        // By index, as in `steps::footprint::read`.
+        let orgs = &self.config.orgs;
+        let fresh: Vec<_> = stream::iter(0..orgs.len())
+            .map(|n| self.fresh_reads.org(&orgs[n], &me, freshness))
             .buffered(ORGS_AT_ONCE)
             .try_collect()
             .await?;
