@@ -458,3 +458,102 @@ async fn rehired_after_a_hub_write_is_refused_and_the_operators_are_told() {
         assert_eq!(app.count("operator_notice").await, notices + 1, "told once");
     }
 }
+
+/// Makes the database refuse every new audit record (and every deletion of a claimed event
+/// id, as a crash would leave nothing given back), or lifts the refusal.
+async fn refuse_writes(app: &TestApp, refuse: bool) {
+    let postgres = app.db_url.starts_with("postgres");
+    let statements: &[&str] = match (postgres, refuse) {
+        (false, true) => &[
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_event
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+            "CREATE TRIGGER refuse_release BEFORE DELETE ON hook_event
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+        ],
+        (false, false) => &[
+            "DROP TRIGGER refuse_audit",
+            "DROP TRIGGER refuse_release",
+        ],
+        (true, true) => &[
+            "CREATE OR REPLACE FUNCTION refuse_by_test() RETURNS trigger LANGUAGE plpgsql
+             AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_event
+             FOR EACH ROW EXECUTE FUNCTION refuse_by_test()",
+            "CREATE TRIGGER refuse_release BEFORE DELETE ON hook_event
+             FOR EACH ROW EXECUTE FUNCTION refuse_by_test()",
+        ],
+        (true, false) => &[
+            "DROP TRIGGER refuse_audit ON audit_event",
+            "DROP TRIGGER refuse_release ON hook_event",
+        ],
+    };
+    for statement in statements {
+        sqlx::query(sqlx::AssertSqlSafe(*statement))
+            .execute(app.store.pool())
+            .await
+            .expect("the refusal set up");
+    }
+}
+
+/// The records of `kind` about case `id`.
+async fn records(app: &TestApp, id: CaseId, kind: &str) -> usize {
+    let trail = app.store.audit_events(Some(id)).await.expect("trail");
+    trail.iter().filter(|r| r.kind == kind).count()
+}
+
+/// The event id is claimed in the transaction of its action's write: when the database refuses
+/// that write (and could not give a claim back either), neither stands, the sender's retry of
+/// the same event acts, and a third delivery is a replay. Each event is applied exactly once.
+#[tokio::test]
+async fn an_event_retried_after_a_failed_write_is_applied_exactly_once() {
+    let (_dir, apps) = apps().await;
+    for app in apps {
+        let secret = source(&app).await;
+        let open = terminated("evt_1", "HR-7", "bob");
+
+        refuse_writes(&app, true).await;
+        let failed = signed(&app, &secret, &open).await;
+        assert_eq!(
+            failed.status,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{}",
+            failed.body
+        );
+        refuse_writes(&app, false).await;
+        assert_eq!(app.count("offboarding_case").await, 0);
+        assert_eq!(app.count("hook_event").await, 0, "no claim without its action");
+
+        let id = opened(&signed(&app, &secret, &open).await);
+        let replay = signed(&app, &secret, &open).await;
+        assert_eq!(replay.status, StatusCode::CONFLICT, "{}", replay.body);
+        assert_eq!(app.count("offboarding_case").await, 1);
+        assert_eq!(records(&app, id, "case_opened").await, 1);
+
+        let change = event(
+            "evt_2",
+            "termination_changed",
+            json!({"external_id": "HR-7", "reason": "end of contract"}),
+        );
+        refuse_writes(&app, true).await;
+        let failed = signed(&app, &secret, &change).await;
+        assert_eq!(
+            failed.status,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{}",
+            failed.body
+        );
+        refuse_writes(&app, false).await;
+        let unchanged = app.store.case(id).await.expect("case").reason;
+        assert_eq!(unchanged.as_deref(), Some("resignation"), "the change did not stand");
+        assert_eq!(app.count("hook_event").await, 1, "evt_2 is not claimed");
+
+        let changed = signed(&app, &secret, &change).await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+        let replay = signed(&app, &secret, &change).await;
+        assert_eq!(replay.status, StatusCode::CONFLICT, "{}", replay.body);
+        let case = app.store.case(id).await.expect("case");
+        assert_eq!(case.reason.as_deref(), Some("end of contract"));
+        assert_eq!(records(&app, id, "ticket_updated").await, 1);
+        assert_eq!(app.count("hook_event").await, 2);
+    }
+}

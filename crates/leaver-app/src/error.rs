@@ -46,7 +46,9 @@ impl From<StoreError> for Error {
     fn from(error: StoreError) -> Error {
         match error {
             StoreError::CaseNotFound(_) => Error::NotFound(error.to_string()),
-            StoreError::Conflict { .. } => Error::Conflict(error.to_string()),
+            StoreError::Conflict { .. } | StoreError::EventSpent(_) => {
+                Error::Conflict(error.to_string())
+            }
             StoreError::Domain(DomainError::InvalidText { field, message }) => {
                 Error::Invalid(vec![FieldError { field, message }])
             }

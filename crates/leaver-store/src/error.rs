@@ -22,6 +22,10 @@ pub enum StoreError {
     /// worker's result is dropped.
     #[error("the lease on {0} was lost: another worker has claimed it since")]
     LeaseLost(uuid::Uuid),
+    /// A hook event's id was claimed before (a replay); the write that carried the claim was
+    /// rolled back (see `hooks::claiming`).
+    #[error("{0}")]
+    EventSpent(String),
     /// A stored value does not parse (the database was edited by hand?).
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),

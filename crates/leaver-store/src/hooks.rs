@@ -2,6 +2,11 @@
 //! ([`TokenSealer::seal_text`], bound to the source's name; never in clear), and the event ids
 //! each source had accepted (a second delivery of one is a replay). Creating and revoking a
 //! source are audit records naming who did it; the secret never reaches the audit trail.
+//!
+//! An event's id is claimed in the same transaction as its action's first write ([`claiming`]):
+//! the action and the claim stand or fall together, so a failure or a crash in the middle
+//! leaves neither and the sender's retry acts once, and two copies arriving together act once
+//! (the second's write finds the id claimed and is rolled back whole).
 
 use crate::cases::rows::{from_ms, ms};
 use crate::mail::operator_notices;
@@ -72,9 +77,6 @@ pub trait HookStore: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<bool, StoreError>;
 
-    /// Forgets a claimed event id whose action failed, so that the sender may deliver it again.
-    async fn release_hook_event(&self, source: &str, event_id: &str) -> Result<(), StoreError>;
-
     /// A `rehired` event for `case` after it began writing to the Hub: claims the event id,
     /// audits it and tells the operators `notice`, in one transaction. `false` (nothing
     /// written) when the event id was claimed before: a replay.
@@ -131,7 +133,9 @@ impl HookStore for SqlStore {
                 return Ok(false);
             }
         }
-        audited(tx, actor, HOOK_SOURCE_CREATED, name, now).await
+        let data = json!({ "source": name });
+        audit::commit_audited(tx, None, actor.as_str(), HOOK_SOURCE_CREATED, data, now).await?;
+        Ok(true)
     }
 
     async fn hook_sources(&self) -> Result<Vec<HookSource>, StoreError> {
@@ -186,7 +190,9 @@ impl HookStore for SqlStore {
         if revoked == 0 {
             return Ok(false);
         }
-        audited(tx, actor, HOOK_SOURCE_REVOKED, name, now).await
+        let data = json!({ "source": name });
+        audit::commit_audited(tx, None, actor.as_str(), HOOK_SOURCE_REVOKED, data, now).await?;
+        Ok(true)
     }
 
     async fn claim_hook_event(
@@ -214,10 +220,11 @@ impl HookStore for SqlStore {
         if !claim(&mut tx, source, event_id, "rehired", now).await? {
             return Ok(false);
         }
+        operator_notices::queue(&mut tx, &[(case, notice.to_owned())], now).await?;
         let actor = Actor::hook(source);
         let data = json!({ "event_id": event_id, "notice": notice });
-        audit::append(
-            &mut tx,
+        audit::commit_audited(
+            tx,
             Some(case),
             actor.as_str(),
             REHIRED_AFTER_WRITE,
@@ -225,33 +232,8 @@ impl HookStore for SqlStore {
             now,
         )
         .await?;
-        operator_notices::queue(&mut tx, &[(case, notice.to_owned())], now).await?;
-        tx.commit().await?;
         Ok(true)
     }
-
-    async fn release_hook_event(&self, source: &str, event_id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM hook_event WHERE source = $1 AND event_id = $2")
-            .bind(source)
-            .bind(event_id)
-            .execute(self.writer())
-            .await?;
-        Ok(())
-    }
-}
-
-/// Records `kind` about source `name` by `actor` in the audit trail, and commits `tx`.
-async fn audited(
-    mut tx: Transaction<'static, Any>,
-    actor: &Actor,
-    kind: &str,
-    name: &str,
-    now: OffsetDateTime,
-) -> Result<bool, StoreError> {
-    let data = json!({ "source": name });
-    audit::append(&mut tx, None, actor.as_str(), kind, data, now).await?;
-    tx.commit().await?;
-    Ok(true)
 }
 
 /// Inserts the event id unless it is there; whether it was inserted.
@@ -274,4 +256,76 @@ async fn claim(
     .await?
     .rows_affected();
     Ok(inserted == 1)
+}
+
+/// An event id to claim with its action's first write (see [`claiming`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HookClaim {
+    pub source: String,
+    pub event_id: String,
+    pub event_type: String,
+    pub at: OffsetDateTime,
+}
+
+/// What became of a claim once its action returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClaimOutcome {
+    /// No audited write began: the action changed nothing (or failed before writing); the
+    /// claim is still to be made.
+    Unused(HookClaim),
+    /// Claimed in the transaction of the action's first write: it stands if that committed.
+    Written,
+    /// The id had been claimed before: that write was refused and rolled back whole.
+    Spent,
+}
+
+tokio::task_local! {
+    static CLAIM: std::cell::RefCell<ClaimOutcome>;
+}
+
+/// Runs `action` (a use case's call, in this task) with `claim` riding on its first audited
+/// write: the transaction [`audit::begin_write`] opens inserts the event id first, and refuses
+/// the write ([`StoreError::EventSpent`]) when the id was claimed before. Returns the action's
+/// result and what became of the claim.
+pub async fn claiming<F: std::future::Future>(
+    claim: HookClaim,
+    action: F,
+) -> (F::Output, ClaimOutcome) {
+    let cell = std::cell::RefCell::new(ClaimOutcome::Unused(claim));
+    CLAIM
+        .scope(cell, async {
+            let output = action.await;
+            let outcome = CLAIM.with(|c| c.borrow().clone());
+            (output, outcome)
+        })
+        .await
+}
+
+/// In a write transaction just begun: the claim waiting in this task, if any, inserted.
+pub(crate) async fn claim_waiting(tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
+    let waiting = CLAIM
+        .try_with(|c| match &*c.borrow() {
+            ClaimOutcome::Unused(claim) => Some(claim.clone()),
+            _ => None,
+        })
+        .ok()
+        .flatten();
+    let Some(c) = waiting else {
+        return Ok(());
+    };
+    let claimed = claim(tx, &c.source, &c.event_id, &c.event_type, c.at).await?;
+    let outcome = if claimed {
+        ClaimOutcome::Written
+    } else {
+        ClaimOutcome::Spent
+    };
+    let _ = CLAIM.try_with(|cell| *cell.borrow_mut() = outcome);
+    if claimed {
+        Ok(())
+    } else {
+        Err(StoreError::EventSpent(format!(
+            "event {:?} from {} was accepted before",
+            c.event_id, c.source
+        )))
+    }
 }

@@ -38,7 +38,7 @@ pub use drift_links::{DRIFT_DETECTED, DRIFT_FOLLOW_UP, DriftLink, DriftLinks};
 pub use error::StoreError;
 pub use footprint_reads::{FootprintPass, FootprintRead, PassEntry};
 pub use held_tokens::{Held, HeldToken, TokenSealer, TokenStore};
-pub use hooks::{HookSource, HookStore};
+pub use hooks::{ClaimOutcome, HookClaim, HookSource, HookStore, claiming};
 pub use inbound_calls::{Channel, InboundCall, InboundCalls};
 pub use jobs::lease_queue::Lease;
 pub use jobs::{ClaimedCase, Job, JobKind};

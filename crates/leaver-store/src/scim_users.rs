@@ -297,19 +297,10 @@ impl ScimUserStore for SqlStore {
 
 /// Records `audit` at `at` and commits `tx`: a SCIM write stands only with its audit record.
 async fn commit_audited(
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
     audit: ScimAudit<'_>,
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    audit::append(
-        &mut tx,
-        None,
-        audit.actor.as_str(),
-        audit.kind,
-        audit.data,
-        at,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let actor = audit.actor.as_str();
+    audit::commit_audited(tx, None, actor, audit.kind, audit.data, at).await
 }

@@ -148,16 +148,6 @@ async fn hook_secrets_are_sealed_and_event_ids_claimed_once() {
                 .await
                 .expect("other source")
         );
-        store
-            .release_hook_event("bamboohr", "evt_1")
-            .await
-            .expect("release");
-        assert!(
-            store
-                .claim_hook_event("bamboohr", "evt_1", "terminated", now)
-                .await
-                .expect("after release")
-        );
 
         assert!(
             store

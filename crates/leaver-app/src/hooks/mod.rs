@@ -6,9 +6,12 @@
 //! `terminated` opens a case, `termination_changed` patches it, `rehired` cancels it (before
 //! any Hub write; after one, the operators are told and the sender gets a conflict).
 //!
-//! An event id is claimed before its action runs and given back when the action fails, so that
-//! a delivery refused for its content may be sent again, and two copies arriving together act
-//! once. A `rehired` after a Hub write is claimed in the transaction that tells the operators.
+//! An event id is claimed in the transaction of its action's first write
+//! (`leaver_store::claiming`): a delivery refused for its content, or cut short by a failure or
+//! a crash, leaves no claim and may be sent again; two copies arriving together act once (the
+//! second's write finds the id claimed and is rolled back). An action that writes nothing (the
+//! ticket already open as sent, a patch that changes nothing) claims the id on its own. A
+//! `rehired` after a Hub write is claimed in the transaction that tells the operators.
 
 pub mod envelope;
 pub mod signature;
@@ -17,7 +20,10 @@ use crate::accounts::{check_api_key_name, random_token};
 use crate::{Error, Leaver, Result};
 use envelope::{Envelope, EventType};
 use leaver_core::{Case, FieldError, TicketInput, TicketPatch};
-use leaver_store::{Actor, HookSource, HookStore, InboundCalls, Opened, TokenSealer};
+use leaver_store::{
+    Actor, ClaimOutcome, HookClaim, HookSource, HookStore, InboundCalls, Opened, TokenSealer,
+    claiming,
+};
 use signature::Unsigned;
 use std::sync::Arc;
 
@@ -196,20 +202,31 @@ impl Leaver {
         {
             return Err(self.rehired_after_write(delivery, &case).await);
         }
-        let claimed = self
-            .store
-            .claim_hook_event(source, &event.id, event.kind.as_str(), self.now())
-            .await?;
-        if !claimed {
-            return Err(replayed(delivery));
+        let claim = HookClaim {
+            source: source.clone(),
+            event_id: event.id.clone(),
+            event_type: event.kind.as_str().to_owned(),
+            at: self.now(),
+        };
+        let actor = Actor::hook(source);
+        let action = self.hook_action(action, &actor);
+        match claiming(claim, action).await {
+            (_, ClaimOutcome::Spent) => Err(replayed(delivery)),
+            // Nothing was written (a ticket already open as sent, a patch that changes
+            // nothing): the claim is made on its own, and only it tells a replay apart.
+            (Ok(done), ClaimOutcome::Unused(claim)) => {
+                let claimed = self
+                    .store
+                    .claim_hook_event(&claim.source, &claim.event_id, &claim.event_type, claim.at)
+                    .await?;
+                if claimed {
+                    Ok(done)
+                } else {
+                    Err(replayed(delivery))
+                }
+            }
+            (done, _) => done.map_err(HookError::from),
         }
-        let done = self.hook_action(action, &Actor::hook(source)).await;
-        if done.is_err()
-            && let Err(error) = self.store.release_hook_event(source, &event.id).await
-        {
-            tracing::error!(%error, source, "a refused event id could not be given back");
-        }
-        done.map_err(HookError::from)
     }
 
     async fn hook_action(&self, action: HookAction, actor: &Actor) -> Result<HookDone> {

@@ -14,13 +14,29 @@ use time::OffsetDateTime;
 
 /// Starts a write transaction by locking the chain head. Taking this lock first orders every
 /// writer the same way (no deadlocks on Postgres) and, on SQLite, takes the write lock before
-/// anything is read, so a read-then-write transaction never meets a stale snapshot.
+/// anything is read, so a read-then-write transaction never meets a stale snapshot. A hook
+/// event's claim waiting in this task ([`crate::hooks::claiming`]) is made in it first.
 pub(crate) async fn begin_write(pool: &AnyPool) -> Result<Transaction<'static, Any>, StoreError> {
     let mut tx = pool.begin().await?;
     sqlx::query("UPDATE audit_head SET id = id WHERE id = 1")
         .execute(&mut *tx)
         .await?;
+    crate::hooks::claim_waiting(&mut tx).await?;
     Ok(tx)
+}
+
+/// Appends one record and commits `tx`: a write that stands only with its audit record.
+pub(crate) async fn commit_audited(
+    mut tx: Transaction<'static, Any>,
+    case: Option<CaseId>,
+    actor: &str,
+    kind: &str,
+    data: Value,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    append(&mut tx, case, actor, kind, data, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Appends one record inside the caller's transaction (opened with [`begin_write`]).
