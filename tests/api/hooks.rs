@@ -470,10 +470,7 @@ async fn refuse_writes(app: &TestApp, refuse: bool) {
             "CREATE TRIGGER refuse_release BEFORE DELETE ON hook_event
              BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
         ],
-        (false, false) => &[
-            "DROP TRIGGER refuse_audit",
-            "DROP TRIGGER refuse_release",
-        ],
+        (false, false) => &["DROP TRIGGER refuse_audit", "DROP TRIGGER refuse_release"],
         (true, true) => &[
             "CREATE OR REPLACE FUNCTION refuse_by_test() RETURNS trigger LANGUAGE plpgsql
              AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
@@ -521,7 +518,11 @@ async fn an_event_retried_after_a_failed_write_is_applied_exactly_once() {
         );
         refuse_writes(&app, false).await;
         assert_eq!(app.count("offboarding_case").await, 0);
-        assert_eq!(app.count("hook_event").await, 0, "no claim without its action");
+        assert_eq!(
+            app.count("hook_event").await,
+            0,
+            "no claim without its action"
+        );
 
         let id = opened(&signed(&app, &secret, &open).await);
         let replay = signed(&app, &secret, &open).await;
@@ -544,7 +545,11 @@ async fn an_event_retried_after_a_failed_write_is_applied_exactly_once() {
         );
         refuse_writes(&app, false).await;
         let unchanged = app.store.case(id).await.expect("case").reason;
-        assert_eq!(unchanged.as_deref(), Some("resignation"), "the change did not stand");
+        assert_eq!(
+            unchanged.as_deref(),
+            Some("resignation"),
+            "the change did not stand"
+        );
         assert_eq!(app.count("hook_event").await, 1, "evt_2 is not claimed");
 
         let changed = signed(&app, &secret, &change).await;
