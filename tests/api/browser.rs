@@ -7,7 +7,7 @@
 //! `LEAVER_REQUIRE_BROWSER=1`, so there the test cannot skip; elsewhere, without them, it prints
 //! what is missing and how to install it, and skips.
 
-use crate::chrome::{artifacts, browser, browser_tools, chromedriver, serve, shot};
+use crate::chrome::{artifacts, browser, browser_tools, chromedriver, fill, log_in, serve, shot};
 use fantoccini::{Client, Locator};
 use leaver_core::{CaseId, CaseState};
 use leaver_store::Store;
@@ -17,16 +17,6 @@ use std::time::{Duration, Instant};
 
 const WORLD: &str = include_str!("../../crates/leaver/demo/world.json");
 const PASSWORD: &str = "browser test password";
-
-pub(crate) async fn fill(browser: &Client, css: &str, text: &str) {
-    browser
-        .find(Locator::Css(css))
-        .await
-        .expect(css)
-        .send_keys(text)
-        .await
-        .expect("typing");
-}
 
 /// Waits until the browser is on a page whose path satisfies `ok`.
 async fn wait_for_path(browser: &Client, ok: impl Fn(&str) -> bool) -> url::Url {
@@ -179,16 +169,8 @@ async fn an_operator_opens_a_case_in_the_browser_watches_it_complete_and_exports
             .path()
             .starts_with("/login")
     );
-    fill(&browser, "#email", "ops@acme.test").await;
-    fill(&browser, "#password", PASSWORD).await;
     shot(&browser, "1-login").await;
-    browser
-        .find(Locator::Css("form[action='/login'] button"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("log in");
+    log_in(&browser, "ops@acme.test", PASSWORD).await;
 
     // Open a case through the form (login came back to it).
     browser

@@ -4,8 +4,8 @@
 //! completes, hubsim shows that one grant kept and every other access of the leaver gone, and
 //! the evidence export names the kept grant, the approver and the reason.
 
-use crate::browser::{approval_link, approve_on_page, fill, wait_for_state};
-use crate::chrome::{browser, browser_tools, chromedriver, serve_with, shot};
+use crate::browser::{approval_link, approve_on_page, wait_for_state};
+use crate::chrome::{browser, browser_tools, chromedriver, fill, serve_with, shot};
 use fantoccini::Locator;
 use leaver_core::{CaseId, CaseState, StepKind, StepState};
 use serde_json::Value;

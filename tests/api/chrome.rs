@@ -1,7 +1,7 @@
 //! Tools for the browser test: headless Chromium through chromedriver, `leaver serve` as a
 //! child process, free ports, screenshots under `target/test-artifacts/`.
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -155,4 +155,28 @@ pub fn serve_with(db: &str, hub: &str, smtp: &str, env: &[(&str, &str)]) -> (Kil
         .expect("serving URL")
         .to_owned();
     (guard, url)
+}
+
+/// Types `text` into the field `css` of the page the browser is on.
+pub async fn fill(browser: &Client, css: &str, text: &str) {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .expect(css)
+        .send_keys(text)
+        .await
+        .expect("typing");
+}
+
+/// Fills the login form the browser is on with `email` and `password` and sends it.
+pub async fn log_in(browser: &Client, email: &str, password: &str) {
+    fill(browser, "#email", email).await;
+    fill(browser, "#password", password).await;
+    browser
+        .find(Locator::Css("form[action='/login'] button"))
+        .await
+        .expect("the login button")
+        .click()
+        .await
+        .expect("log in");
 }

@@ -9,7 +9,7 @@ use crate::support::{Reply, TestApp, apps};
 use leaver_app::hooks::{Channel, InboundCall};
 use leaver_app::model::Actor;
 use leaver_core::{CaseId, CaseState};
-use leaver_store::{InboundCalls, Store};
+use leaver_store::{InboundCalls, Store, scratch};
 use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
@@ -462,33 +462,13 @@ async fn rehired_after_a_hub_write_is_refused_and_the_operators_are_told() {
 /// Makes the database refuse every new audit record (and every deletion of a claimed event
 /// id, as a crash would leave nothing given back), or lifts the refusal.
 async fn refuse_writes(app: &TestApp, refuse: bool) {
-    let postgres = app.db_url.starts_with("postgres");
-    let statements: &[&str] = match (postgres, refuse) {
-        (false, true) => &[
-            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_event
-             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
-            "CREATE TRIGGER refuse_release BEFORE DELETE ON hook_event
-             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
-        ],
-        (false, false) => &["DROP TRIGGER refuse_audit", "DROP TRIGGER refuse_release"],
-        (true, true) => &[
-            "CREATE OR REPLACE FUNCTION refuse_by_test() RETURNS trigger LANGUAGE plpgsql
-             AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
-            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_event
-             FOR EACH ROW EXECUTE FUNCTION refuse_by_test()",
-            "CREATE TRIGGER refuse_release BEFORE DELETE ON hook_event
-             FOR EACH ROW EXECUTE FUNCTION refuse_by_test()",
-        ],
-        (true, false) => &[
-            "DROP TRIGGER refuse_audit ON audit_event",
-            "DROP TRIGGER refuse_release ON hook_event",
-        ],
-    };
-    for statement in statements {
-        sqlx::query(sqlx::AssertSqlSafe(*statement))
-            .execute(app.store.pool())
-            .await
-            .expect("the refusal set up");
+    for (op, table) in [("INSERT", "audit_event"), ("DELETE", "hook_event")] {
+        let done = if refuse {
+            scratch::refuse(&app.store, op, table).await
+        } else {
+            scratch::allow(&app.store, op, table).await
+        };
+        done.expect("the refusal set up");
     }
 }
 

@@ -3,7 +3,7 @@
 //! one opened this week, `/roster` and the dashboard draw their charts as SVG with the expected
 //! bars and points, and screenshots go to `target/test-artifacts/` (not committed).
 
-use crate::chrome::{browser, browser_tools, chromedriver, shot};
+use crate::chrome::{browser, browser_tools, chromedriver, log_in, shot};
 use crate::roster::{ROSTER, options};
 use crate::support::{OPERATOR, PASSWORD, TestApp, apps_with};
 use fantoccini::{Client, Locator};
@@ -48,25 +48,13 @@ async fn cases_over_four_weeks(app: &TestApp) -> (usize, usize) {
     (completed.len(), opened_in.len())
 }
 
-async fn fill(browser: &Client, css: &str, text: &str) {
-    let field = browser.find(Locator::Css(css)).await.expect(css);
-    field.send_keys(text).await.expect("typing");
-}
-
-async fn log_in(browser: &Client, url: &str) {
+/// Logs the operator in and waits for the first page.
+async fn log_in_as_operator(browser: &Client, url: &str) {
     browser
         .goto(&format!("{url}/login"))
         .await
         .expect("login page");
-    fill(browser, "#email", OPERATOR).await;
-    fill(browser, "#password", PASSWORD).await;
-    browser
-        .find(Locator::Css("form[action='/login'] button"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("log in");
+    log_in(browser, OPERATOR, PASSWORD).await;
     browser
         .wait()
         .for_element(Locator::Css("nav"))
@@ -90,7 +78,7 @@ async fn the_roster_and_the_dashboard_draw_their_charts() {
             .expect("imported");
         let (revoke_weeks, state_weeks) = cases_over_four_weeks(app).await;
         crate::roster::read_orgs(app).await;
-        log_in(&browser, &app.url).await;
+        log_in_as_operator(&browser, &app.url).await;
 
         browser
             .goto(&format!("{}/roster", app.url))

@@ -11,8 +11,9 @@ use time::OffsetDateTime;
 #[derive(Debug)]
 pub(crate) enum Settle {
     /// Write `facts`, then `write`, which finishes the job, all with the rest of the batch.
-    /// Facts are what the Hub now shows (held tokens' verdicts): each stands alone, written
-    /// even if `write` is refused.
+    /// Facts are what the Hub now shows (held tokens' verdicts, a verify's footprint pass):
+    /// each stands alone, written even if `write` is refused; `write` never stands without
+    /// them (see `Settler::settle_apart`).
     Write {
         facts: Vec<BatchWrite>,
         write: BatchWrite,
@@ -44,52 +45,87 @@ impl Settler<'_> {
     /// Writes every `Write` in one transaction; finishes and reschedules the others one by one
     /// (they are rare: stale jobs, transient failures).
     pub async fn settle(&self, done: Vec<(Job, Settle)>) {
-        // The job each item finishes, if it finishes one.
-        let mut jobs: Vec<Option<Job>> = Vec::with_capacity(done.len());
-        let mut items = Vec::with_capacity(done.len());
+        // Each job that writes, with its items: its facts, then its write (last).
+        let mut groups: Vec<(Job, Vec<BatchItem>)> = Vec::with_capacity(done.len());
         for (job, settle) in done {
             match settle {
                 Settle::Write { facts, write } => {
                     let case = job.case_id;
-                    for fact in facts {
-                        items.push(BatchItem {
+                    let mut items: Vec<BatchItem> = facts
+                        .into_iter()
+                        .map(|fact| BatchItem {
                             case,
                             lease: None,
                             write: fact,
-                        });
-                        jobs.push(None);
-                    }
+                        })
+                        .collect();
                     let lease = Some(job.lease.clone());
                     items.push(BatchItem { case, lease, write });
-                    jobs.push(Some(job));
+                    groups.push((job, items));
                 }
                 Settle::Finish => self.finish(&job).await,
                 Settle::Reschedule { at, error } => self.reschedule(&job, at, &error).await,
             }
         }
-        if items.is_empty() {
+        if groups.is_empty() {
             return;
         }
+        let items: Vec<BatchItem> = groups
+            .iter()
+            .flat_map(|(_, items)| items.iter().cloned())
+            .collect();
         match self
             .store
             .record_batch(&items, &Actor::engine(), self.now)
             .await
         {
             Ok(results) => {
-                for (job, result) in jobs.iter().zip(results) {
-                    self.after_write(job.as_ref(), result).await;
+                let mut results = results.into_iter();
+                for (job, items) in &groups {
+                    for n in 1..=items.len() {
+                        let result = results.next().unwrap_or(Ok(()));
+                        // Only the last item, the write, finishes the job.
+                        self.after_write((n == items.len()).then_some(job), result)
+                            .await;
+                    }
                 }
             }
             Err(error) => {
-                tracing::warn!(%error, items = items.len(), "writing a batch failed; writing its items one by one");
-                for (job, item) in jobs.iter().zip(items) {
+                tracing::warn!(%error, items = items.len(), "writing a batch failed; writing each job's items apart");
+                for (job, items) in groups {
+                    self.settle_apart(&job, items).await;
+                }
+            }
+        }
+    }
+
+    /// Writes one job's items (its facts, then its write) in a transaction of their own. When
+    /// that fails, the facts are written alone (what the Hub shows stands) and the write is not:
+    /// it may rest on a fact (a verify's evidence names the pass it kept), so the job runs again.
+    async fn settle_apart(&self, job: &Job, items: Vec<BatchItem>) {
+        let together = self
+            .store
+            .record_batch(&items, &Actor::engine(), self.now)
+            .await;
+        match together {
+            Ok(results) => {
+                let count = results.len();
+                for (n, result) in results.into_iter().enumerate() {
+                    self.after_write((n + 1 == count).then_some(job), result)
+                        .await;
+                }
+            }
+            Err(error) => {
+                let facts = &items[..items.len().saturating_sub(1)];
+                for fact in facts {
                     let result = self
                         .store
-                        .record_batch(&[item], &Actor::engine(), self.now)
+                        .record_batch(std::slice::from_ref(fact), &Actor::engine(), self.now)
                         .await;
                     let result = result.and_then(|mut results| results.pop().unwrap_or(Ok(())));
-                    self.after_write(job.as_ref(), result).await;
+                    self.after_write(None, result).await;
                 }
+                self.after_write(Some(job), Err(error)).await;
             }
         }
     }

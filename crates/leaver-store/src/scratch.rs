@@ -3,7 +3,7 @@
 //! open cases with.
 
 use crate::connect;
-use crate::{SqlStore, Store, StoreError};
+use crate::{Dialect, SqlStore, Store, StoreError};
 use leaver_core::{Ticket, TicketInput};
 use std::path::Path;
 
@@ -52,6 +52,51 @@ pub async fn count_rows(store: &SqlStore, table: &str) -> Result<i64, StoreError
     let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM {table}"));
     let row = sqlx::query(sql).fetch_one(store.pool()).await?;
     Ok(row.try_get("n")?)
+}
+
+/// Makes the database refuse every `op` (`INSERT`, `UPDATE` or `DELETE`) on `table`, as a full
+/// disk or a lost connection would, until [`allow`] lifts it: for tests of what a failed write
+/// leaves behind (a trigger raising an error).
+pub async fn refuse(store: &SqlStore, op: &str, table: &str) -> Result<(), StoreError> {
+    let name = refusal_name(op, table);
+    let statements = match store.dialect() {
+        Dialect::Sqlite => vec![format!(
+            "CREATE TRIGGER {name} BEFORE {op} ON {table}
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )],
+        Dialect::Postgres => vec![
+            "CREATE OR REPLACE FUNCTION refused_by_the_test() RETURNS trigger LANGUAGE plpgsql
+             AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"
+                .to_owned(),
+            format!(
+                "CREATE TRIGGER {name} BEFORE {op} ON {table}
+                 FOR EACH ROW EXECUTE FUNCTION refused_by_the_test()"
+            ),
+        ],
+    };
+    for statement in statements {
+        sqlx::query(sqlx::AssertSqlSafe(statement))
+            .execute(store.pool())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Lifts a [`refuse`].
+pub async fn allow(store: &SqlStore, op: &str, table: &str) -> Result<(), StoreError> {
+    let name = refusal_name(op, table);
+    let statement = match store.dialect() {
+        Dialect::Sqlite => format!("DROP TRIGGER {name}"),
+        Dialect::Postgres => format!("DROP TRIGGER {name} ON {table}"),
+    };
+    sqlx::query(sqlx::AssertSqlSafe(statement))
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+fn refusal_name(op: &str, table: &str) -> String {
+    format!("refuse_{}_{table}", op.to_lowercase())
 }
 
 /// A valid ticket for `user` (`{user}@acme.test`, Hub username `user`, manager
