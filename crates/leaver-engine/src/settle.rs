@@ -45,35 +45,30 @@ impl Settler<'_> {
     /// Writes every `Write` in one transaction; finishes and reschedules the others one by one
     /// (they are rare: stale jobs, transient failures).
     pub async fn settle(&self, done: Vec<(Job, Settle)>) {
-        // Each job that writes, with its items: its facts, then its write (last).
-        let mut groups: Vec<(Job, Vec<BatchItem>)> = Vec::with_capacity(done.len());
+        // Each job that writes, with how many items it has: its facts, then its write (last).
+        let mut jobs: Vec<(Job, usize)> = Vec::with_capacity(done.len());
+        let mut items = Vec::with_capacity(done.len());
         for (job, settle) in done {
             match settle {
                 Settle::Write { facts, write } => {
                     let case = job.case_id;
-                    let mut items: Vec<BatchItem> = facts
-                        .into_iter()
-                        .map(|fact| BatchItem {
-                            case,
-                            lease: None,
-                            write: fact,
-                        })
-                        .collect();
+                    let count = facts.len() + 1;
+                    items.extend(facts.into_iter().map(|fact| BatchItem {
+                        case,
+                        lease: None,
+                        write: fact,
+                    }));
                     let lease = Some(job.lease.clone());
                     items.push(BatchItem { case, lease, write });
-                    groups.push((job, items));
+                    jobs.push((job, count));
                 }
                 Settle::Finish => self.finish(&job).await,
                 Settle::Reschedule { at, error } => self.reschedule(&job, at, &error).await,
             }
         }
-        if groups.is_empty() {
+        if items.is_empty() {
             return;
         }
-        let items: Vec<BatchItem> = groups
-            .iter()
-            .flat_map(|(_, items)| items.iter().cloned())
-            .collect();
         match self
             .store
             .record_batch(&items, &Actor::engine(), self.now)
@@ -81,19 +76,20 @@ impl Settler<'_> {
         {
             Ok(results) => {
                 let mut results = results.into_iter();
-                for (job, items) in &groups {
-                    for n in 1..=items.len() {
+                for (job, count) in &jobs {
+                    for n in 1..=*count {
                         let result = results.next().unwrap_or(Ok(()));
                         // Only the last item, the write, finishes the job.
-                        self.after_write((n == items.len()).then_some(job), result)
-                            .await;
+                        self.after_write((n == *count).then_some(job), result).await;
                     }
                 }
             }
             Err(error) => {
                 tracing::warn!(%error, items = items.len(), "writing a batch failed; writing each job's items apart");
-                for (job, items) in groups {
-                    self.settle_apart(&job, items).await;
+                let mut items = items.into_iter();
+                for (job, count) in jobs {
+                    let own: Vec<BatchItem> = items.by_ref().take(count).collect();
+                    self.settle_apart(&job, own).await;
                 }
             }
         }
