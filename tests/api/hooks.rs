@@ -459,17 +459,27 @@ async fn rehired_after_a_hub_write_is_refused_and_the_operators_are_told() {
     }
 }
 
-/// Makes the database refuse every new audit record (and every deletion of a claimed event
-/// id, as a crash would leave nothing given back), or lifts the refusal.
-async fn refuse_writes(app: &TestApp, refuse: bool) {
-    for (op, table) in [("INSERT", "audit_event"), ("DELETE", "hook_event")] {
-        let done = if refuse {
-            scratch::refuse(&app.store, op, table).await
-        } else {
-            scratch::allow(&app.store, op, table).await
-        };
-        done.expect("the refusal set up");
+/// Delivers `body` while the database refuses every new audit record (and every deletion of a
+/// claimed event id, as a crash would leave nothing given back): the delivery fails (500).
+async fn delivered_while_writes_fail(app: &TestApp, secret: &str, body: &str) {
+    const REFUSED: [(&str, &str); 2] = [("INSERT", "audit_event"), ("DELETE", "hook_event")];
+    for (op, table) in REFUSED {
+        scratch::refuse(&app.store, op, table)
+            .await
+            .expect("refused");
     }
+    let failed = signed(app, secret, body).await;
+    for (op, table) in REFUSED {
+        scratch::allow(&app.store, op, table)
+            .await
+            .expect("allowed");
+    }
+    assert_eq!(
+        failed.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        failed.body
+    );
 }
 
 /// The records of `kind` about case `id`.
@@ -488,15 +498,7 @@ async fn an_event_retried_after_a_failed_write_is_applied_exactly_once() {
         let secret = source(&app).await;
         let open = terminated("evt_1", "HR-7", "bob");
 
-        refuse_writes(&app, true).await;
-        let failed = signed(&app, &secret, &open).await;
-        assert_eq!(
-            failed.status,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "{}",
-            failed.body
-        );
-        refuse_writes(&app, false).await;
+        delivered_while_writes_fail(&app, &secret, &open).await;
         assert_eq!(app.count("offboarding_case").await, 0);
         assert_eq!(
             app.count("hook_event").await,
@@ -515,15 +517,7 @@ async fn an_event_retried_after_a_failed_write_is_applied_exactly_once() {
             "termination_changed",
             json!({"external_id": "HR-7", "reason": "end of contract"}),
         );
-        refuse_writes(&app, true).await;
-        let failed = signed(&app, &secret, &change).await;
-        assert_eq!(
-            failed.status,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "{}",
-            failed.body
-        );
-        refuse_writes(&app, false).await;
+        delivered_while_writes_fail(&app, &secret, &change).await;
         let unchanged = app.store.case(id).await.expect("case").reason;
         assert_eq!(
             unchanged.as_deref(),
