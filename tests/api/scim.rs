@@ -189,7 +189,7 @@ async fn an_okta_deactivation_opens_a_case_that_the_manager_approves_and_that_co
     for (app, key) in apps {
         let ids = play(&app, &key, include_str!("scim/okta_deactivate.json")).await;
         let case = case_of(&app, &ids["bob_id"]).await;
-        assert_eq!(case.person.hub_username.as_str(), "bob");
+        assert_eq!(case.person.hub_username_text(), "bob");
         assert_eq!(
             case.manager_email.to_string(),
             MANAGER,
@@ -249,7 +249,7 @@ async fn an_entra_disable_opens_a_case_with_the_hub_username_the_hub_knows_by_em
         let ids = play(&app, &key, include_str!("scim/entra_deactivate.json")).await;
         let case = case_of(&app, &ids["dave_id"]).await;
         assert_eq!(
-            case.person.hub_username.as_str(),
+            case.person.hub_username_text(),
             "dave-hf",
             "from acme-plus's SCIM users"
         );
@@ -275,7 +275,7 @@ async fn a_reactivation_before_any_hub_write_cancels_the_case() {
         let ids = play(&app, &key, include_str!("scim/put_reactivate.json")).await;
         let frank = &ids["frank_id"];
         let case = case_of(&app, frank).await;
-        assert_eq!(case.person.hub_username.as_str(), "frank");
+        assert_eq!(case.person.hub_username_text(), "frank");
         let back = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
             "Operations": [{"op": "Replace", "path": "active", "value": "True"}]});
         let reply = scim(
@@ -518,59 +518,127 @@ async fn users_page_by_start_index_and_count_and_filter_by_email_and_external_id
     }
 }
 
+/// Creates a user the IdP names no Hub account for (and the Hub's managed-SSO users do not
+/// know), with `MANAGER` as manager; its `/scim/v2/Users/{id}` path.
+async fn nameless_user(app: &TestApp, key: &str, email: &str) -> String {
+    let user = json!({"userName": email, "emails": [{"value": email, "primary": true}],
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": MANAGER}}});
+    let created = scim(app, Some(key), "POST", "/scim/v2/Users", Some(&user)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    format!(
+        "/scim/v2/Users/{}",
+        created.json()["id"].as_str().expect("id")
+    )
+}
+
+/// The case `path`'s deprovisioning opened: waiting for its Hub username, planned by nobody,
+/// and saying so in the API; the audit trail says what the IdP and the Hub were asked.
+async fn waits_for_its_hub_username(app: &TestApp, path: &str) -> CaseId {
+    let scim_id = path.rsplit('/').next().expect("id");
+    let case = case_of(app, scim_id).await;
+    app.run_pending_jobs().await;
+    let case = app.store.case(case.id).await.expect("case");
+    assert_eq!(case.state, CaseState::NeedsAttention, "{case:#?}");
+    assert_eq!(case.person.hub_username, None);
+    assert!(case.steps.is_empty(), "nothing is planned for nobody");
+    let shown = app
+        .api("GET", &format!("/api/v1/cases/{}", case.id), None)
+        .await;
+    let shown = shown.json();
+    assert_eq!(shown["person"]["hub_username"], Value::Null, "{shown}");
+    assert!(
+        shown["blocked_reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("waiting for the Hub username")),
+        "{shown}"
+    );
+    let records = app.store.audit_events(Some(case.id)).await.expect("audit");
+    let unknown = records
+        .iter()
+        .find(|r| r.kind == "scim_hub_username_unknown")
+        .expect("why no name resolved is audited");
+    assert!(
+        unknown.data["asked"].to_string().contains("acme-plus"),
+        "the managed org was asked: {}",
+        unknown.data
+    );
+    case.id
+}
+
 #[tokio::test]
-async fn a_deactivation_without_a_hub_username_opens_no_case_until_the_idp_sends_one() {
+async fn a_deactivation_without_a_hub_username_opens_a_case_that_waits_until_the_idp_names_the_account()
+ {
     let (_dir, apps) = scim_apps().await;
     for (app, key) in apps {
-        let zed = json!({"userName": "zed@acme.test", "emails": [{"value": "zed@acme.test", "primary": true}],
-            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": MANAGER}}});
-        let created = scim(&app, Some(&key), "POST", "/scim/v2/Users", Some(&zed)).await;
-        let path = format!(
-            "/scim/v2/Users/{}",
-            created.json()["id"].as_str().expect("id")
-        );
+        let path = nameless_user(&app, &key, "zed@acme.test").await;
         let off = json!({"Operations": [{"op": "Replace", "path": "active", "value": "False"}]});
         let reply = scim(&app, Some(&key), "PATCH", &path, Some(&off)).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::OK,
-            "the IdP's request succeeds: {}",
-            reply.body
-        );
-        assert_eq!(
-            app.count("offboarding_case").await,
-            0,
-            "no Hub username resolves"
-        );
-        let records = app.store.audit_events(None).await.expect("audit");
-        let refused = records
-            .iter()
-            .rev()
-            .find(|r| r.kind == "scim_case_not_opened")
-            .expect("the refusal is audited");
-        assert!(
-            refused.data.to_string().contains("hub_username"),
-            "{}",
-            refused.data
-        );
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let id = waits_for_its_hub_username(&app, &path).await;
 
         let name = json!({"Operations": [{"op": "Add",
             "path": "urn:ietf:params:scim:schemas:extension:leaver:2.0:User:hubUsername", "value": "frank"}]});
         let reply = scim(&app, Some(&key), "PATCH", &path, Some(&name)).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        assert_eq!(
-            app.count("offboarding_case").await,
-            1,
-            "the case opens once the IdP says who"
+        assert_eq!(app.count("offboarding_case").await, 1, "the same case");
+        let case = app.store.case(id).await.expect("case");
+        assert_eq!(case.person.hub_username_text(), "frank");
+        let records = app.store.audit_events(Some(id)).await.expect("audit");
+        let set = records
+            .iter()
+            .find(|r| r.kind == "ticket_updated")
+            .expect("the name set is audited");
+        assert_eq!(set.actor, "scim:okta", "{set:?}");
+        completes(&app, id).await;
+        assert!(!members(&app, "acme-ai").await.contains(&"frank".to_owned()));
+    }
+}
+
+#[tokio::test]
+async fn an_operator_names_the_account_of_a_waiting_case_through_the_case_patch_and_it_completes() {
+    let (_dir, apps) = scim_apps().await;
+    for (app, key) in apps {
+        let path = nameless_user(&app, &key, "yan@acme.test").await;
+        let reply = scim(&app, Some(&key), "DELETE", &path, None).await;
+        assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
+        let id = waits_for_its_hub_username(&app, &path).await;
+        let case_path = format!("/api/v1/cases/{id}");
+
+        let bad = app
+            .api("PATCH", &case_path, Some(r#"{"person": {"hub_username": "-bob"}}"#))
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+        assert!(bad.body.contains("person.hub_username"), "{}", bad.body);
+        let cleared = app
+            .api("PATCH", &case_path, Some(r#"{"person": {"hub_username": null}}"#))
+            .await;
+        assert_eq!(cleared.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", cleared.body);
+        let case = app.store.case(id).await.expect("case");
+        assert_eq!(case.person.hub_username, None, "nothing changed");
+
+        let set = app
+            .api("PATCH", &case_path, Some(r#"{"person": {"hub_username": "bob"}}"#))
+            .await;
+        assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+        assert_eq!(set.json()["person"]["hub_username"], "bob");
+        assert_eq!(set.json()["blocked_reason"], Value::Null);
+        let again = app
+            .api("PATCH", &case_path, Some(r#"{"person": {"hub_username": "frank"}}"#))
+            .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+        assert!(again.body.contains("cannot be changed"), "{}", again.body);
+        let records = app.store.audit_events(Some(id)).await.expect("audit");
+        let updated: Vec<_> = records
+            .iter()
+            .filter(|r| r.kind == "ticket_updated")
+            .collect();
+        assert_eq!(updated.len(), 1, "one change, audited");
+        assert!(
+            updated[0].data.to_string().contains("person.hub_username"),
+            "{}",
+            updated[0].data
         );
-        let id = path.rsplit('/').next().expect("id");
-        let case = case_of(&app, id).await;
-        assert_eq!(
-            (
-                case.person.hub_username.as_str(),
-                case.manager_email.to_string().as_str()
-            ),
-            ("frank", MANAGER)
-        );
+        completes(&app, id).await;
+        assert!(!members(&app, "acme-ai").await.contains(&"bob".to_owned()));
     }
 }

@@ -5,7 +5,7 @@
 use crate::text::checked_text;
 use crate::{Error, Leaver, Result};
 use leaver_core::audit::AuditRecord;
-use leaver_core::{Case, CaseId, Event, StepId, Ticket, TicketInput};
+use leaver_core::{Case, CaseId, Event, HubUsernameRule, StepId, Ticket, TicketInput};
 use leaver_store::{Actor, CaseFilter, Opened, ReportStore, Store};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -34,10 +34,11 @@ impl Leaver {
         &self,
         input: &TicketInput,
         run_now: bool,
+        rule: HubUsernameRule,
         actor: &Actor,
     ) -> Result<Opened> {
         let ticket = self
-            .known_to_the_hub(self.dated_ticket(input, run_now).await?)
+            .known_to_the_hub(self.dated_ticket(input, run_now, rule).await?)
             .await?;
         self.check_other_cases(&ticket).await?;
         let opened = self

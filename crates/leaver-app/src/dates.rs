@@ -5,7 +5,9 @@
 
 use crate::{Error, Leaver, Result};
 use leaver_core::input::{Zone, not_past};
-use leaver_core::{Case, FieldError, Ticket, TicketChange, TicketInput, TicketPatch};
+use leaver_core::{
+    Case, FieldError, HubUsernameRule, Ticket, TicketChange, TicketInput, TicketPatch,
+};
 use leaver_store::{Actor, Opened};
 use time::OffsetDateTime;
 
@@ -17,7 +19,18 @@ pub fn check_dated_ticket(
     now: OffsetDateTime,
     run_now: bool,
 ) -> Result<Ticket> {
-    let ticket = Ticket::parse_in(input, zone).map_err(Error::Invalid)?;
+    check_dated_ticket_by(input, zone, now, run_now, HubUsernameRule::Required)
+}
+
+/// [`check_dated_ticket`], with the Hub username required or allowed to wait.
+fn check_dated_ticket_by(
+    input: &TicketInput,
+    zone: &Zone,
+    now: OffsetDateTime,
+    run_now: bool,
+    rule: HubUsernameRule,
+) -> Result<Ticket> {
+    let ticket = Ticket::parse_by(input, zone, rule).map_err(Error::Invalid)?;
     match ticket.effective_at {
         Some(at) if !run_now => not_past(at, now, zone).map_err(|message| {
             Error::Invalid(vec![FieldError {
@@ -48,13 +61,18 @@ impl Leaver {
     /// The ticket in `input`, dated in this Leaver's zone and refused when it takes effect in
     /// the past without `run_now`; a replay of a ticket already opened is not refused for its
     /// time (the store answers it with the case, or a conflict).
-    pub(crate) async fn dated_ticket(&self, input: &TicketInput, run_now: bool) -> Result<Ticket> {
-        match check_dated_ticket(input, &self.zone(), self.now(), run_now) {
+    pub(crate) async fn dated_ticket(
+        &self,
+        input: &TicketInput,
+        run_now: bool,
+        rule: HubUsernameRule,
+    ) -> Result<Ticket> {
+        match check_dated_ticket_by(input, &self.zone(), self.now(), run_now, rule) {
             Err(Error::Invalid(errors))
                 if errors.iter().all(|e| e.field == "effective_at")
                     && self.ticket_opened(input).await? =>
             {
-                check_dated_ticket(input, &self.zone(), self.now(), true)
+                check_dated_ticket_by(input, &self.zone(), self.now(), true, rule)
             }
             other => other,
         }
@@ -101,7 +119,21 @@ impl Leaver {
         run_now: bool,
         actor: &Actor,
     ) -> Result<Opened> {
-        let mut opened = self.open_ticket(input, run_now, actor).await?;
+        self.open_case_by(input, run_now, HubUsernameRule::Required, actor)
+            .await
+    }
+
+    /// [`Leaver::open_case_run_now`] for a door that may not know the Hub username (the
+    /// identity provider, an HR webhook) when `rule` allows it to wait: the case then opens
+    /// waiting for it (`leaver_core::awaiting_username`).
+    pub async fn open_case_by(
+        &self,
+        input: &TicketInput,
+        run_now: bool,
+        rule: HubUsernameRule,
+        actor: &Actor,
+    ) -> Result<Opened> {
+        let mut opened = self.open_ticket(input, run_now, rule, actor).await?;
         if run_now && opened.created && !opened.case.run_now {
             opened.case = self.run_now(opened.case.id, actor).await?;
         }

@@ -1,6 +1,7 @@
 //! What opening a case checks beyond the ticket's own fields: that the Hub knows the leaver
 //! (when it can be asked; stored as the Hub spells the name), that the successor is not leaving
-//! too, and that the person has no other open case. Usernames are compared as the Hub compares
+//! too, and that the person has no other open case. The same checks hold when the Hub username
+//! of a case that waited for it is set. Usernames are compared as the Hub compares
 //! them (`Alice` is `alice`).
 //!
 //! The Hub is asked by the single-case doors (REST, the new-case form, `leaver case open` with
@@ -11,7 +12,7 @@
 
 use crate::settings::Settings;
 use crate::{Error, Leaver, Result};
-use leaver_core::{HubUsername, Ticket};
+use leaver_core::{Case, HubUsername, Ticket};
 use leaver_engine::open_cases_of;
 use leaver_hub::{HubClient, HubConfig, HubErrorKind};
 use std::time::Duration;
@@ -30,26 +31,56 @@ impl Leaver {
     /// `hub_username` when the Hub says no account has that name. Unchanged when the Hub cannot
     /// be asked (the planner checks then).
     pub(crate) async fn known_to_the_hub(&self, mut ticket: Ticket) -> Result<Ticket> {
-        let Some(hub) = self.lookup.as_ref() else {
+        let Some(asked) = &ticket.hub_username else {
             return Ok(ticket);
         };
-        let asked = ticket.hub_username.clone();
+        let canonical = self
+            .as_the_hub_spells(asked)
+            .await
+            .map_err(|message| Error::invalid("hub_username", message))?;
+        ticket.hub_username = Some(canonical);
+        Ok(ticket)
+    }
+
+    /// The Hub username `name` set on `case`, which waited for it, as the Hub spells it: refused
+    /// (invalid `person.hub_username`) when the Hub says no account has it, or (a conflict)
+    /// when that account has another open case.
+    pub(crate) async fn hub_username_settable(
+        &self,
+        case: &Case,
+        name: &HubUsername,
+    ) -> Result<HubUsername> {
+        let canonical = self
+            .as_the_hub_spells(name)
+            .await
+            .map_err(|message| Error::invalid("person.hub_username", message))?;
+        let open = open_cases_of(self.store.as_ref(), canonical.as_str()).await?;
+        if let Some(other) = open.iter().find(|c| c.id != case.id) {
+            return Err(Error::Conflict(format!(
+                "{canonical} already has an open case (case {}, ticket {}): steer that one, or cancel this one",
+                other.id, other.external_id
+            )));
+        }
+        Ok(canonical)
+    }
+
+    /// `asked` as the Hub spells it, the words saying no account has it, or `asked` as it is
+    /// when the Hub cannot be asked (the planner checks then).
+    async fn as_the_hub_spells(&self, asked: &HubUsername) -> std::result::Result<HubUsername, String> {
+        let Some(hub) = self.lookup.as_ref() else {
+            return Ok(asked.clone());
+        };
         match hub.user_overview(asked.as_str()).await {
-            Ok(overview) => {
-                if let Ok(canonical) = HubUsername::parse(&overview.user)
-                    && canonical.is(asked.as_str())
-                {
-                    ticket.hub_username = canonical;
-                }
-                Ok(ticket)
+            Ok(overview) => Ok(HubUsername::parse(&overview.user)
+                .ok()
+                .filter(|canonical| canonical.is(asked.as_str()))
+                .unwrap_or_else(|| asked.clone())),
+            Err(e) if e.kind() == HubErrorKind::NotFound => {
+                Err(format!("no Hugging Face account named {asked}"))
             }
-            Err(e) if e.kind() == HubErrorKind::NotFound => Err(Error::invalid(
-                "hub_username",
-                format!("no Hugging Face account named {asked}"),
-            )),
             Err(error) => {
                 tracing::warn!(%error, "the Hub could not say whether the leaver's account exists; planning will check");
-                Ok(ticket)
+                Ok(asked.clone())
             }
         }
     }
@@ -74,7 +105,10 @@ impl Leaver {
         if let Some(successor) = &ticket.successor {
             self.successor_stays(successor).await?;
         }
-        let open = open_cases_of(self.store.as_ref(), ticket.hub_username.as_str()).await?;
+        let Some(leaver) = &ticket.hub_username else {
+            return Ok(());
+        };
+        let open = open_cases_of(self.store.as_ref(), leaver.as_str()).await?;
         if let Some(first) = open
             .iter()
             .filter(|c| c.external_id != ticket.external_id)
@@ -82,7 +116,7 @@ impl Leaver {
         {
             return Err(Error::Conflict(format!(
                 "{} already has an open case (case {}, ticket {}): steer that one, or cancel it first",
-                ticket.hub_username, first.id, first.external_id
+                leaver, first.id, first.external_id
             )));
         }
         Ok(())

@@ -42,7 +42,9 @@ impl Leaver {
             .snapshot(self.now())
             .await
             .map_err(|e| Error::Unavailable(format!("the Hub could not be read: {e}")))?;
-        let leaver = case.person.hub_username.as_str();
+        let Some(leaver) = case.person.hub_username.as_ref().map(|u| u.as_str()) else {
+            return Ok(Vec::new());
+        };
         let mut candidates: Vec<Candidate> = snapshot
             .orgs
             .iter()
@@ -88,9 +90,14 @@ impl Leaver {
                 case.state
             )));
         }
-        let changes = self.check_patch(patch, &case).map_err(Error::Invalid)?;
+        let mut changes = self.check_patch(patch, &case).map_err(Error::Invalid)?;
         if changes.is_empty() {
             return Ok(case);
+        }
+        for change in &mut changes {
+            if let TicketChange::HubUsername { to, .. } = change {
+                *to = self.hub_username_settable(&case, to).await?;
+            }
         }
         if let Some(successor) = changes.iter().find_map(|c| match c {
             TicketChange::Successor { to: Some(to), .. } => Some(to),

@@ -9,7 +9,18 @@ use time::OffsetDateTime;
 pub struct Person {
     pub email: EmailAddress,
     pub name: Option<String>,
-    pub hub_username: HubUsername,
+    /// `None` while the case awaits it (see [`crate::awaiting_username`]).
+    pub hub_username: Option<HubUsername>,
+}
+
+impl Person {
+    /// The Hub username as shown to people: the name, or words saying it is not known yet.
+    pub fn hub_username_text(&self) -> &str {
+        self.hub_username.as_ref().map_or(
+            crate::awaiting_username::UNKNOWN_HUB_USERNAME,
+            HubUsername::as_str,
+        )
+    }
 }
 
 /// One offboarding case. Its JSON form is the one the REST API and `--json` print.
@@ -42,12 +53,18 @@ pub struct Case {
 }
 
 impl Case {
-    /// A new case in `planning`, straight from a checked ticket.
+    /// A new case in `planning`, straight from a checked ticket; in `needs_attention` when the
+    /// ticket does not name the Hub username (see [`crate::awaiting_username`]).
     pub fn open(id: CaseId, ticket: &Ticket, now: OffsetDateTime) -> Case {
+        let awaiting = ticket.hub_username.is_none();
         Case {
             id,
             external_id: ticket.external_id.clone(),
-            state: CaseState::Planning,
+            state: if awaiting {
+                CaseState::NeedsAttention
+            } else {
+                CaseState::Planning
+            },
             person: Person {
                 email: ticket.email.clone(),
                 name: ticket.name.clone(),
@@ -58,7 +75,8 @@ impl Case {
             effective_at: ticket.effective_at,
             reason: ticket.reason.clone(),
             run_now: false,
-            blocked_reason: None,
+            blocked_reason: awaiting
+                .then(|| crate::awaiting_username::AWAITING_HUB_USERNAME.to_owned()),
             tokens_ack: None,
             steps: Vec::new(),
             created_at: now,

@@ -4,7 +4,7 @@ use crate::{Case, Step, StepKind, Strategy, Target};
 
 /// What the step does, as a sentence: "Remove bob from acme-ai".
 pub fn describe(case: &Case, step: &Step) -> String {
-    let leaver = case.person.hub_username.as_str();
+    let leaver = case.person.hub_username_text();
     let place = match &step.target {
         Target::Org(org) => org.clone(),
         Target::Repo { repo_type, id } => format!("the gated {} {id}", repo_type.as_str()),
@@ -49,7 +49,7 @@ pub fn describe(case: &Case, step: &Step) -> String {
 pub fn describe_with_tokens(case: &Case, step: &Step, held: &[String]) -> String {
     match step.kind {
         StepKind::FlagTokens => {
-            crate::tokens_ack::tokens_plan_words(case.person.hub_username.as_str(), held)
+            crate::tokens_ack::tokens_plan_words(case.person.hub_username_text(), held)
         }
         _ => describe(case, step),
     }

@@ -6,6 +6,7 @@
 
 pub mod approval;
 pub mod audit;
+pub mod awaiting_username;
 pub mod case;
 pub mod describe;
 pub mod email;
@@ -42,7 +43,7 @@ pub use ids::{CaseId, StepId};
 pub use state::{CaseState, StepState};
 pub use step::{Step, StepKind, Strategy};
 pub use target::{RepoType, Target};
-pub use ticket::{FieldError, Ticket, TicketInput};
+pub use ticket::{FieldError, HubUsernameRule, Ticket, TicketInput};
 pub use ticket_update::{Patch, TicketChange, TicketPatch};
 pub use transition::{Effect, Transition, apply};
 pub use username::HubUsername;

@@ -31,7 +31,7 @@ pub fn awaits_confirmation(case: &Case) -> bool {
         return false;
     };
     let only_this = reason
-        .strip_prefix(case.person.hub_username.as_str())
+        .strip_prefix(case.person.hub_username_text())
         .is_some_and(|rest| rest.starts_with(MARKER) && !rest.contains("; "));
     case.state == CaseState::NeedsAttention
         && only_this

@@ -51,6 +51,9 @@ pub(crate) fn update_ticket(
         match change {
             TicketChange::EffectiveAt { .. } => reschedule = true,
             TicketChange::Successor { to, .. } => successor_changed(case, next, to, effects)?,
+            TicketChange::HubUsername { .. } => {
+                crate::awaiting_username::hub_username_known(case, next, effects)
+            }
             _ => {}
         }
     }
@@ -65,7 +68,12 @@ pub(crate) fn choose_successor(
     effects: &mut Vec<Effect>,
 ) -> Result<(), DomainError> {
     before_first_write(case)?;
-    if successor == case.person.hub_username {
+    if case
+        .person
+        .hub_username
+        .as_ref()
+        .is_some_and(|leaver| leaver.is(successor.as_str()))
+    {
         return Err(DomainError::InvalidText {
             field: "successor",
             message: "cannot be the person who leaves".into(),

@@ -23,13 +23,23 @@ pub struct TicketInput {
     pub reason: Option<String>,
 }
 
-/// A checked ticket: everything a case needs to start planning.
+/// Whether a door may open a case before the leaver's Hub username is known. The people's doors
+/// (the API, the form, the CLI, CSV import) require it; the identity provider and HR webhooks may
+/// not know it, and their case waits for it (see [`crate::awaiting_username`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HubUsernameRule {
+    Required,
+    MayWait,
+}
+
+/// A checked ticket: everything a case needs to start planning, but for a Hub username a door
+/// allowed to wait ([`HubUsernameRule::MayWait`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
     pub external_id: ExternalId,
     pub email: EmailAddress,
     pub name: Option<String>,
-    pub hub_username: HubUsername,
+    pub hub_username: Option<HubUsername>,
     pub manager_email: EmailAddress,
     pub successor: Option<HubUsername>,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -61,6 +71,15 @@ impl Ticket {
 
     /// As [`Ticket::parse`], reading a date alone or a time without an offset in `zone`.
     pub fn parse_in(input: &TicketInput, zone: &Zone) -> Result<Self, Vec<FieldError>> {
+        Ticket::parse_by(input, zone, HubUsernameRule::Required)
+    }
+
+    /// As [`Ticket::parse_in`], with the Hub username required or allowed to wait.
+    pub fn parse_by(
+        input: &TicketInput,
+        zone: &Zone,
+        rule: HubUsernameRule,
+    ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let external_id = required(
             &mut errors,
@@ -70,12 +89,21 @@ impl Ticket {
         );
         let email = required(&mut errors, "email", &input.email, EmailAddress::parse);
         let name = optional(&mut errors, "name", &input.name, free_text);
-        let hub_username = required(
-            &mut errors,
-            "hub_username",
-            &input.hub_username,
-            HubUsername::parse,
-        );
+        let hub_username = match rule {
+            HubUsernameRule::Required => required(
+                &mut errors,
+                "hub_username",
+                &input.hub_username,
+                HubUsername::parse,
+            )
+            .map(Some),
+            HubUsernameRule::MayWait => optional(
+                &mut errors,
+                "hub_username",
+                &input.hub_username,
+                HubUsername::parse,
+            ),
+        };
         let manager_email = required(
             &mut errors,
             "manager_email",
@@ -92,7 +120,7 @@ impl Ticket {
             effective_at(raw, zone)
         });
         let reason = optional(&mut errors, "reason", &input.reason, free_text);
-        if let (Some(leaver), Some(Some(successor))) = (&hub_username, &successor)
+        if let (Some(Some(leaver)), Some(Some(successor))) = (&hub_username, &successor)
             && leaver.is(successor.as_str())
         {
             errors.push(FieldError {
@@ -149,7 +177,7 @@ impl Ticket {
             external_id: Some(self.external_id.to_string()),
             email: Some(self.email.to_string()),
             name: self.name.clone(),
-            hub_username: Some(self.hub_username.to_string()),
+            hub_username: self.hub_username.as_ref().map(ToString::to_string),
             manager_email: Some(self.manager_email.to_string()),
             successor: self.successor.as_ref().map(ToString::to_string),
             effective_at: self.effective_at.and_then(|t| t.format(&Rfc3339).ok()),
@@ -223,7 +251,7 @@ mod tests {
     #[test]
     fn a_complete_ticket_parses_and_round_trips() {
         let ticket = Ticket::parse(&input()).expect("valid");
-        assert_eq!(ticket.hub_username.as_str(), "bob");
+        assert_eq!(ticket.hub_username.as_ref().map(|u| u.as_str()), Some("bob"));
         assert_eq!(Ticket::parse(&ticket.to_input()).expect("valid"), ticket);
     }
 
@@ -237,6 +265,25 @@ mod tests {
             ..input()
         };
         assert!(Ticket::parse(&minimal).is_ok());
+    }
+
+    #[test]
+    fn only_a_door_that_may_wait_opens_without_a_hub_username() {
+        let without = TicketInput {
+            hub_username: None,
+            ..input()
+        };
+        assert_eq!(fields(&without), ["hub_username"]);
+        let waiting = Ticket::parse_by(&without, &Zone::utc(), HubUsernameRule::MayWait)
+            .expect("may wait");
+        assert_eq!(waiting.hub_username, None);
+        let bad = TicketInput {
+            hub_username: Some("-bob".into()),
+            ..input()
+        };
+        let errors = Ticket::parse_by(&bad, &Zone::utc(), HubUsernameRule::MayWait)
+            .expect_err("a bad name is still bad");
+        assert_eq!(errors[0].field, "hub_username");
     }
 
     #[test]

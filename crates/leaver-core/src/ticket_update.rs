@@ -1,5 +1,6 @@
 //! What HR may change about a case after its ticket: the last day, the manager, the successor,
-//! the reason and the person's name. A [`TicketPatch`] arrives from a door (a JSON merge patch,
+//! the reason and the person's name, and the Hub username of a case that awaits it (see
+//! [`crate::awaiting_username`]; once known it no longer changes). A [`TicketPatch`] arrives from a door (a JSON merge patch,
 //! CLI flags, a form); [`TicketPatch::check`] checks each field by the ticket's own rules and
 //! returns the [`TicketChange`]s it makes to a case, each with the value it replaces, so the
 //! audit trail says what changed from what, and a change computed from a stale read of the case
@@ -36,6 +37,8 @@ pub struct TicketPatch {
     pub reason: Patch<String>,
     /// `person.name`.
     pub name: Patch<String>,
+    /// `person.hub_username`: only set, and only on a case that awaits it.
+    pub hub_username: Patch<String>,
 }
 
 /// One change to a case's ticket, with the value it replaces.
@@ -65,6 +68,11 @@ pub enum TicketChange {
         from: Option<String>,
         to: Option<String>,
     },
+    #[serde(rename = "person.hub_username")]
+    HubUsername {
+        from: Option<HubUsername>,
+        to: HubUsername,
+    },
 }
 
 impl TicketChange {
@@ -76,6 +84,7 @@ impl TicketChange {
             TicketChange::Successor { .. } => "successor",
             TicketChange::Reason { .. } => "reason",
             TicketChange::PersonName { .. } => "person.name",
+            TicketChange::HubUsername { .. } => "person.hub_username",
         }
     }
 
@@ -88,6 +97,7 @@ impl TicketChange {
             TicketChange::Successor { from, .. } => *from == case.successor,
             TicketChange::Reason { from, .. } => *from == case.reason,
             TicketChange::PersonName { from, .. } => *from == case.person.name,
+            TicketChange::HubUsername { from, .. } => *from == case.person.hub_username,
         }
     }
 
@@ -99,6 +109,7 @@ impl TicketChange {
             TicketChange::Successor { to, .. } => case.successor = to.clone(),
             TicketChange::Reason { to, .. } => case.reason = to.clone(),
             TicketChange::PersonName { to, .. } => case.person.name = to.clone(),
+            TicketChange::HubUsername { to, .. } => case.person.hub_username = Some(to.clone()),
         }
     }
 }
@@ -149,8 +160,23 @@ impl TicketPatch {
             Ok(_) => {}
             Err(message) => bad("manager_email", message),
         }
+        let new_leaver = hub_username_change(&self.hub_username, case)
+            .map_err(|message| bad("person.hub_username", message))
+            .ok()
+            .flatten();
+        let leaver = new_leaver.clone().or_else(|| case.person.hub_username.clone());
+        if let (Some(to), Some(successor), Patch::Keep) =
+            (&new_leaver, &case.successor, &self.successor)
+            && to.is(successor.as_str())
+        {
+            bad(
+                "person.hub_username",
+                "cannot be the successor's: the successor takes over from the person who leaves"
+                    .into(),
+            );
+        }
         match checked(&self.successor, HubUsername::parse) {
-            Ok(Some(Some(to))) if case.person.hub_username.is(to.as_str()) => {
+            Ok(Some(Some(to))) if leaver.as_ref().is_some_and(|l| l.is(to.as_str())) => {
                 bad("successor", "cannot be the person who leaves".into())
             }
             Ok(Some(to)) if to != case.successor => changes.push(TicketChange::Successor {
@@ -176,11 +202,34 @@ impl TicketPatch {
             Ok(_) => {}
             Err(message) => bad("person.name", message),
         }
+        changes.extend(new_leaver.map(|to| TicketChange::HubUsername {
+            from: case.person.hub_username.clone(),
+            to,
+        }));
         if errors.is_empty() {
             Ok(changes)
         } else {
             Err(errors)
         }
+    }
+}
+
+/// The name a `person.hub_username` patch sets, if it changes: only on a case that awaits it
+/// (once known it says whose access is taken away, and does not change); the same name again
+/// changes nothing.
+fn hub_username_change(patch: &Patch<String>, case: &Case) -> Result<Option<HubUsername>, String> {
+    let to = match checked(patch, HubUsername::parse)? {
+        None => return Ok(None),
+        Some(None) => return Err("is required: it says whose access is taken away".into()),
+        Some(Some(to)) => to,
+    };
+    match &case.person.hub_username {
+        None => Ok(Some(to)),
+        Some(known) if known.is(to.as_str()) => Ok(None),
+        Some(_) => Err(
+            "cannot be changed: it says whose access is taken away: cancel this case and open one for the right account"
+                .into(),
+        ),
     }
 }
 
@@ -227,6 +276,7 @@ mod tests {
             successor: set("bob"),
             reason: set("bad\u{202e}text"),
             name: set(&"n".repeat(600)),
+            hub_username: set("eve"),
         };
         let fields: Vec<&str> = patch
             .check(&case())
@@ -239,6 +289,7 @@ mod tests {
             [
                 "effective_at",
                 "manager_email",
+                "person.hub_username",
                 "successor",
                 "reason",
                 "person.name"
@@ -254,10 +305,15 @@ mod tests {
             successor: Patch::Clear,
             reason: Patch::Keep,
             name: set("Bob B"),
+            hub_username: set("BOB"),
         };
         let changes = patch.check(&case()).expect("good");
         let fields: Vec<&str> = changes.iter().map(TicketChange::field).collect();
-        assert_eq!(fields, ["effective_at", "successor", "person.name"]);
+        assert_eq!(
+            fields,
+            ["effective_at", "successor", "person.name"],
+            "the same Hub username again is no change"
+        );
         assert!(changes.iter().all(|c| c.replaces_current(&case())));
         assert_eq!(
             changes[1],
@@ -266,6 +322,35 @@ mod tests {
                 to: None
             }
         );
+    }
+
+    #[test]
+    fn the_hub_username_is_set_only_on_a_case_that_awaits_it() {
+        let mut waiting = case();
+        waiting.person.hub_username = None;
+        let patch = TicketPatch {
+            hub_username: set("dave"),
+            ..TicketPatch::default()
+        };
+        let changes = patch.check(&waiting).expect("set");
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].field(), "person.hub_username");
+        let same_as_successor = TicketPatch {
+            hub_username: set("Carol"),
+            ..TicketPatch::default()
+        };
+        let errors = same_as_successor.check(&waiting).expect_err("successor");
+        assert_eq!(errors[0].field, "person.hub_username");
+        let cleared = TicketPatch {
+            hub_username: Patch::Clear,
+            ..TicketPatch::default()
+        };
+        assert_eq!(
+            cleared.check(&waiting).expect_err("required")[0].field,
+            "person.hub_username"
+        );
+        let errors = patch.check(&case()).expect_err("known already");
+        assert!(errors[0].message.contains("cannot be changed"), "{errors:?}");
     }
 
     #[test]

@@ -71,6 +71,9 @@ pub fn apply(case: &Case, event: Event, now: OffsetDateTime) -> Result<Transitio
             if !case.can_plan_afresh() {
                 return Err(illegal(case, "plan"));
             }
+            if case.awaits_hub_username() {
+                return Err(illegal(case, "plan before the Hub username is known"));
+            }
             next.blocked_reason = blocked_reason;
             next.steps = steps
                 .into_iter()

@@ -74,16 +74,17 @@ impl Default for EngineConfig {
 }
 
 impl EngineConfig {
-    /// What the planner needs besides the orgs' facts, for `case`.
-    pub(crate) fn plan_context<'a>(&'a self, case: &'a Case) -> PlanContext<'a> {
-        PlanContext {
-            leaver: &case.person.hub_username,
+    /// What the planner needs besides the orgs' facts, for `case`; `None` while the case
+    /// awaits its Hub username (nothing is planned for nobody).
+    pub(crate) fn plan_context<'a>(&'a self, case: &'a Case) -> Option<PlanContext<'a>> {
+        Some(PlanContext {
+            leaver: case.person.hub_username.as_ref()?,
             successor: case.successor.as_ref(),
             service_accounts: &self.service_accounts,
             revoke_to: self.revoke_to,
             no_account: false,
             leaving: &[],
-        }
+        })
     }
 
     /// The wait before attempt `attempt + 1`: exponential, capped, with jitter (half to all of it).

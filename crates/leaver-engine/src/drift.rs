@@ -77,7 +77,7 @@ impl Engine {
         let mut newest: BTreeMap<String, Case> = BTreeMap::new();
         for case in completed {
             // One person however the tickets spelled them, as the Hub compares usernames.
-            let person = case.person.hub_username.as_str().to_ascii_lowercase();
+            let person = case.person.hub_username_text().to_ascii_lowercase();
             if newest
                 .get(&person)
                 .is_none_or(|n| n.updated_at < case.updated_at)
@@ -90,7 +90,9 @@ impl Engine {
 
     /// What the leaver of `case` holds again in `orgs`, as the reconciler words it.
     fn what_came_back(&self, case: &Case, orgs: &[OrgFacts]) -> Vec<String> {
-        let ctx = self.config.plan_context(case);
+        let Some(ctx) = self.config.plan_context(case) else {
+            return Vec::new();
+        };
         let found = reconcile(case, &ctx, orgs, StepId::random);
         let mut said = Vec::new();
         // Stripping and removing a membership are two steps for one thing that came back.
@@ -110,7 +112,7 @@ impl Engine {
     /// Whether another case of the same person is still open (it takes care of the access).
     async fn has_open_case(&self, case: &Case) -> Result<bool, StoreError> {
         Ok(self
-            .cases_of(case.person.hub_username.as_str())
+            .cases_of(case.person.hub_username_text())
             .await?
             .iter()
             .any(|c| !c.state.is_closed()))
@@ -126,7 +128,12 @@ impl Engine {
             .await?;
         Ok(cases
             .into_iter()
-            .filter(|c| c.person.hub_username.is(hub_username))
+            .filter(|c| {
+                c.person
+                    .hub_username
+                    .as_ref()
+                    .is_some_and(|u| u.is(hub_username))
+            })
             .collect())
     }
 
@@ -137,7 +144,7 @@ impl Engine {
         found: Vec<String>,
         now: OffsetDateTime,
     ) -> Result<Drift, SweepError> {
-        let earlier = self.cases_of(case.person.hub_username.as_str()).await?;
+        let earlier = self.cases_of(case.person.hub_username_text()).await?;
         let external_id = follow_up_external_id(case.external_id.as_str(), &earlier);
         let ticket = Ticket {
             external_id: ExternalId::parse(&external_id).map_err(SweepError::ExternalId)?,

@@ -7,6 +7,7 @@ use crate::fresh_reads::{FreshOrg, Freshness};
 use crate::outcome::StepError;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use leaver_core::plan::{OrgFacts, replan};
+use leaver_core::awaiting_username::AWAITING_HUB_USERNAME;
 use leaver_core::{Case, Event, StepId};
 use std::sync::Arc;
 
@@ -32,8 +33,10 @@ impl Engine {
             .try_collect()
             .await?;
         let facts: Vec<&OrgFacts> = fresh.iter().map(|org: &Arc<FreshOrg>| &org.facts).collect();
+        let Some(ctx) = self.config.plan_context(case) else {
+            return Ok(Err(vec![AWAITING_HUB_USERNAME.to_owned()]));
+        };
         let apps = crate::apps::read_all(&self.config.apps, case).await?;
-        let ctx = self.config.plan_context(case);
         let apps = crate::apps::facts(&apps);
         Ok(replan(case, &ctx, &facts, &apps, StepId::random))
     }

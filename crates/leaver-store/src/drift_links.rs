@@ -8,7 +8,7 @@ use crate::cases::rows::{from_ms, ms};
 use crate::mail::operator_notices;
 use crate::{Actor, SqlStore, StoreError, audit, cases, jobs};
 use async_trait::async_trait;
-use leaver_core::{Case, CaseId, CaseState, Effect, Ticket};
+use leaver_core::{Case, CaseId, CaseState, Ticket};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
@@ -76,7 +76,7 @@ impl DriftLinks for SqlStore {
             tx.rollback().await?;
             return Ok(false);
         }
-        jobs::enqueue(&mut tx, case.id, &[Effect::PlanCase], now).await?;
+        jobs::enqueue(&mut tx, case.id, &case.opening_effects(), now).await?;
         let opened = json!({ "ticket": ticket, "state": case.state });
         audit::append(
             &mut tx,

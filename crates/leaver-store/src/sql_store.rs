@@ -12,7 +12,7 @@ use crate::{
 };
 use async_trait::async_trait;
 use leaver_core::audit::AuditRecord;
-use leaver_core::{Case, CaseId, Effect, Event, Ticket, Transition};
+use leaver_core::{Case, CaseId, Event, Ticket, Transition};
 use serde_json::{Value, json};
 use sqlx::AnyPool;
 use sqlx::migrate::Migrator;
@@ -123,7 +123,7 @@ impl Store for SqlStore {
                 created: false,
             });
         }
-        jobs::enqueue(&mut tx, case.id, &[Effect::PlanCase], now).await?;
+        jobs::enqueue(&mut tx, case.id, &case.opening_effects(), now).await?;
         let data = json!({ "ticket": ticket, "state": case.state });
         audit::append(
             &mut tx,

@@ -275,6 +275,10 @@ pub struct UpdateArgs {
     /// The leaver's full name.
     #[arg(long, allow_hyphen_values = true)]
     pub name: Option<String>,
+    /// The leaver's Hub username, on a case waiting for it (opened by the identity provider or
+    /// an HR webhook without one); once known it does not change.
+    #[arg(long, allow_hyphen_values = true)]
+    pub hub_username: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

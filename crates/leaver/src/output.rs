@@ -22,7 +22,7 @@ pub fn case_table(cases: &[Case]) -> anyhow::Result<()> {
             case.id,
             case.external_id,
             case.state,
-            case.person.hub_username,
+            case.person.hub_username_text(),
             case.created_at.format(&Rfc3339)?
         );
     }
@@ -50,7 +50,7 @@ pub fn case_detail(case: &Case) -> anyhow::Result<()> {
         "person    {} <{}> (hub: {})",
         case.person.name.as_deref().unwrap_or("-"),
         case.person.email,
-        case.person.hub_username
+        case.person.hub_username_text()
     );
     println!("manager   {}", case.manager_email);
     if let Some(successor) = &case.successor {

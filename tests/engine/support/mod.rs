@@ -117,7 +117,7 @@ async fn states(store: &SqlStore) -> Vec<String> {
         {
             problems.push(format!(
                 "{} {} {} {:?}",
-                case.person.hub_username, step.kind, step.state, step.error
+                case.person.hub_username_text(), step.kind, step.state, step.error
             ));
         }
     }
@@ -147,13 +147,13 @@ pub async fn assert_each_step_carried_out_once(store: &SqlStore) {
             case.state,
             CaseState::Completed,
             "{}",
-            case.person.hub_username
+            case.person.hub_username_text()
         );
         for step in &case.steps {
             let id = step.id.to_string();
             let what = format!(
                 "{} {} of {}",
-                step.kind, step.target, case.person.hub_username
+                step.kind, step.target, case.person.hub_username_text()
             );
             assert_eq!(n("step_succeeded", &id), 1, "{what} succeeded once");
             assert_eq!(

@@ -140,7 +140,7 @@ fn csv_rows(out: &mut SafeCsv, case: &CaseEvidence) -> anyhow::Result<()> {
         out.row([
             case.case.id.to_string(),
             case.case.external_id.to_string(),
-            case.case.person.hub_username.to_string(),
+            case.case.person.hub_username_text().to_owned(),
             record.seq.to_string(),
             when_ms(record.at_ms),
             record.actor.clone(),

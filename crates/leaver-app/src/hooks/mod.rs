@@ -19,7 +19,7 @@ pub mod signature;
 use crate::accounts::{check_api_key_name, random_token};
 use crate::{Error, Leaver, Result};
 use envelope::{Envelope, EventType};
-use leaver_core::{Case, FieldError, TicketInput, TicketPatch};
+use leaver_core::{Case, FieldError, HubUsernameRule, TicketInput, TicketPatch};
 use leaver_store::{
     Actor, ClaimOutcome, HookClaim, HookSource, HookStore, InboundCalls, Opened, TokenSealer,
     claiming,
@@ -232,7 +232,7 @@ impl Leaver {
     async fn hook_action(&self, action: HookAction, actor: &Actor) -> Result<HookDone> {
         match action {
             HookAction::Terminated { input, run_now } => self
-                .open_case_run_now(&input, run_now, actor)
+                .open_case_by(&input, run_now, HubUsernameRule::MayWait, actor)
                 .await
                 .map(HookDone::Opened),
             HookAction::TerminationChanged { external_id, patch } => {
@@ -268,7 +268,7 @@ impl Leaver {
         let notice = format!(
             "HR ({}) says {} was rehired, but case {} already began writing to the Hub ({wrote}): cancel it and undo by hand what must be undone",
             Actor::hook(&delivery.source),
-            case.person.hub_username,
+            case.person.hub_username_text(),
             case.id
         );
         let told = self

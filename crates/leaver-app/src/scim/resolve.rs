@@ -53,29 +53,42 @@ impl Leaver {
     }
 
     /// The Hub username: Leaver's extension, else the `userName` of the managed-SSO SCIM user
-    /// of a managed org whose emails hold the person's address. `None` when neither says.
-    pub(crate) async fn scim_hub_username(&self, user: &ScimUser) -> Option<String> {
+    /// of a managed org whose emails hold the person's address; else why none came.
+    pub(crate) async fn scim_hub_username(&self, user: &ScimUser) -> HubUsernameFound {
         if let Some(name) = &user.hub_username {
-            return Some(name.clone());
+            return HubUsernameFound::Named(name.clone());
         }
-        let email = user.email.as_deref()?;
-        let hub = self.lookup.as_ref()?;
+        let Some(email) = user.email.as_deref() else {
+            return HubUsernameFound::Unknown(vec!["the user has no email address".into()]);
+        };
+        let Some(hub) = self.lookup.as_ref() else {
+            return HubUsernameFound::Unknown(vec!["Leaver has no Hub token to ask with".into()]);
+        };
         let filter = format!("emails eq \"{}\"", email.replace('"', ""));
+        let mut said = Vec::new();
         for org in &self.settings.orgs {
             match hub.scim_users(org, ScimBase::Managed, Some(&filter)).await {
-                Ok(found) => {
-                    if let Some(found) = found
-                        .into_iter()
-                        .find(|u| u.emails.iter().any(|e| e.value.eq_ignore_ascii_case(email)))
-                    {
-                        return Some(found.user_name);
-                    }
-                }
+                Ok(found) => match found
+                    .into_iter()
+                    .find(|u| u.emails.iter().any(|e| e.value.eq_ignore_ascii_case(email)))
+                {
+                    Some(found) => return HubUsernameFound::Named(found.user_name),
+                    None => said.push(format!("{org}: no SCIM user with that address")),
+                },
                 Err(error) => {
-                    tracing::debug!(%org, %error, "the org's SCIM users could not be read");
+                    tracing::warn!(%org, %error, "the org's SCIM users could not be read");
+                    said.push(format!("{org}: the Hub could not answer ({error})"));
                 }
             }
         }
-        None
+        HubUsernameFound::Unknown(said)
     }
+}
+
+/// What asking for a deprovisioned user's Hub username gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum HubUsernameFound {
+    Named(String),
+    /// Nobody said: what each place asked answered (the case waits for the name).
+    Unknown(Vec<String>),
 }

@@ -201,8 +201,9 @@ impl Leaver {
                 ScimError::status(409, "the user changed meanwhile; read it again")
             });
         }
-        // A deprovisioned user whose case could not open (no Hub username, no manager) is
-        // tried again when the IdP sends what was missing.
+        // A deprovisioned user whose case could not open (no manager, a bad hubUsername) is
+        // tried again when the IdP sends what was missing; a case waiting for the Hub username
+        // gets the one the IdP sends.
         let completed = previous.case_id.is_none()
             && (user.hub_username != previous.hub_username
                 || user.manager_ref != previous.manager_ref);
@@ -212,6 +213,8 @@ impl Leaver {
                 .await;
         } else if !previous.active && user.active {
             self.scim_reactivated(caller, &user).await;
+        } else if user.hub_username.is_some() && user.hub_username != previous.hub_username {
+            self.scim_hub_username_arrived(caller, &user).await;
         }
         Ok(answer(base, &user))
     }

@@ -17,12 +17,15 @@ use leaver_core::{Case, StepId};
 use serde_json::json;
 
 pub(super) async fn handle(engine: &Engine, case: &Case) -> Result<Settle, JobError> {
+    // A case awaiting its Hub username is planned once it is set (another job).
+    let Some(base) = engine.config.plan_context(case) else {
+        return Ok(Settle::Finish);
+    };
     let snapshot = engine
         .index
         .snapshot(engine.clock.now())
         .await
         .map_err(StepError::from)?;
-    let base = engine.config.plan_context(case);
     let no_account = holds_nothing(&base, &snapshot.orgs) && no_account(engine, case).await?;
     let leaving = successor_leaving(engine, case).await?;
     let ctx = PlanContext {
@@ -45,7 +48,7 @@ pub(super) async fn handle(engine: &Engine, case: &Case) -> Result<Settle, JobEr
 async fn no_account(engine: &Engine, case: &Case) -> Result<bool, StepError> {
     match engine
         .hub
-        .user_overview(case.person.hub_username.as_str())
+        .user_overview(case.person.hub_username_text())
         .await
     {
         Ok(_) => Ok(false),
@@ -66,6 +69,6 @@ async fn successor_leaving(
     Ok(open
         .into_iter()
         .filter(|c| c.id != case.id)
-        .map(|c| (c.person.hub_username, c.id))
+        .filter_map(|c| Some((c.person.hub_username?, c.id)))
         .collect())
 }

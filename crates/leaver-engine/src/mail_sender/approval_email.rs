@@ -94,7 +94,7 @@ fn request(
         approver_name: None,
         leaver_name: case.person.name.clone(),
         leaver_email: case.person.email.to_string(),
-        hub_username: case.person.hub_username.to_string(),
+        hub_username: case.person.hub_username_text().to_owned(),
         reason: case.reason.clone(),
         effective_at: case.effective_at.and_then(|t| t.format(&Rfc2822).ok()),
         steps,

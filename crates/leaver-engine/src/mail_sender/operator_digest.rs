@@ -83,7 +83,7 @@ impl ApprovalMail {
             case_url: self.minter.case_page(notice.case_id),
             leaver: cases.get(&notice.case_id).map_or_else(
                 || format!("case {}", notice.case_id),
-                |c| format!("{} (Hub user {})", leaver(c), c.person.hub_username),
+                |c| format!("{} (Hub user {})", leaver(c), c.person.hub_username_text()),
             ),
             headline: notice.reason.clone(),
         };

@@ -52,7 +52,9 @@ pub(crate) fn changes(
     fresh: &[Arc<FreshOrg>],
     apps: &[AppRead],
 ) -> Result<Option<Outcome>, StepError> {
-    let ctx = cx.config.plan_context(cx.case);
+    let ctx = cx.config.plan_context(cx.case).ok_or_else(|| {
+        StepError::Refused(leaver_core::awaiting_username::AWAITING_HUB_USERNAME.into())
+    })?;
     let found = reconcile(cx.case, &ctx, &facts(fresh), StepId::random).and(reconcile_apps(
         cx.case,
         &ctx,

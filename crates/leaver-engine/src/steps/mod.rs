@@ -50,8 +50,9 @@ pub(crate) struct StepContext<'a> {
 }
 
 impl StepContext<'_> {
+    /// The leaver's Hub username (a case has steps only once it is known).
     pub fn leaver(&self) -> &str {
-        self.case.person.hub_username.as_str()
+        self.case.person.hub_username_text()
     }
 
     /// The org the step acts on.

@@ -57,7 +57,7 @@ pub(crate) async fn insert_many(
                 .bind(case.state.as_str())
                 .bind(case.person.email.to_string())
                 .bind(case.person.name.clone())
-                .bind(case.person.hub_username.to_string())
+                .bind(rows::hub_username_column(&case.person))
                 .bind(case.manager_email.to_string())
                 .bind(case.successor.as_ref().map(ToString::to_string))
                 .bind(case.effective_at.map(ms))
@@ -379,6 +379,7 @@ fn ticket_changed(before: &Case, after: &Case) -> bool {
         || before.manager_email != after.manager_email
         || before.reason != after.reason
         || before.person.name != after.person.name
+        || before.person.hub_username != after.person.hub_username
 }
 
 /// Writes the ticket's fields HR may change (`successor` goes with every update).
@@ -387,7 +388,8 @@ async fn update_ticket_fields(
     case: &Case,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE offboarding_case SET effective_at = $1, manager_email = $2, reason = $3, name = $4
+        "UPDATE offboarding_case SET effective_at = $1, manager_email = $2, reason = $3, name = $4,
+             hub_username = $6
          WHERE case_id = $5",
     )
     .bind(case.effective_at.map(ms))
@@ -395,6 +397,7 @@ async fn update_ticket_fields(
     .bind(case.reason.clone())
     .bind(case.person.name.clone())
     .bind(case.id.to_string())
+    .bind(rows::hub_username_column(&case.person))
     .execute(&mut **tx)
     .await?;
     Ok(())

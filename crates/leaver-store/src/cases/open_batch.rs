@@ -38,7 +38,7 @@ pub(crate) async fn open_cases(
         .collect();
     let plans: Vec<(CaseId, Effect)> = new_cases
         .iter()
-        .map(|(case, _)| (case.id, Effect::PlanCase))
+        .flat_map(|(case, _)| case.opening_effects().into_iter().map(|e| (case.id, e)))
         .collect();
     jobs::enqueue_many(&mut tx, &plans, now).await?;
     let entries = new_cases

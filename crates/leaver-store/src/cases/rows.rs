@@ -2,7 +2,7 @@
 
 use crate::StoreError;
 use leaver_core::tokens_ack::TokensAck;
-use leaver_core::{Case, Person, Step};
+use leaver_core::{Case, HubUsername, Person, Step};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::str::FromStr;
@@ -59,7 +59,7 @@ pub(crate) fn case_from_row(row: &AnyRow) -> Result<Case, StoreError> {
         person: Person {
             email: parsed(row, "email")?,
             name: row.try_get("name")?,
-            hub_username: parsed(row, "hub_username")?,
+            hub_username: hub_username_from(row)?,
         },
         manager_email: parsed(row, "manager_email")?,
         successor: parsed_opt(row, "successor")?,
@@ -72,6 +72,26 @@ pub(crate) fn case_from_row(row: &AnyRow) -> Result<Case, StoreError> {
         created_at: from_ms(row.try_get("created_at")?)?,
         updated_at: from_ms(row.try_get("updated_at")?)?,
     })
+}
+
+/// How the `hub_username` column holds a case's Hub username: the name, or the empty string
+/// while the case awaits it (`leaver_core::awaiting_username`). The column stays `NOT NULL`:
+/// SQLite cannot drop a `NOT NULL` without rebuilding the case table under its foreign keys,
+/// and no Hub username is empty, so the empty string says "not known yet" unambiguously.
+pub(crate) fn hub_username_column(person: &Person) -> String {
+    person
+        .hub_username
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+fn hub_username_from(row: &AnyRow) -> Result<Option<HubUsername>, StoreError> {
+    let raw: String = row.try_get("hub_username")?;
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    parsed(row, "hub_username").map(Some)
 }
 
 /// Who checked Tokens Management and when, if somebody did.

@@ -154,10 +154,11 @@ async fn update(settings: Settings, args: UpdateArgs) -> anyhow::Result<()> {
         successor: Patch::from_option(args.successor),
         reason: Patch::from_option(args.reason),
         name: Patch::from_option(args.name),
+        hub_username: Patch::from_option(args.hub_username),
     };
     anyhow::ensure!(
         !patch.is_empty(),
-        "nothing to change: give at least one of --effective-at, --manager, --successor, --reason, --name"
+        "nothing to change: give at least one of --effective-at, --manager, --successor, --reason, --name, --hub-username"
     );
     // The database is enough unless a new manager must be handed open links: those are
     // minted under the secret key for the public URL, as `serve` does.

@@ -123,7 +123,7 @@ async fn follow(app: &Leaver, url: &str, id: CaseId, once: bool) -> anyhow::Resu
     println!(
         "{} {}: {} steps, {}",
         planned.external_id,
-        planned.person.hub_username,
+        planned.person.hub_username_text(),
         planned.steps.len(),
         planned.state
     );

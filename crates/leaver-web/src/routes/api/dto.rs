@@ -22,6 +22,20 @@ pub struct PersonBody {
     pub hub_username: String,
 }
 
+/// The person who leaves, as a case shows them.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct CasePersonBody {
+    #[schema(example = "bob@acme.test")]
+    pub email: String,
+    #[schema(example = "Bob B")]
+    pub name: Option<String>,
+    /// Their Hugging Face username; `null` while the case waits for it (state
+    /// `needs_attention`, `blocked_reason` saying so): set it with a PATCH of
+    /// `person.hub_username`.
+    #[schema(example = "bob")]
+    pub hub_username: Option<String>,
+}
+
 /// An HR ticket. Only `external_id`, `person.email`, `person.hub_username` and `manager_email`
 /// are required. The same ticket sent again returns the same case.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -161,6 +175,9 @@ pub struct TicketPatchBody {
 pub struct PersonPatchBody {
     #[schema(example = "Bob Brown")]
     pub name: Option<String>,
+    /// Only on a case waiting for it (see `blocked_reason`); once known it does not change.
+    #[schema(example = "bob")]
+    pub hub_username: Option<String>,
 }
 
 /// Why a step is skipped.
@@ -242,7 +259,7 @@ pub struct CaseBody {
     /// planning, awaiting_approval, scheduled, running, completed, needs_attention or cancelled.
     #[schema(example = "planning")]
     pub state: String,
-    pub person: PersonBody,
+    pub person: CasePersonBody,
     pub manager_email: String,
     pub successor: Option<String>,
     #[schema(format = DateTime)]
@@ -334,10 +351,10 @@ impl From<&Case> for CaseBody {
             id: case.id.to_string(),
             external_id: case.external_id.to_string(),
             state: case.state.to_string(),
-            person: PersonBody {
+            person: CasePersonBody {
                 email: case.person.email.to_string(),
                 name: case.person.name.clone(),
-                hub_username: case.person.hub_username.to_string(),
+                hub_username: case.person.hub_username.as_ref().map(ToString::to_string),
             },
             manager_email: case.manager_email.to_string(),
             successor: case.successor.as_ref().map(ToString::to_string),

@@ -7,7 +7,8 @@ use leaver_core::{FieldError, Patch, TicketPatch};
 use serde_json::{Map, Value};
 
 /// The fields a patch may change, as the API spells them.
-pub const CHANGEABLE: &str = "effective_at, manager_email, successor, reason, person.name";
+pub const CHANGEABLE: &str =
+    "effective_at, manager_email, successor, reason, person.name, person.hub_username (while the case waits for it)";
 
 /// The ticket patch in `body` as far as it reads, and every field that is not one HR may change
 /// or not a string or null (the values themselves are checked against the case later, so that
@@ -29,7 +30,7 @@ pub fn ticket_patch(body: &Value) -> (TicketPatch, Vec<FieldError>) {
             "successor" => &mut patch.successor,
             "reason" => &mut patch.reason,
             "person" => {
-                person(value, &mut patch.name, &mut errors);
+                person(value, &mut patch, &mut errors);
                 continue;
             }
             "external_id" => {
@@ -55,8 +56,9 @@ pub fn ticket_patch(body: &Value) -> (TicketPatch, Vec<FieldError>) {
     (patch, errors)
 }
 
-/// `person`: an object whose only changeable field is `name`.
-fn person(value: &Value, name: &mut Patch<String>, errors: &mut Vec<FieldError>) {
+/// `person`: an object whose changeable fields are `name` and, on a case waiting for it,
+/// `hub_username` (the core refuses it elsewhere).
+fn person(value: &Value, patch: &mut TicketPatch, errors: &mut Vec<FieldError>) {
     let Value::Object(person) = value else {
         errors.push(FieldError {
             field: "person",
@@ -67,16 +69,16 @@ fn person(value: &Value, name: &mut Patch<String>, errors: &mut Vec<FieldError>)
     for (key, value) in person as &Map<String, Value> {
         match key.as_str() {
             "name" => match text(value) {
-                Some(patched) => *name = patched,
+                Some(patched) => patch.name = patched,
                 None => errors.push(not_text("person.name")),
+            },
+            "hub_username" => match text(value) {
+                Some(patched) => patch.hub_username = patched,
+                None => errors.push(not_text("person.hub_username")),
             },
             "email" => errors.push(unchangeable(
                 "person.email",
                 "it says who leaves: cancel this case and open one for the right person",
-            )),
-            "hub_username" => errors.push(unchangeable(
-                "person.hub_username",
-                "it says whose access is taken away: cancel this case and open one for the right account",
             )),
             other => errors.push(FieldError {
                 field: "person",
@@ -150,7 +152,7 @@ mod tests {
         let (_, errors) = ticket_patch(&json!({
             "external_id": "HR-2",
             "manager_email": 7,
-            "person": {"hub_username": "eve", "name": ["x"]},
+            "person": {"hub_username": 7, "name": ["x"]},
             "colour": "blue"
         }));
         let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();

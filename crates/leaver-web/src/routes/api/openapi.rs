@@ -2,7 +2,7 @@
 //! DTOs' annotations.
 
 use super::dto::{
-    CancelBody, CaseBody, DriftBody, ErrorBody, FieldErrorBody, HeldTokensBody, PersonBody,
+    CancelBody, CaseBody, CasePersonBody, DriftBody, ErrorBody, FieldErrorBody, HeldTokensBody, PersonBody,
     PersonPatchBody, ReplannedBody, SkipBody, StepBody, TicketBody, TicketPatchBody, TokensBody,
 };
 use crate::AppState;
@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         description = "Open and follow offboarding cases from an HR system. Authenticate with an API key created by `leaver apikey create --name NAME`, sent as `Authorization: Bearer <key>`."
     ),
     paths(super::create::create, super::list::list, super::show::show, super::update::update, super::cancel::cancel, super::replan::replan, super::skip::skip, super::reask::reask, super::confirm_nothing_held::confirm_nothing_held, super::tokens::hold, super::tokens_ack::acknowledge, super::hooks::receive),
-    components(schemas(TicketBody, TicketPatchBody, PersonPatchBody, PersonBody, CaseBody, StepBody, DriftBody, CancelBody, SkipBody, ReplannedBody, TokensBody, HeldTokensBody, ErrorBody, FieldErrorBody, super::hooks::HookEnvelopeBody)),
+    components(schemas(TicketBody, TicketPatchBody, PersonPatchBody, PersonBody, CasePersonBody, CaseBody, StepBody, DriftBody, CancelBody, SkipBody, ReplannedBody, TokensBody, HeldTokensBody, ErrorBody, FieldErrorBody, super::hooks::HookEnvelopeBody)),
     modifiers(&BearerKey),
     tags((name = "cases", description = "Offboarding cases"), (name = "hooks", description = "Signed HR webhooks: no API key, the Leaver-Signature header authenticates"))
 )]

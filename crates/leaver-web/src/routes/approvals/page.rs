@@ -128,9 +128,9 @@ pub async fn page(
             .person
             .name
             .clone()
-            .unwrap_or_else(|| case.person.hub_username.to_string()),
+            .unwrap_or_else(|| case.person.hub_username_text().to_owned()),
         leaver_email: case.person.email.to_string(),
-        hub_username: case.person.hub_username.to_string(),
+        hub_username: case.person.hub_username_text().to_owned(),
         reason: case.reason.clone(),
         effective_at: case.effective_at.map(when),
         rule: link.rule.clone(),

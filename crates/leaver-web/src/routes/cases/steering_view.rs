@@ -48,6 +48,7 @@ impl TicketForm {
             successor: patch(&self.successor, &self.shown_successor),
             reason: patch(&self.reason, &self.shown_reason),
             name: patch(&self.name, &self.shown_name),
+            hub_username: Patch::Keep,
         }
     }
 
