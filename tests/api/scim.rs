@@ -14,7 +14,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-const MANAGER: &str = "carol@acme.test";
+pub(crate) const MANAGER: &str = "carol@acme.test";
 
 /// acme-ai (team) with bob and frank; acme-plus (Enterprise Plus, managed SSO) with dave, whose
 /// Hub username (`dave-hf`) only the Hub's SCIM users tell from his address.
@@ -37,7 +37,14 @@ fn world() -> Value {
 }
 
 async fn scim_apps() -> (tempfile::TempDir, Vec<(TestApp, String)>) {
-    let options = Options::default()
+    scim_apps_with(Options::default()).await
+}
+
+/// [`scim_apps`] with `options` besides (a manual clock...).
+pub(crate) async fn scim_apps_with(
+    options: Options,
+) -> (tempfile::TempDir, Vec<(TestApp, String)>) {
+    let options = options
         .world(world())
         .smtp_sink()
         .settings(|s| s.orgs = vec!["acme-ai".into(), "acme-plus".into()]);
@@ -55,7 +62,7 @@ async fn scim_apps() -> (tempfile::TempDir, Vec<(TestApp, String)>) {
 }
 
 /// A SCIM call with `key`, the body sent as `application/scim+json`.
-async fn scim(
+pub(crate) async fn scim(
     app: &TestApp,
     key: Option<&str>,
     method: &str,
@@ -128,7 +135,7 @@ async fn play(app: &TestApp, key: &str, recorded: &str) -> HashMap<String, Strin
     saved
 }
 
-async fn case_of(app: &TestApp, scim_id: &str) -> leaver_core::Case {
+pub(crate) async fn case_of(app: &TestApp, scim_id: &str) -> leaver_core::Case {
     let external = leaver_app::scim::external_id_of(scim_id);
     let cases = app
         .app
@@ -141,7 +148,7 @@ async fn case_of(app: &TestApp, scim_id: &str) -> leaver_core::Case {
         .unwrap_or_else(|| panic!("no case for {external}"))
 }
 
-async fn members(app: &TestApp, org: &str) -> Vec<String> {
+pub(crate) async fn members(app: &TestApp, org: &str) -> Vec<String> {
     let state: Value = app
         .http
         .get(format!("{}/_sim/state", app.hub_url))
@@ -168,7 +175,7 @@ async fn members(app: &TestApp, org: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn completes(app: &TestApp, id: CaseId) {
+pub(crate) async fn completes(app: &TestApp, id: CaseId) {
     let planned = app.run_until(id, |s| s != CaseState::Planning).await;
     assert_eq!(
         planned.state,
@@ -319,7 +326,8 @@ async fn bad_input_is_a_scim_400_naming_the_attribute_and_writes_nothing() {
         let before = app.count("scim_user").await;
         let audit_before = app.count("audit_event").await;
         let user_path = format!("/scim/v2/Users/{id}");
-        let cases: [(&str, &str, Value, &str, &str); 6] = [
+        let long = |n: usize| "é".repeat(n);
+        let cases: [(&str, &str, Value, &str, &str); 9] = [
             (
                 "POST",
                 "/scim/v2/Users",
@@ -361,6 +369,29 @@ async fn bad_input_is_a_scim_400_naming_the_attribute_and_writes_nothing() {
                 json!({"userName": "", "active": false}),
                 "invalidValue",
                 "userName",
+            ),
+            // Each attribute is capped (leaver_scim::limits), not only the 2 MB body.
+            (
+                "POST",
+                "/scim/v2/Users",
+                json!({"userName": long(257)}),
+                "invalidValue",
+                "userName",
+            ),
+            (
+                "PUT",
+                &user_path,
+                json!({"userName": "gina@acme.test", "name": {"givenName": long(257)}}),
+                "invalidValue",
+                "name.givenName",
+            ),
+            (
+                "PATCH",
+                &user_path,
+                json!({"Operations": [{"op": "replace", "path": "active", "value": false},
+                    {"op": "add", "path": "urn:ietf:params:scim:schemas:extension:leaver:2.0:User:hubUsername", "value": long(97)}]}),
+                "invalidValue",
+                "hubUsername",
             ),
         ];
         for (method, path, body, scim_type, attribute) in cases {
@@ -520,7 +551,7 @@ async fn users_page_by_start_index_and_count_and_filter_by_email_and_external_id
 
 /// Creates a user the IdP names no Hub account for (and the Hub's managed-SSO users do not
 /// know), with `MANAGER` as manager; its `/scim/v2/Users/{id}` path.
-async fn nameless_user(app: &TestApp, key: &str, email: &str) -> String {
+pub(crate) async fn nameless_user(app: &TestApp, key: &str, email: &str) -> String {
     let user = json!({"userName": email, "emails": [{"value": email, "primary": true}],
         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": MANAGER}}});
     let created = scim(app, Some(key), "POST", "/scim/v2/Users", Some(&user)).await;
@@ -533,7 +564,7 @@ async fn nameless_user(app: &TestApp, key: &str, email: &str) -> String {
 
 /// The case `path`'s deprovisioning opened: waiting for its Hub username, planned by nobody,
 /// and saying so in the API; the audit trail says what the IdP and the Hub were asked.
-async fn waits_for_its_hub_username(app: &TestApp, path: &str) -> CaseId {
+pub(crate) async fn waits_for_its_hub_username(app: &TestApp, path: &str) -> CaseId {
     let scim_id = path.rsplit('/').next().expect("id");
     let case = case_of(app, scim_id).await;
     app.run_pending_jobs().await;
@@ -605,27 +636,53 @@ async fn an_operator_names_the_account_of_a_waiting_case_through_the_case_patch_
         let case_path = format!("/api/v1/cases/{id}");
 
         let bad = app
-            .api("PATCH", &case_path, Some(r#"{"person": {"hub_username": "-bob"}}"#))
+            .api(
+                "PATCH",
+                &case_path,
+                Some(r#"{"person": {"hub_username": "-bob"}}"#),
+            )
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
         assert!(bad.body.contains("person.hub_username"), "{}", bad.body);
         let cleared = app
-            .api("PATCH", &case_path, Some(r#"{"person": {"hub_username": null}}"#))
+            .api(
+                "PATCH",
+                &case_path,
+                Some(r#"{"person": {"hub_username": null}}"#),
+            )
             .await;
-        assert_eq!(cleared.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", cleared.body);
+        assert_eq!(
+            cleared.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            cleared.body
+        );
         let case = app.store.case(id).await.expect("case");
         assert_eq!(case.person.hub_username, None, "nothing changed");
 
         let set = app
-            .api("PATCH", &case_path, Some(r#"{"person": {"hub_username": "bob"}}"#))
+            .api(
+                "PATCH",
+                &case_path,
+                Some(r#"{"person": {"hub_username": "bob"}}"#),
+            )
             .await;
         assert_eq!(set.status, StatusCode::OK, "{}", set.body);
         assert_eq!(set.json()["person"]["hub_username"], "bob");
         assert_eq!(set.json()["blocked_reason"], Value::Null);
         let again = app
-            .api("PATCH", &case_path, Some(r#"{"person": {"hub_username": "frank"}}"#))
+            .api(
+                "PATCH",
+                &case_path,
+                Some(r#"{"person": {"hub_username": "frank"}}"#),
+            )
             .await;
-        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+        assert_eq!(
+            again.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            again.body
+        );
         assert!(again.body.contains("cannot be changed"), "{}", again.body);
         let records = app.store.audit_events(Some(id)).await.expect("audit");
         let updated: Vec<_> = records

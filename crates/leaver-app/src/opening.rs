@@ -66,7 +66,10 @@ impl Leaver {
 
     /// `asked` as the Hub spells it, the words saying no account has it, or `asked` as it is
     /// when the Hub cannot be asked (the planner checks then).
-    async fn as_the_hub_spells(&self, asked: &HubUsername) -> std::result::Result<HubUsername, String> {
+    async fn as_the_hub_spells(
+        &self,
+        asked: &HubUsername,
+    ) -> std::result::Result<HubUsername, String> {
         let Some(hub) = self.lookup.as_ref() else {
             return Ok(asked.clone());
         };

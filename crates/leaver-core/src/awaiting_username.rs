@@ -59,12 +59,8 @@ mod tests {
             manager_email: Some("erin@acme.test".into()),
             ..TicketInput::default()
         };
-        let ticket = Ticket::parse_by(
-            &input,
-            &crate::input::Zone::utc(),
-            HubUsernameRule::MayWait,
-        )
-        .expect("ticket");
+        let ticket = Ticket::parse_by(&input, &crate::input::Zone::utc(), HubUsernameRule::MayWait)
+            .expect("ticket");
         Case::open(CaseId::random(), &ticket, OffsetDateTime::UNIX_EPOCH)
     }
 

@@ -251,7 +251,10 @@ mod tests {
     #[test]
     fn a_complete_ticket_parses_and_round_trips() {
         let ticket = Ticket::parse(&input()).expect("valid");
-        assert_eq!(ticket.hub_username.as_ref().map(|u| u.as_str()), Some("bob"));
+        assert_eq!(
+            ticket.hub_username.as_ref().map(|u| u.as_str()),
+            Some("bob")
+        );
         assert_eq!(Ticket::parse(&ticket.to_input()).expect("valid"), ticket);
     }
 
@@ -274,8 +277,8 @@ mod tests {
             ..input()
         };
         assert_eq!(fields(&without), ["hub_username"]);
-        let waiting = Ticket::parse_by(&without, &Zone::utc(), HubUsernameRule::MayWait)
-            .expect("may wait");
+        let waiting =
+            Ticket::parse_by(&without, &Zone::utc(), HubUsernameRule::MayWait).expect("may wait");
         assert_eq!(waiting.hub_username, None);
         let bad = TicketInput {
             hub_username: Some("-bob".into()),

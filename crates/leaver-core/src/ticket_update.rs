@@ -164,7 +164,9 @@ impl TicketPatch {
             .map_err(|message| bad("person.hub_username", message))
             .ok()
             .flatten();
-        let leaver = new_leaver.clone().or_else(|| case.person.hub_username.clone());
+        let leaver = new_leaver
+            .clone()
+            .or_else(|| case.person.hub_username.clone());
         if let (Some(to), Some(successor), Patch::Keep) =
             (&new_leaver, &case.successor, &self.successor)
             && to.is(successor.as_str())
@@ -350,7 +352,10 @@ mod tests {
             "person.hub_username"
         );
         let errors = patch.check(&case()).expect_err("known already");
-        assert!(errors[0].message.contains("cannot be changed"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("cannot be changed"),
+            "{errors:?}"
+        );
     }
 
     #[test]

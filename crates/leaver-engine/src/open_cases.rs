@@ -18,7 +18,8 @@ pub async fn open_cases_of(store: &dyn Store, hub_username: &str) -> Result<Vec<
     Ok(cases
         .into_iter()
         .filter(|c| {
-            !c.state.is_closed() && c.person
+            !c.state.is_closed()
+                && c.person
                     .hub_username
                     .as_ref()
                     .is_some_and(|u| same_account(u.as_str(), hub_username))

@@ -6,8 +6,8 @@ use crate::Engine;
 use crate::fresh_reads::{FreshOrg, Freshness};
 use crate::outcome::StepError;
 use futures_util::{StreamExt, TryStreamExt, stream};
-use leaver_core::plan::{OrgFacts, replan};
 use leaver_core::awaiting_username::AWAITING_HUB_USERNAME;
+use leaver_core::plan::{OrgFacts, replan};
 use leaver_core::{Case, Event, StepId};
 use std::sync::Arc;
 

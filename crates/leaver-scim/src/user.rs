@@ -58,7 +58,8 @@ fn text(value: Option<&Value>, attribute: &str) -> Result<Option<String>, ScimEr
 /// Cleans a User as a client sent it, in place: read-only attributes (`id`, `meta`) dropped,
 /// `active` made a boolean (from `"False"` too), a `manager` given as a bare string made
 /// `{"value": ...}`, `schemas` listing the extensions present. A 400 naming the attribute when
-/// the resource cannot be a User (no `userName`, `active` neither boolean nor its word, ...).
+/// the resource cannot be a User (no `userName`, `active` neither boolean nor its word, a string
+/// longer than its cap in [`crate::limits`], ...).
 pub fn normalize(resource: &mut Value) -> Result<UserView, ScimError> {
     let Some(object) = resource.as_object_mut() else {
         return Err(ScimError::bad(
@@ -115,6 +116,7 @@ pub fn normalize(resource: &mut Value) -> Result<UserView, ScimError> {
         }
     }
     object.insert("schemas".into(), Value::Array(schemas));
+    crate::limits::check(resource)?;
     UserView::read(resource)
 }
 

@@ -39,6 +39,11 @@ fn a_bad_user_names_the_attribute() {
             "emails.value",
         ),
         (json!({"userName": 7}), "userName"),
+        (json!({"userName": "b".repeat(257)}), "userName"),
+        (
+            json!({"userName": "b", "urn:ietf:params:scim:schemas:extension:leaver:2.0:User:hubUsername": "h".repeat(97)}),
+            "hubUsername",
+        ),
         (
             json!({"userName": "b", "urn:ietf:params:scim:schemas:extension:leaver:2.0:User": 3}),
             LEAVER_USER,

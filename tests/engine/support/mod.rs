@@ -117,7 +117,10 @@ async fn states(store: &SqlStore) -> Vec<String> {
         {
             problems.push(format!(
                 "{} {} {} {:?}",
-                case.person.hub_username_text(), step.kind, step.state, step.error
+                case.person.hub_username_text(),
+                step.kind,
+                step.state,
+                step.error
             ));
         }
     }
@@ -153,7 +156,9 @@ pub async fn assert_each_step_carried_out_once(store: &SqlStore) {
             let id = step.id.to_string();
             let what = format!(
                 "{} {} of {}",
-                step.kind, step.target, case.person.hub_username_text()
+                step.kind,
+                step.target,
+                case.person.hub_username_text()
             );
             assert_eq!(n("step_succeeded", &id), 1, "{what} succeeded once");
             assert_eq!(

@@ -103,7 +103,9 @@ impl Leaver {
     pub(crate) async fn scim_hub_username_arrived(&self, caller: &ScimCaller, user: &ScimUser) {
         let (Some(name), Some(id)) = (
             user.hub_username.as_deref(),
-            user.case_id.as_deref().and_then(|id| id.parse::<CaseId>().ok()),
+            user.case_id
+                .as_deref()
+                .and_then(|id| id.parse::<CaseId>().ok()),
         ) else {
             return;
         };

@@ -7,8 +7,7 @@ use leaver_core::{FieldError, Patch, TicketPatch};
 use serde_json::{Map, Value};
 
 /// The fields a patch may change, as the API spells them.
-pub const CHANGEABLE: &str =
-    "effective_at, manager_email, successor, reason, person.name, person.hub_username (while the case waits for it)";
+pub const CHANGEABLE: &str = "effective_at, manager_email, successor, reason, person.name, person.hub_username (while the case waits for it)";
 
 /// The ticket patch in `body` as far as it reads, and every field that is not one HR may change
 /// or not a string or null (the values themselves are checked against the case later, so that
@@ -82,7 +81,10 @@ fn person(value: &Value, patch: &mut TicketPatch, errors: &mut Vec<FieldError>) 
             )),
             other => errors.push(FieldError {
                 field: "person",
-                message: format!("{:?} is not a field a patch may change ({CHANGEABLE})", short(other)),
+                message: format!(
+                    "{:?} is not a field a patch may change ({CHANGEABLE})",
+                    short(other)
+                ),
             }),
         }
     }

@@ -2,8 +2,9 @@
 //! DTOs' annotations.
 
 use super::dto::{
-    CancelBody, CaseBody, CasePersonBody, DriftBody, ErrorBody, FieldErrorBody, HeldTokensBody, PersonBody,
-    PersonPatchBody, ReplannedBody, SkipBody, StepBody, TicketBody, TicketPatchBody, TokensBody,
+    CancelBody, CaseBody, CasePersonBody, DriftBody, ErrorBody, FieldErrorBody, HeldTokensBody,
+    PersonBody, PersonPatchBody, ReplannedBody, SkipBody, StepBody, TicketBody, TicketPatchBody,
+    TokensBody,
 };
 use crate::AppState;
 use axum::routing::get;

@@ -1,0 +1,94 @@
+//! Which doors may open a case before anyone knows the leaver's Hub username, over real HTTP on
+//! SQLite and Postgres. An HR system's signed `terminated` webhook may not know it: its case
+//! opens waiting in `needs_attention` and a `termination_changed` naming `person.hub_username`
+//! plans it. A person at the API must say it: `POST /api/v1/cases` without it is a 422 naming
+//! `person.hub_username`, and nothing is written. (The SCIM door is in `scim.rs`.)
+
+use crate::support::{TestApp, apps};
+use leaver_app::model::Actor;
+use leaver_core::CaseState;
+use leaver_core::awaiting_username::AWAITING_HUB_USERNAME;
+use leaver_store::Store;
+use reqwest::StatusCode;
+use reqwest::header::CONTENT_TYPE;
+use serde_json::{Value, json};
+
+/// Delivers the event `id` of `kind` with `data`, signed now with `secret`; status and body.
+async fn signed(
+    app: &TestApp,
+    secret: &str,
+    id: &str,
+    kind: &str,
+    data: Value,
+) -> (StatusCode, Value) {
+    let body = json!({"id": id, "type": kind, "data": data}).to_string();
+    let t = app.now().unix_timestamp().to_string();
+    let v1 = leaver_app::hooks::signature::sign(secret, &t, body.as_bytes());
+    let response = app
+        .http
+        .post(format!("{}/api/v1/hooks/workday", app.url))
+        .header(CONTENT_TYPE, "application/json")
+        .header("Leaver-Signature", format!("t={t},v1={v1}"))
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status();
+    (status, response.json().await.expect("json"))
+}
+
+#[tokio::test]
+async fn a_terminated_webhook_without_a_hub_username_opens_a_case_that_waits_for_it() {
+    let (_dir, apps) = apps().await;
+    for app in apps {
+        let secret = app
+            .app
+            .create_hook_source("workday", &Actor::cli())
+            .await
+            .expect("source");
+        let ticket = json!({"external_id": "WD-7", "person": {"email": "bob@acme.test"},
+            "manager_email": "carol@acme.test"});
+        let (status, case) = signed(&app, &secret, "evt-1", "terminated", ticket).await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+        assert_eq!(case["state"], "needs_attention", "{case}");
+        assert_eq!(case["person"]["hub_username"], Value::Null);
+        let id = case["id"].as_str().expect("id").parse().expect("case id");
+        app.run_pending_jobs().await;
+        let waiting = app.store.case(id).await.expect("case");
+        assert!(waiting.steps.is_empty(), "nothing planned for nobody");
+        assert_eq!(waiting.state, CaseState::NeedsAttention);
+
+        let change = json!({"external_id": "WD-7", "person": {"hub_username": "bob"}});
+        let (status, case) = signed(&app, &secret, "evt-2", "termination_changed", change).await;
+        assert_eq!(status, StatusCode::OK, "{case}");
+        assert_eq!(case["person"]["hub_username"], "bob", "{case}");
+        // Planned from a read of the Hub (bob holds nothing in this world: the plan says so).
+        let planned = app.run_until(id, |s| s != CaseState::Planning).await;
+        assert!(!planned.steps.is_empty(), "planned once named");
+        assert_ne!(
+            planned.blocked_reason.as_deref(),
+            Some(AWAITING_HUB_USERNAME),
+            "{planned:#?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_api_still_requires_the_hub_username_and_writes_nothing_without_it() {
+    let (_dir, apps) = apps().await;
+    for app in apps {
+        let ticket = json!({"external_id": "HR-9", "person": {"email": "bob@acme.test"},
+            "manager_email": "carol@acme.test"});
+        let reply = app
+            .api("POST", "/api/v1/cases", Some(&ticket.to_string()))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        assert!(reply.body.contains("person.hub_username"), "{}", reply.body);
+        assert_eq!(app.count("offboarding_case").await, 0);
+    }
+}
