@@ -2,7 +2,8 @@
 //! SQLite and Postgres. An HR system's signed `terminated` webhook may not know it: its case
 //! opens waiting in `needs_attention` and a `termination_changed` naming `person.hub_username`
 //! plans it. A person at the API must say it: `POST /api/v1/cases` without it is a 422 naming
-//! `person.hub_username`, and nothing is written. (The SCIM door is in `scim.rs`.)
+//! `person.hub_username`, and nothing is written. The case page says what the case waits for
+//! and takes the name in its ticket form. (The SCIM door is in `scim.rs`.)
 
 use crate::support::{TestApp, apps};
 use leaver_app::model::Actor;
@@ -90,5 +91,44 @@ async fn the_api_still_requires_the_hub_username_and_writes_nothing_without_it()
         );
         assert!(reply.body.contains("person.hub_username"), "{}", reply.body);
         assert_eq!(app.count("offboarding_case").await, 0);
+    }
+}
+
+#[tokio::test]
+async fn the_case_page_shows_what_a_waiting_case_needs_and_takes_the_hub_username() {
+    let (_dir, apps) = apps().await;
+    for app in apps {
+        let secret = app
+            .app
+            .create_hook_source("workday", &Actor::cli())
+            .await
+            .expect("source");
+        let ticket = json!({"external_id": "WD-8", "person": {"email": "dave@acme.test"},
+            "manager_email": "carol@acme.test"});
+        let (status, case) = signed(&app, &secret, "evt-1", "terminated", ticket).await;
+        assert_eq!(status, StatusCode::CREATED, "{case}");
+        let id: leaver_core::CaseId = case["id"].as_str().expect("id").parse().expect("case id");
+        let session = app.login().await;
+        let page = app.get(&format!("/cases/{id}"), Some(&session)).await;
+        assert!(
+            page.body.contains("(Hub username not known yet)")
+                && page.body.contains("waiting for the Hub username")
+                && page.body.contains("id=\"ticket-hub_username\""),
+            "{}",
+            page.body
+        );
+        let fields = [("hub_username", "dave"), ("shown_hub_username", "")];
+        let set = app
+            .submit(&session, &format!("/cases/{id}/update"), &fields)
+            .await;
+        assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+        let named = app.store.case(id).await.expect("case");
+        assert_eq!(named.person.hub_username_text(), "dave");
+        assert_eq!(named.blocked_reason, None);
+        let page = app.get(&format!("/cases/{id}"), Some(&session)).await;
+        assert!(
+            !page.body.contains("id=\"ticket-hub_username\""),
+            "asked only while the case waits"
+        );
     }
 }

@@ -23,11 +23,13 @@ pub(super) struct TicketForm {
     successor: Option<String>,
     reason: Option<String>,
     name: Option<String>,
+    hub_username: Option<String>,
     shown_effective_at: Option<String>,
     shown_manager_email: Option<String>,
     shown_successor: Option<String>,
     shown_reason: Option<String>,
     shown_name: Option<String>,
+    shown_hub_username: Option<String>,
 }
 
 /// One field: sent as shown (or not sent) keeps; otherwise set (blank clears).
@@ -48,7 +50,7 @@ impl TicketForm {
             successor: patch(&self.successor, &self.shown_successor),
             reason: patch(&self.reason, &self.shown_reason),
             name: patch(&self.name, &self.shown_name),
-            hub_username: Patch::Keep,
+            hub_username: patch(&self.hub_username, &self.shown_hub_username),
         }
     }
 
@@ -72,20 +74,34 @@ impl TicketForm {
                 .unwrap_or_default(),
             case.reason.clone().unwrap_or_default(),
             case.person.name.clone().unwrap_or_default(),
+            case.person
+                .hub_username
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
         ]
         .map(Some);
-        let [effective_at, manager_email, successor, reason, name] = values;
+        let [
+            effective_at,
+            manager_email,
+            successor,
+            reason,
+            name,
+            hub_username,
+        ] = values;
         TicketForm {
             shown_effective_at: effective_at.clone(),
             shown_manager_email: manager_email.clone(),
             shown_successor: successor.clone(),
             shown_reason: reason.clone(),
             shown_name: name.clone(),
+            shown_hub_username: hub_username.clone(),
             effective_at,
             manager_email,
             successor,
             reason,
             name,
+            hub_username,
         }
     }
 }
@@ -128,7 +144,7 @@ pub struct SteeringView {
 }
 
 /// (form name, label, API field name)
-const FIELDS: [(&str, &str, &str); 5] = [
+const FIELDS: [(&str, &str, &str); 6] = [
     ("effective_at", "Effective at", "effective_at"),
     (
         "manager_email",
@@ -142,6 +158,11 @@ const FIELDS: [(&str, &str, &str); 5] = [
     ),
     ("reason", "Reason", "reason"),
     ("name", "Full name", "person.name"),
+    (
+        "hub_username",
+        "Hub username (the case waits for it; once set it does not change)",
+        "person.hub_username",
+    ),
 ];
 
 impl SteeringView {
@@ -236,6 +257,7 @@ fn ticket_fields(
         pick(&sent.successor, &current.successor),
         pick(&sent.reason, &current.reason),
         pick(&sent.name, &current.name),
+        pick(&sent.hub_username, &current.hub_username),
     ];
     let shown_values = [
         pick(&sent.shown_effective_at, &current.shown_effective_at),
@@ -243,10 +265,13 @@ fn ticket_fields(
         pick(&sent.shown_successor, &current.shown_successor),
         pick(&sent.shown_reason, &current.shown_reason),
         pick(&sent.shown_name, &current.shown_name),
+        pick(&sent.shown_hub_username, &current.shown_hub_username),
     ];
     FIELDS
         .iter()
         .zip(values.into_iter().zip(shown_values))
+        // The Hub username is asked for only while the case waits for it.
+        .filter(|((name, _, _), _)| *name != "hub_username" || case.awaits_hub_username())
         .map(|(&(name, label, field), (value, shown))| TicketField {
             name,
             label: match name {
