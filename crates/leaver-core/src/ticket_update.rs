@@ -1,10 +1,10 @@
 //! What HR may change about a case after its ticket: the last day, the manager, the successor,
 //! the reason and the person's name, and the Hub username of a case that awaits it (see
-//! [`crate::awaiting_username`]; once known it no longer changes). A [`TicketPatch`] arrives from a door (a JSON merge patch,
-//! CLI flags, a form); [`TicketPatch::check`] checks each field by the ticket's own rules and
-//! returns the [`TicketChange`]s it makes to a case, each with the value it replaces, so the
-//! audit trail says what changed from what, and a change computed from a stale read of the case
-//! is refused when it is applied.
+//! [`crate::awaiting_username`]; once known it no longer changes). A [`TicketPatch`] arrives
+//! from a door (a JSON merge patch, CLI flags, a form); [`TicketPatch::check`] checks each
+//! field by the ticket's own rules and returns the [`TicketChange`]s it makes to a case, each
+//! with the value it replaces, so the audit trail says what changed from what, and a change
+//! computed from a stale read of the case is refused when it is applied.
 
 use crate::input::{Zone, effective_at, free_text};
 use crate::ticket::FieldError;
