@@ -117,6 +117,17 @@ async fn the_case_page_shows_what_a_waiting_case_needs_and_takes_the_hub_usernam
             "{}",
             page.body
         );
+        // The dashboard's "Needs attention" row says the name is not known, not an empty cell.
+        let dashboard = app.get("/", Some(&session)).await;
+        let attention = dashboard
+            .body
+            .split("id=\"needs-attention\"")
+            .nth(1)
+            .expect("needs attention table");
+        assert!(
+            attention.contains("WD-8") && attention.contains("(Hub username not known yet)"),
+            "{attention}"
+        );
         let fields = [("hub_username", "dave"), ("shown_hub_username", "")];
         let set = app
             .submit(&session, &format!("/cases/{id}/update"), &fields)

@@ -86,6 +86,17 @@ pub(crate) fn hub_username_column(person: &Person) -> String {
         .unwrap_or_default()
 }
 
+/// A case's Hub username as summaries show it: the name, or
+/// [`leaver_core::awaiting_username::UNKNOWN_HUB_USERNAME`] while the case awaits it.
+pub(crate) fn hub_username_shown(row: &AnyRow) -> Result<String, StoreError> {
+    let raw: String = row.try_get("hub_username")?;
+    Ok(if raw.is_empty() {
+        leaver_core::awaiting_username::UNKNOWN_HUB_USERNAME.to_owned()
+    } else {
+        raw
+    })
+}
+
 fn hub_username_from(row: &AnyRow) -> Result<Option<HubUsername>, StoreError> {
     let raw: String = row.try_get("hub_username")?;
     if raw.is_empty() {
