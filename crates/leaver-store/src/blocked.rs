@@ -41,7 +41,7 @@ pub(crate) async fn blocked_cases(
                     .parse()
                     .map_err(|e| StoreError::Corrupt(format!("case_id {case_id}: {e}")))?,
                 external_id: row.try_get("external_id")?,
-                hub_username: crate::cases::rows::hub_username_shown(&row)?,
+                hub_username: crate::cases::rows::hub_username_shown(row)?,
                 reason: row.try_get("blocked_reason")?,
                 since: from_ms(row.try_get("updated_at")?)?,
             })

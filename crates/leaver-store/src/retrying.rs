@@ -82,7 +82,7 @@ fn retrying_from_row(row: &sqlx::any::AnyRow) -> Result<RetryingStep, StoreError
             .parse()
             .map_err(|e| corrupt(&format!("case_id {case_id}"), format!("{e}")))?,
         external_id: row.try_get("external_id")?,
-        hub_username: crate::cases::rows::hub_username_shown(&row)?,
+        hub_username: crate::cases::rows::hub_username_shown(row)?,
         kind: kind.parse().map_err(|e| corrupt("kind", e))?,
         target: row.try_get("target")?,
         state: state.parse().map_err(|e| corrupt("state", e))?,
