@@ -229,7 +229,7 @@ impl ReportStore for SqlStore {
                         .parse()
                         .map_err(|e| StoreError::Corrupt(format!("case_id {case_id}: {e}")))?,
                     external_id: row.try_get("external_id")?,
-                    hub_username: crate::cases::rows::hub_username_shown(&row)?,
+                    hub_username: crate::cases::rows::hub_username_shown(row)?,
                     kind: parse(&kind)?,
                     target: row.try_get("target")?,
                     state: parse(&state)?,
@@ -266,7 +266,7 @@ impl ReportStore for SqlStore {
                         .parse()
                         .map_err(|e| StoreError::Corrupt(format!("case_id {case_id}: {e}")))?,
                     external_id: row.try_get("external_id")?,
-                    hub_username: crate::cases::rows::hub_username_shown(&row)?,
+                    hub_username: crate::cases::rows::hub_username_shown(row)?,
                     rule: row.try_get("rule")?,
                     approver: row.try_get("approver")?,
                     since: from_ms(row.try_get("since")?)?,
