@@ -6,8 +6,11 @@
 //! it again for twice as long (up to a cap).
 //!
 //! A 429 is not a sign of a Hub down (it is the Hub pacing us, and the pacer and `Retry-After`
-//! deal with it): it neither opens nor closes the circuit. Time is passed in, so the tests need
-//! no sleeping.
+//! deal with it): it neither opens the circuit nor counts against it. But it is the Hub
+//! answering, so a probe that meets one closes the circuit ([`Circuit::record_rate_limited`]):
+//! otherwise a probe paced by the Hub left every call held back until the probe timed out, and
+//! again at each probe while the Hub kept pacing that route. Time is passed in, so the tests
+//! need no sleeping.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -149,6 +152,15 @@ impl Circuit {
         };
     }
 
+    /// Records a 429: the Hub answered and is pacing us. A probe's answer: the circuit closes.
+    /// Otherwise nothing changes (a 429 neither opens the circuit nor resets its count).
+    pub(crate) fn record_rate_limited(&self) {
+        let mut phase = self.phase();
+        if let Phase::HalfOpen { .. } = *phase {
+            *phase = Phase::Closed { failures: 0 };
+        }
+    }
+
     /// Keeps `text` as the last transient failure.
     pub(crate) fn note_failure(&self, text: String) {
         *self
@@ -232,6 +244,22 @@ mod tests {
         c.record(later, true);
         assert_eq!(c.admit(later), Ok(()));
         assert_eq!(c.state(later), CircuitState::Closed);
+    }
+
+    #[test]
+    fn a_probe_paced_with_a_429_closes_the_circuit_and_a_429_alone_changes_nothing() {
+        let c = circuit();
+        let t = Instant::now();
+        c.record(t, false);
+        c.record(t, false);
+        c.record_rate_limited();
+        c.record(t, false);
+        assert!(c.admit(t).is_err(), "a 429 did not reset the count");
+        let later = t + COOL;
+        assert_eq!(c.admit(later), Ok(()), "the probe");
+        c.record_rate_limited();
+        assert_eq!(c.state(later), CircuitState::Closed, "the Hub answered");
+        assert_eq!(c.admit(later), Ok(()), "calls go out again, paced");
     }
 
     #[test]

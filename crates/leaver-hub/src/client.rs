@@ -237,7 +237,9 @@ impl HubClient {
                         .then(|| retry.delay_after_status(attempt, status, &response.headers));
                     let err = error_from_response(status, &response.headers, &response.body)
                         .with_retry_after(delay.filter(|_| rate_limited));
-                    if !rate_limited {
+                    if rate_limited {
+                        circuit.record_rate_limited();
+                    } else {
                         let healthy = !is_retryable_status(status);
                         if !healthy {
                             circuit.note_failure(format!("{context}: {err}"));

@@ -107,3 +107,41 @@ async fn a_random_30_percent_error_rate_is_absorbed_by_retries() {
         Some(client.calls_made())
     );
 }
+
+#[tokio::test]
+async fn a_probe_the_hub_paces_with_a_429_closes_the_circuit() {
+    let sim = start(standard_seed()).await;
+    sim.faults(json!({"fail_next": [
+        {"route": MEMBERS_ROUTE, "status": 503, "count": 2},
+        {"route": MEMBERS_ROUTE, "status": 429, "count": 1},
+    ]}))
+    .await;
+    let cooldown = std::time::Duration::from_millis(50);
+    let client = sim.client_with(ALICE, |c| {
+        c.with_retries(
+            3,
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(5),
+        )
+        .with_circuit(2, cooldown, cooldown)
+    });
+
+    // Two 503s in a row open the circuit: the third attempt is held back.
+    let held = client.org_members("acme-ai").await.expect_err("held back");
+    assert_eq!(held.kind(), leaver_hub::HubErrorKind::Unavailable, "{held}");
+    tokio::time::sleep(cooldown * 2).await;
+
+    // The probe meets a 429: the Hub answered, so the circuit closes and the retry goes out
+    // (it was held back until the probe timed out, 30 s, while the Hub kept pacing the route).
+    let members = client
+        .org_members("acme-ai")
+        .await
+        .expect("paced, then answered");
+    assert_eq!(members.len(), 4);
+    assert_eq!(client.circuit(), leaver_hub::CircuitState::Closed);
+    assert_eq!(
+        sim.calls_to(MEMBERS_ROUTE).await,
+        4,
+        "two 503s, the probe's 429, then the answer"
+    );
+}
