@@ -59,6 +59,18 @@ async fn a_terminated_webhook_without_a_hub_username_opens_a_case_that_waits_for
         assert!(waiting.steps.is_empty(), "nothing planned for nobody");
         assert_eq!(waiting.state, CaseState::NeedsAttention);
 
+        // A name the Hub does not know, or one no Hub username can be, is refused naming the
+        // field, and the case still waits.
+        for (event, name) in [("evt-u", "no-such-user"), ("evt-l", &"b".repeat(43)[..])] {
+            let bad = json!({"external_id": "WD-7", "person": {"hub_username": name}});
+            let (status, body) = signed(&app, &secret, event, "termination_changed", bad).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {body}");
+            assert!(body.to_string().contains("hub_username"), "{body}");
+            let still = app.store.case(id).await.expect("case");
+            assert_eq!(still.state, CaseState::NeedsAttention);
+            assert_eq!(still.person.hub_username, None, "nothing changed");
+        }
+
         let change = json!({"external_id": "WD-7", "person": {"hub_username": "bob"}});
         let (status, case) = signed(&app, &secret, "evt-2", "termination_changed", change).await;
         assert_eq!(status, StatusCode::OK, "{case}");

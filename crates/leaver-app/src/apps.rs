@@ -59,17 +59,20 @@ pub(crate) fn connectors(apps: &[AppSetting]) -> anyhow::Result<Vec<AppConnector
         .collect()
 }
 
+/// The longest app name: it names the app's steps (`app:<name>`) on pages and in the audit.
+const MAX_NAME: usize = 64;
+
 /// One entry's connector, with errors that say which entry and field.
 fn connector(n: usize, app: &AppSetting) -> anyhow::Result<AppConnector> {
     let at = |field: &str| format!("apps[{n}].{field}");
-    let name_ok = !app.name.is_empty()
+    let name_ok = (1..=MAX_NAME).contains(&app.name.len())
         && app
             .name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     anyhow::ensure!(
         name_ok,
-        "{}: {:?} must be letters, digits, '-', '_' or '.'",
+        "{}: {:?} must be 1 to {MAX_NAME} letters, digits, '-', '_' or '.'",
         at("name"),
         app.name
     );
@@ -162,7 +165,8 @@ mod tests {
     #[test]
     fn each_bad_field_is_named_with_its_entry() {
         assert!(connectors(&entry(|_| {})).is_ok());
-        let cases: [Spoiled; 6] = [
+        let cases: [Spoiled; 7] = [
+            (|a| a.name = "a".repeat(65), "apps[0].name"),
             (|a| a.kind = "ldap".into(), "apps[0].kind"),
             (|a| a.base_url = "ftp://x".into(), "apps[0].base_url"),
             (|a| a.action = "suspend".into(), "apps[0].action"),
