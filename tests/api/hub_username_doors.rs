@@ -38,19 +38,30 @@ async fn signed(
     (status, response.json().await.expect("json"))
 }
 
+/// A `workday` hook source, and its `terminated` event for `email` without a Hub username
+/// (answered 201): the source's secret and the case as the answer shows it.
+async fn terminated_without_hub_username(
+    app: &TestApp,
+    external_id: &str,
+    email: &str,
+) -> (String, Value) {
+    let secret = app
+        .app
+        .create_hook_source("workday", &Actor::cli())
+        .await
+        .expect("source");
+    let ticket = json!({"external_id": external_id, "person": {"email": email},
+        "manager_email": "carol@acme.test"});
+    let (status, case) = signed(app, &secret, "evt-1", "terminated", ticket).await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    (secret, case)
+}
+
 #[tokio::test]
 async fn a_terminated_webhook_without_a_hub_username_opens_a_case_that_waits_for_it() {
     let (_dir, apps) = apps().await;
     for app in apps {
-        let secret = app
-            .app
-            .create_hook_source("workday", &Actor::cli())
-            .await
-            .expect("source");
-        let ticket = json!({"external_id": "WD-7", "person": {"email": "bob@acme.test"},
-            "manager_email": "carol@acme.test"});
-        let (status, case) = signed(&app, &secret, "evt-1", "terminated", ticket).await;
-        assert_eq!(status, StatusCode::CREATED, "{case}");
+        let (secret, case) = terminated_without_hub_username(&app, "WD-7", "bob@acme.test").await;
         assert_eq!(case["state"], "needs_attention", "{case}");
         assert_eq!(case["person"]["hub_username"], Value::Null);
         let id = case["id"].as_str().expect("id").parse().expect("case id");
@@ -110,15 +121,7 @@ async fn the_api_still_requires_the_hub_username_and_writes_nothing_without_it()
 async fn the_case_page_shows_what_a_waiting_case_needs_and_takes_the_hub_username() {
     let (_dir, apps) = apps().await;
     for app in apps {
-        let secret = app
-            .app
-            .create_hook_source("workday", &Actor::cli())
-            .await
-            .expect("source");
-        let ticket = json!({"external_id": "WD-8", "person": {"email": "dave@acme.test"},
-            "manager_email": "carol@acme.test"});
-        let (status, case) = signed(&app, &secret, "evt-1", "terminated", ticket).await;
-        assert_eq!(status, StatusCode::CREATED, "{case}");
+        let (_, case) = terminated_without_hub_username(&app, "WD-8", "dave@acme.test").await;
         let id: leaver_core::CaseId = case["id"].as_str().expect("id").parse().expect("case id");
         let session = app.login().await;
         let page = app.get(&format!("/cases/{id}"), Some(&session)).await;
